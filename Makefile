@@ -1,0 +1,71 @@
+# Atelier Deep Learning : points d'entrée de la construction.
+# Chaque cible installe ce dont elle a besoin ; la CI (ici et sur GitHub) appelle ces mêmes cibles.
+
+PYTHON_VERSION ?= 3.12
+VENV ?= .venv
+PY := $(VENV)/bin/python
+BUILD := build
+STAMP := $(VENV)/.installe-$(shell sha256sum pyproject.toml | cut -c1-12)
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+export ATELIER_DATA := $(CURDIR)/$(BUILD)/data
+export KERAS_HOME := $(CURDIR)/$(BUILD)/data/keras
+export MPLBACKEND := Agg
+export TF_CPP_MIN_LOG_LEVEL := 2
+export PYTHONHASHSEED := 0
+
+.PHONY: help system venv data vendor notebooks site serve test test-fast lint format audit publish-notebooks clean
+
+help: ## Affiche cette aide
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
+
+system: ## Paquets Debian : Fashion-MNIST, Chromium, hunspell (si absents)
+	@bash tools/install_system.sh
+
+$(STAMP): pyproject.toml
+	@bash tools/install_venv.sh "$(VENV)" "$(PYTHON_VERSION)"
+	@rm -f $(VENV)/.installe-*
+	@touch $@
+
+venv: $(STAMP) ## Environnement Python épinglé dans .venv
+
+data: system venv ## Copie locale vérifiée de Fashion-MNIST (build/data)
+	@$(PY) -m tools.data
+
+vendor: venv ## MathJax servi par le site lui-même (build/vendor)
+	@$(PY) -m tools.vendor
+
+notebooks: data ## Exécute les tutoriels (avec cache) vers build/notebooks
+	@$(PY) -m tools.execute
+
+site: notebooks vendor ## Construit le site complet (mkdocs build --strict) dans site/
+	@$(PY) -m mkdocs build --strict
+
+serve: notebooks vendor ## Construit et sert le site sur http://127.0.0.1:8000 (rechargement automatique)
+	@$(PY) -m mkdocs serve --strict -a $(HOST):$(PORT) --livereload
+
+LINTED := $(wildcard tools snippets tutorials tests)
+
+lint: venv ## ruff (vérification et formatage) sur tools, snippets, tutorials, tests
+	@$(PY) -m ruff check $(LINTED)
+	@$(PY) -m ruff format --check $(LINTED)
+
+format: venv ## Formate le code avec ruff
+	@$(PY) -m ruff format $(LINTED)
+	@$(PY) -m ruff check --fix $(LINTED)
+
+audit: venv ## Audit des workflows GitHub avec zizmor (hors ligne)
+	@$(VENV)/bin/zizmor --offline .github/workflows
+
+test: data vendor ## Lance toute la suite de tests (unitaires, exécution, site, navigateur)
+	@$(PY) -m pytest
+
+test-fast: venv ## Tests rapides seulement (sans construction du site ni navigateur)
+	@$(PY) -m pytest -m "not slow"
+
+publish-notebooks: ## Pousse les notebooks exécutés sur la branche « notebooks » (Colab)
+	@$(PY) -m tools.publish_notebooks
+
+clean: ## Supprime tout ce qui est généré (pas le venv)
+	rm -rf $(BUILD) site runs .cache .pytest_cache

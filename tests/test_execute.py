@@ -1,0 +1,235 @@
+"""Exécution des tutoriels : en-têtes, cache, invalidation et rapport d'échec."""
+
+from __future__ import annotations
+
+import json
+import textwrap
+from pathlib import Path
+
+import nbformat
+import pytest
+from conftest import run_module
+
+from tools import execute
+
+HEADER = """\
+# ---
+# jupyter:
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+#   atelier:
+#     titre: Essai
+#     description: Un tutoriel minuscule fabriqué par les tests.
+#     niveau: débutant
+#     duree: 1 min
+#     prerequis:
+#     - aucun
+#     gpu: inutile
+#     metriques:
+#     - nom: score
+#       libelle: score de l'essai
+#       min: 0.5
+# ---
+"""
+
+BODY = """
+# %% [markdown]
+# # Essai
+# Premier texte.
+
+# %%
+import time
+debut = time.time()
+score = 0.75
+print("score calculé :", score, "à", debut)
+
+# %% [markdown]
+# Une seconde cellule de texte.
+
+# %%
+print(score * 2)
+"""
+
+
+def write_tutorial(folder: Path, name="01_essai", body=BODY, header=HEADER) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{name}.py"
+    path.write_text(header + body, encoding="utf-8")
+    return path
+
+
+def build(tmp_path, names=None):
+    return execute.build_all(
+        names,
+        folder=tmp_path / "tutorials",
+        out=tmp_path / "out",
+        cache=tmp_path / "cache",
+        work=tmp_path / "work",
+        log=lambda *a: None,
+    )
+
+
+def first_output(nb_path: Path) -> str:
+    nb = nbformat.read(nb_path, as_version=4)
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    return code[0].outputs[0]["text"]
+
+
+def test_first_build_executes_and_records_measures(tmp_path):
+    write_tutorial(tmp_path / "tutorials")
+    [record] = build(tmp_path)
+    assert record["cached"] is False
+    assert record["metrics"] == {"score": 0.75}
+    assert record["metriques"][0]["ok"] is True
+    assert record["wall_seconds"] > 0
+    assert record["peak_rss_mib"] > 10
+    assert "cœurs" in record["cpu"]
+    assert record["versions"]["python"].startswith("3.12")
+    saved = json.loads((tmp_path / "out" / "01_essai.json").read_text())
+    assert saved["metrics"] == {"score": 0.75}
+    assert "score calculé" in first_output(tmp_path / "out" / "01_essai.ipynb")
+
+
+def test_unchanged_tutorial_is_a_cache_hit(tmp_path):
+    write_tutorial(tmp_path / "tutorials")
+    build(tmp_path)
+    before = first_output(tmp_path / "out" / "01_essai.ipynb")
+    [record] = build(tmp_path)
+    assert record["cached"] is True
+    # Même sortie (l'horodatage imprimé n'a pas changé) : rien n'a été ré-exécuté.
+    assert first_output(tmp_path / "out" / "01_essai.ipynb") == before
+
+
+def test_code_change_invalidates_the_cache(tmp_path):
+    path = write_tutorial(tmp_path / "tutorials")
+    build(tmp_path)
+    path.write_text(HEADER + BODY.replace("score = 0.75", "score = 0.8"), encoding="utf-8")
+    [record] = build(tmp_path)
+    assert record["cached"] is False
+    assert record["metrics"] == {"score": 0.8}
+
+
+def test_markdown_edit_reuses_outputs_and_shows_new_text(tmp_path):
+    path = write_tutorial(tmp_path / "tutorials")
+    build(tmp_path)
+    before = first_output(tmp_path / "out" / "01_essai.ipynb")
+    path.write_text(HEADER + BODY.replace("Premier texte.", "Texte corrigé."), encoding="utf-8")
+    [record] = build(tmp_path)
+    assert record["cached"] is True
+    nb = nbformat.read(tmp_path / "out" / "01_essai.ipynb", as_version=4)
+    assert "Texte corrigé." in nb.cells[0].source
+    assert first_output(tmp_path / "out" / "01_essai.ipynb") == before
+
+
+def test_dependency_or_data_change_invalidates_the_cache(tmp_path, monkeypatch):
+    write_tutorial(tmp_path / "tutorials")
+    build(tmp_path)
+    monkeypatch.setattr(execute, "dependencies_fingerprint", lambda: '["torch==9.9.9"]')
+    assert build(tmp_path)[0]["cached"] is False
+    monkeypatch.setattr(execute, "data_fingerprint", lambda: "autres-donnees")
+    assert build(tmp_path)[0]["cached"] is False
+
+
+def test_failing_cell_names_tutorial_cell_line_and_error(tmp_path):
+    body = BODY.replace("print(score * 2)", "rapport = score / 0")
+    write_tutorial(tmp_path / "tutorials", "02_panne", body)
+    with pytest.raises(execute.TutorialError) as err:
+        build(tmp_path)
+    message = str(err.value)
+    assert "02_panne.py" in message
+    assert "cellule 4" in message
+    line = (tmp_path / "tutorials" / "02_panne.py").read_text().splitlines().index("# %%", 30)
+    assert f"ligne {line + 1}" in message
+    assert "ZeroDivisionError" in message and "rapport = score / 0" in message
+    assert not (tmp_path / "out" / "02_panne.ipynb").exists()
+
+
+def test_failing_tutorial_fails_the_cli_without_traceback(tmp_path):
+    write_tutorial(tmp_path / "tutorials", "02_panne", BODY.replace("score = 0.75", "1 / 0"))
+    result = run_module(
+        "tools.execute",
+        "--tutorials",
+        str(tmp_path / "tutorials"),
+        "--out",
+        str(tmp_path / "out"),
+        "--cache",
+        str(tmp_path / "cache"),
+    )
+    assert result.returncode == 1
+    # La trace montrée est celle de la cellule, pas celle de l'outil de construction.
+    assert "tools/execute.py" not in result.stderr and "nbclient" not in result.stderr
+    assert "02_panne.py a échoué à la cellule 2" in result.stderr
+
+
+def test_metric_below_threshold_fails_the_build(tmp_path):
+    write_tutorial(tmp_path / "tutorials", body=BODY.replace("score = 0.75", "score = 0.25"))
+    with pytest.raises(execute.TutorialError, match=r"score de l'essai : score = 0\.25.*≥ 0\.5"):
+        build(tmp_path)
+
+
+def test_missing_metric_variable_fails_the_build(tmp_path):
+    write_tutorial(tmp_path / "tutorials", body=BODY.replace("score", "note"))
+    with pytest.raises(execute.TutorialError, match="« score » n'est pas définie"):
+        build(tmp_path)
+
+
+def test_tutorial_without_output_fails_the_build(tmp_path):
+    body = textwrap.dedent(
+        """
+        # %% [markdown]
+        # # Silence
+
+        # %%
+        score = 1.0
+        """
+    )
+    write_tutorial(tmp_path / "tutorials", body=body)
+    with pytest.raises(execute.TutorialError, match="aucune sortie"):
+        build(tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "attendu"),
+    [
+        ("#     titre: Essai\n", "", "« titre » manquant"),
+        ("#     niveau: débutant\n", "#     niveau: expert\n", "niveau « expert » inconnu"),
+        ("#       min: 0.5\n", "", "seuil « min » ou « max » manquant"),
+        ("#     - nom: score\n", "#     - nom: 2score\n", "nom de variable Python"),
+        ("#     gpu: inutile\n", "", "« gpu » manquant"),
+    ],
+)
+def test_header_validation_names_the_problem(tmp_path, old, new, attendu):
+    assert old in HEADER
+    path = write_tutorial(tmp_path / "tutorials", header=HEADER.replace(old, new))
+    with pytest.raises(execute.TutorialError, match="en-tête invalide") as err:
+        execute.load(path)
+    assert attendu in str(err.value)
+
+
+def test_header_without_atelier_block_is_rejected(tmp_path):
+    path = write_tutorial(tmp_path / "tutorials", header="")
+    with pytest.raises(execute.TutorialError, match="pas de bloc « atelier: »"):
+        execute.load(path)
+
+
+def test_bad_file_name_is_rejected(tmp_path):
+    path = write_tutorial(tmp_path / "tutorials", name="01_Mauvais-Nom")
+    with pytest.raises(execute.TutorialError, match="NN_slug"):
+        execute.load(path)
+
+
+def test_every_project_tutorial_has_a_valid_header():
+    paths = execute.discover()
+    assert paths, "aucun tutoriel dans tutorials/"
+    for path in paths:
+        tutorial = execute.load(path)
+        assert tutorial.cell_lines, f"{path.name} : cellules sans marqueur « # %% »"
+        skeleton = [c.source for c in tutorial.notebook.cells if c.cell_type == "markdown"]
+        text = "\n".join(skeleton)
+        for section in ("## Objectifs", "## Prérequis", "## Mise en place", "## Récapitulatif"):
+            assert section in text, f"{path.name} : section « {section} » absente"
+        assert "## Exercices" in text and "## Pour aller plus loin" in text
+        solutions = [c for c in tutorial.notebook.cells if c.source.startswith("# Solution")]
+        assert solutions, f"{path.name} : aucune solution d'exercice exécutée"

@@ -1,0 +1,451 @@
+"""Exécution des tutoriels (jupytext py:percent) en notebooks, avec cache et sans échec silencieux.
+
+Pour chaque ``tutorials/NN_slug.py`` :
+
+* l'en-tête ``atelier:`` est validé (titre, description, niveau, durée, prérequis, GPU, métriques) ;
+* la clé de cache ne dépend que du code des cellules, des dépendances épinglées (pyproject.toml)
+  et de l'empreinte des données : une modification du texte (markdown) ne ré-exécute rien, les
+  sorties en cache sont reportées sur le nouveau texte ;
+* sinon le notebook est exécuté par nbclient, cellule par cellule avec un délai maximal ;
+* on enregistre durée, pic de mémoire du noyau, matériel, versions et métriques déclarées ;
+* la construction échoue en nommant le tutoriel, la cellule (et sa ligne dans le .py) et
+  l'erreur quand une cellule lève une exception, quand une métrique manque son seuil ou quand le
+  tutoriel ne produit aucune sortie.
+
+Sorties : ``build/notebooks/NN_slug.ipynb`` (notebook exécuté) et ``NN_slug.json`` (mesures).
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import hashlib
+import json
+import os
+import re
+import sys
+import time
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import jupytext
+import nbformat
+
+ROOT = Path(__file__).resolve().parent.parent
+TUTORIALS = ROOT / "tutorials"
+BUILD = ROOT / "build"
+OUT = BUILD / "notebooks"
+CACHE = BUILD / "cache"
+WORK = BUILD / "work"
+# À incrémenter quand la manière d'exécuter change (invalide tout le cache).
+EXECUTOR_VERSION = "1"
+CELL_TIMEOUT = int(os.environ.get("ATELIER_CELL_TIMEOUT", "600"))
+NAME_RE = re.compile(r"^\d{2}_[a-z0-9_]+$")
+REQUIRED = {
+    "titre": str,
+    "description": str,
+    "niveau": str,
+    "duree": str,
+    "prerequis": list,
+    "gpu": str,
+    "metriques": list,
+}
+LEVELS = ("débutant", "intermédiaire", "avancé")
+PROBE_MARK = "__ATELIER_MESURES__"
+ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+
+
+class TutorialError(Exception):
+    """Échec d'un tutoriel, avec un message français qui le nomme."""
+
+
+@dataclass
+class Tutorial:
+    path: Path
+    notebook: nbformat.NotebookNode
+    header: dict
+    cell_lines: list[int] = field(default_factory=list)
+
+    @property
+    def name(self) -> str:
+        return self.path.stem
+
+
+def discover(names: list[str] | None = None, folder: Path | None = None) -> list[Path]:
+    folder = folder or TUTORIALS
+    paths = sorted(folder.glob("[0-9][0-9]_*.py"))
+    if names:
+        wanted = {Path(n).stem for n in names}
+        missing = wanted - {p.stem for p in paths}
+        if missing:
+            raise TutorialError(f"Tutoriel introuvable : {', '.join(sorted(missing))}.")
+        paths = [p for p in paths if p.stem in wanted]
+    return paths
+
+
+def validate_header(header: object, name: str) -> list[str]:
+    """Renvoie la liste des problèmes de l'en-tête (vide s'il est complet)."""
+    if not isinstance(header, dict):
+        return ["l'en-tête jupytext n'a pas de bloc « atelier: »"]
+    problems = []
+    for key, kind in REQUIRED.items():
+        value = header.get(key)
+        if value is None or value == "" or value == []:
+            problems.append(f"champ « {key} » manquant ou vide")
+        elif not isinstance(value, kind):
+            problems.append(f"champ « {key} » : {kind.__name__} attendu")
+    if isinstance(header.get("niveau"), str) and header["niveau"] not in LEVELS:
+        problems.append(f"niveau « {header['niveau']} » inconnu (attendu : {', '.join(LEVELS)})")
+    for i, metric in enumerate(header.get("metriques") or [], 1):
+        if not isinstance(metric, dict):
+            problems.append(f"métrique {i} : dictionnaire attendu")
+            continue
+        nom = metric.get("nom")
+        if not isinstance(nom, str) or not nom.isidentifier():
+            problems.append(f"métrique {i} : « nom » doit être un nom de variable Python")
+        if not isinstance(metric.get("libelle"), str):
+            problems.append(f"métrique {i} : « libelle » manquant")
+        bounds = [metric.get(b) for b in ("min", "max") if b in metric]
+        if not bounds:
+            problems.append(f"métrique {i} : seuil « min » ou « max » manquant")
+        if any(not isinstance(b, int | float) or isinstance(b, bool) for b in bounds):
+            problems.append(f"métrique {i} : les seuils doivent être des nombres")
+    if not NAME_RE.match(name):
+        problems.append("le nom du fichier doit suivre NN_slug.py (minuscules, chiffres, _)")
+    return problems
+
+
+def load(path: Path) -> Tutorial:
+    text = path.read_text(encoding="utf-8")
+    try:
+        nb = jupytext.reads(text, fmt="py:percent")
+    except Exception as exc:  # jupytext lève des erreurs variées sur un fichier mal formé
+        raise TutorialError(f"{path.name} : lecture jupytext impossible ({exc}).") from None
+    header = nb.metadata.get("atelier")
+    problems = validate_header(header, path.stem)
+    if problems:
+        raise TutorialError(f"{path.name} : en-tête invalide : " + " ; ".join(problems) + ".")
+    # Ligne de départ de chaque cellule dans le .py (pour nommer la cellule fautive).
+    lines = [i for i, line in enumerate(text.splitlines(), 1) if line.startswith("# %%")]
+    if len(lines) != len(nb.cells):
+        lines = []
+    return Tutorial(path, nb, header, lines)
+
+
+def dependencies_fingerprint() -> str:
+    """Les dépendances épinglées, telles que déclarées dans pyproject.toml."""
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    return json.dumps(sorted(project["dependencies"]))
+
+
+def data_fingerprint() -> str:
+    manifest = Path(os.environ.get("ATELIER_DATA", BUILD / "data")) / "fashion-mnist.json"
+    try:
+        return json.loads(manifest.read_text(encoding="utf-8"))["fingerprint"]
+    except (OSError, ValueError, KeyError):
+        return "sans-donnees"
+
+
+def cache_key(tutorial: Tutorial, deps: str, data: str) -> str:
+    h = hashlib.sha256()
+    for part in (EXECUTOR_VERSION, deps, data):
+        h.update(part.encode() + b"\0")
+    for cell in tutorial.notebook.cells:
+        if cell.cell_type == "code":
+            h.update(cell.source.encode() + b"\0")
+    return h.hexdigest()[:24]
+
+
+PROBE = """
+import json as _json, os as _os, platform as _platform, resource as _resource, sys as _sys
+_mesures = {"peak_rss_mib": _resource.getrusage(_resource.RUSAGE_SELF).ru_maxrss / 1024,
+            "metrics": {}, "versions": {"python": _platform.python_version()}, "devices": []}
+for _nom in NOMS:
+    _v = globals().get(_nom)
+    try:
+        _mesures["metrics"][_nom] = None if _v is None else float(_v)
+    except (TypeError, ValueError):
+        _mesures["metrics"][_nom] = repr(_v)
+_cpu = _platform.processor() or _platform.machine()
+try:
+    with open("/proc/cpuinfo") as _f:
+        _cpu = next(l.split(":", 1)[1].strip() for l in _f if l.startswith("model name"))
+except (OSError, StopIteration):
+    pass
+_mesures["cpu"] = f"{_cpu}, {_os.cpu_count()} cœurs"
+for _mod in ("numpy", "torch", "torchvision", "tensorflow", "keras", "matplotlib"):
+    if _mod in _sys.modules:
+        _mesures["versions"][_mod] = getattr(_sys.modules[_mod], "__version__", "?")
+if "torch" in _sys.modules:
+    _t = _sys.modules["torch"]
+    if _t.cuda.is_available():
+        _mesures["devices"].append("GPU " + _t.cuda.get_device_name(0))
+        _mesures["cuda_peak_mib"] = _t.cuda.max_memory_allocated() / 2**20
+if "tensorflow" in _sys.modules:
+    _tf = _sys.modules["tensorflow"]
+    _gpus = _tf.config.list_logical_devices("GPU")
+    if _gpus:
+        _mesures["devices"].append("GPU TensorFlow " + _gpus[0].name)
+print(MARK + _json.dumps(_mesures))
+"""
+
+
+def _error_cell(nb: nbformat.NotebookNode) -> tuple[int, dict] | None:
+    for index, cell in enumerate(nb.cells):
+        for output in cell.get("outputs", []):
+            if output.get("output_type") == "error":
+                return index, output
+    return None
+
+
+def _describe_failure(tutorial: Tutorial, nb, exc: Exception) -> str:
+    found = _error_cell(nb)
+    if found is None:
+        return f"Le tutoriel {tutorial.path.name} a échoué : {type(exc).__name__} : {exc}"
+    index, output = found
+    where = f"cellule {index + 1}"
+    if tutorial.cell_lines:
+        where += f" (ligne {tutorial.cell_lines[index]} de {tutorial.path.name})"
+    trace = ANSI.sub("", "\n".join(output.get("traceback", [])[-6:]))
+    return (
+        f"Le tutoriel {tutorial.path.name} a échoué à la {where} : "
+        f"{output.get('ename')} : {output.get('evalue')}\n"
+        f"--- code de la cellule ---\n{nb.cells[index].source.strip()[:800]}\n"
+        f"--- fin de la trace ---\n{trace}"
+    )
+
+
+def run_notebook(tutorial: Tutorial, workdir: Path, timeout: int = CELL_TIMEOUT, log=print):
+    """Exécute le notebook ; renvoie (notebook exécuté, mesures)."""
+    from nbclient import NotebookClient
+    from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
+
+    nb = copy.deepcopy(tutorial.notebook)
+    names = [m["nom"] for m in tutorial.header["metriques"]]
+    probe = PROBE.replace("NOMS", repr(names)).replace("MARK", repr(PROBE_MARK))
+    nb.cells.append(nbformat.v4.new_code_cell(probe))
+    workdir.mkdir(parents=True, exist_ok=True)
+    env_defaults = {
+        "ATELIER_DATA": str(BUILD / "data"),
+        "KERAS_HOME": str(BUILD / "data" / "keras"),
+        "MPLBACKEND": "module://matplotlib_inline.backend_inline",
+        "TF_CPP_MIN_LOG_LEVEL": "2",
+        "PYTHONHASHSEED": "0",
+    }
+    for key, value in env_defaults.items():
+        os.environ.setdefault(key, value)
+    # Le noyau affiche les figures dans le notebook, quel que soit MPLBACKEND du terminal.
+    os.environ["MPLBACKEND"] = env_defaults["MPLBACKEND"]
+    n_code = sum(c.cell_type == "code" for c in nb.cells) - 1
+    started = time.perf_counter()
+    state = {"t": started, "done": 0}
+
+    def on_cell_executed(cell, cell_index, execute_reply, **_):
+        state["done"] += 1
+        now = time.perf_counter()
+        if now - state["t"] > 5 and cell_index < len(nb.cells) - 1:
+            log(
+                f"    cellule {cell_index + 1} terminée ({state['done']}/{n_code} cellules de "
+                f"code, {now - started:.0f} s écoulées)"
+            )
+        state["t"] = now
+
+    client = NotebookClient(
+        nb,
+        timeout=timeout,
+        kernel_name="python3",
+        allow_errors=False,
+        resources={"metadata": {"path": str(workdir)}},
+        on_cell_executed=on_cell_executed,
+    )
+    try:
+        client.execute()
+    except CellTimeoutError as exc:
+        found = _error_cell(nb)
+        index = found[0] if found else state["done"]
+        raise TutorialError(
+            f"Le tutoriel {tutorial.path.name} a dépassé le délai de {timeout} s à la "
+            f"cellule {index + 1} : {exc}"
+        ) from None
+    except (CellExecutionError, DeadKernelError) as exc:
+        raise TutorialError(_describe_failure(tutorial, nb, exc)) from None
+    except RuntimeError as exc:  # noyau qui ne démarre pas
+        raise TutorialError(
+            f"Le tutoriel {tutorial.path.name} n'a pas pu démarrer son noyau Python : {exc}"
+        ) from None
+    wall = time.perf_counter() - started
+    probe_cell = nb.cells.pop()
+    text = "".join(o.get("text", "") for o in probe_cell.outputs if o.get("name") == "stdout")
+    measures = json.loads(text.split(PROBE_MARK, 1)[1])
+    measures["wall_seconds"] = wall
+    return nb, measures
+
+
+def check_outputs(tutorial: Tutorial, nb) -> None:
+    code_cells = [c for c in nb.cells if c.cell_type == "code"]
+    if not code_cells or not any(c.get("outputs") for c in code_cells):
+        raise TutorialError(
+            f"Le tutoriel {tutorial.path.name} n'a produit aucune sortie : rien ne montre qu'il "
+            "a réellement tourné (ajoutez au moins un affichage de résultat)."
+        )
+
+
+def check_metrics(tutorial: Tutorial, record: dict) -> list[dict]:
+    """Compare les métriques mesurées aux seuils déclarés ; lève TutorialError sinon."""
+    results, failures = [], []
+    for metric in tutorial.header["metriques"]:
+        value = record["metrics"].get(metric["nom"])
+        ok = isinstance(value, float)
+        if ok and "min" in metric:
+            ok = value >= metric["min"]
+        if ok and "max" in metric:
+            ok = value <= metric["max"]
+        results.append({**metric, "valeur": value, "ok": ok})
+        if not ok:
+            bound = " et ".join(
+                f"{'≥' if b == 'min' else '≤'} {metric[b]}" for b in ("min", "max") if b in metric
+            )
+            if value is None:
+                detail = f"la variable « {metric['nom']} » n'est pas définie à la fin du notebook"
+            elif not isinstance(value, float):
+                detail = f"« {metric['nom']} » n'est pas un nombre ({value})"
+            else:
+                detail = f"{metric['nom']} = {value:.4g}"
+            failures.append(f"{metric['libelle']} : {detail}, seuil attendu {bound}")
+    if failures:
+        raise TutorialError(
+            f"Le tutoriel {tutorial.path.name} manque sa métrique déclarée : "
+            + " ; ".join(failures)
+        )
+    return results
+
+
+def merge_outputs(fresh: nbformat.NotebookNode, executed: nbformat.NotebookNode):
+    """Reporte les sorties d'un notebook exécuté sur un notebook au code identique."""
+    merged = copy.deepcopy(fresh)
+    done = iter([c for c in executed.cells if c.cell_type == "code"])
+    for cell in merged.cells:
+        if cell.cell_type == "code":
+            source = next(done)
+            cell.outputs = source.get("outputs", [])
+            cell.execution_count = source.get("execution_count")
+    merged.metadata = copy.deepcopy(fresh.metadata)
+    return merged
+
+
+def write_if_changed(path: Path, text: str) -> bool:
+    if path.is_file() and path.read_text(encoding="utf-8") == text:
+        return False
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(path.suffix + ".tmp")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)
+    return True
+
+
+def build_one(
+    path: Path,
+    *,
+    out: Path = OUT,
+    cache: Path = CACHE,
+    work: Path = WORK,
+    force: bool = False,
+    timeout: int = CELL_TIMEOUT,
+    log=print,
+) -> dict:
+    """Exécute (ou reprend du cache) un tutoriel ; renvoie son enregistrement."""
+    tutorial = load(path)
+    key = cache_key(tutorial, dependencies_fingerprint(), data_fingerprint())
+    cached_nb, cached_rec = cache / f"{key}.ipynb", cache / f"{key}.json"
+    if not force and cached_nb.is_file() and cached_rec.is_file():
+        executed = nbformat.read(cached_nb, as_version=4)
+        record = json.loads(cached_rec.read_text(encoding="utf-8"))
+        record["cached"] = True
+    else:
+        executed, measures = run_notebook(tutorial, work / tutorial.name, timeout, log)
+        check_outputs(tutorial, executed)
+        record = {
+            "tutorial": tutorial.name,
+            "cache_key": key,
+            "executed_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+            **measures,
+        }
+        cache.mkdir(parents=True, exist_ok=True)
+        nbformat.write(executed, cached_nb)
+        write_if_changed(cached_rec, json.dumps(record, indent=2, ensure_ascii=False))
+        record["cached"] = False
+    record["titre"] = tutorial.header["titre"]
+    record["metriques"] = check_metrics(tutorial, record)
+    merged = merge_outputs(tutorial.notebook, executed)
+    write_if_changed(out / f"{tutorial.name}.ipynb", nbformat.writes(merged) + "\n")
+    public = {k: v for k, v in record.items() if k != "cached"}
+    write_if_changed(
+        out / f"{tutorial.name}.json", json.dumps(public, indent=2, ensure_ascii=False)
+    )
+    return record
+
+
+def build_all(names: list[str] | None = None, *, force: bool = False, log=print, **kw) -> list:
+    """Exécute tous les tutoriels ; lève TutorialError en nommant chaque échec."""
+    paths = discover(names, kw.pop("folder", None))
+    records, failures = [], []
+    started = time.perf_counter()
+    for i, path in enumerate(paths, 1):
+        t0 = time.perf_counter()
+        log(f"[{i}/{len(paths)}] {path.stem} …")
+        try:
+            record = build_one(path, force=force, log=log, **kw)
+        except TutorialError as exc:
+            log(f"[{i}/{len(paths)}] {path.stem} : ÉCHEC ({time.perf_counter() - t0:.1f} s)")
+            failures.append(str(exc))
+            continue
+        state = "en cache" if record["cached"] else f"exécuté en {record['wall_seconds']:.1f} s"
+        metrics = ", ".join(f"{m['nom']} = {m['valeur']:.4g}" for m in record["metriques"])
+        log(
+            f"[{i}/{len(paths)}] {path.stem} : {state} ({metrics}) "
+            f"— {time.perf_counter() - started:.1f} s écoulées"
+        )
+        records.append(record)
+    if failures:
+        raise TutorialError("\n\n".join(failures))
+    return records
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m tools.execute",
+        description="Exécute les tutoriels (avec cache) vers build/notebooks.",
+    )
+    parser.add_argument("noms", nargs="*", help="tutoriels à exécuter (défaut : tous)")
+    parser.add_argument("--force", action="store_true", help="ignorer le cache")
+    parser.add_argument("--check", action="store_true", help="valider les en-têtes seulement")
+    parser.add_argument("--tutorials", type=Path, default=TUTORIALS, help=argparse.SUPPRESS)
+    parser.add_argument("--out", type=Path, default=OUT, help=argparse.SUPPRESS)
+    parser.add_argument("--cache", type=Path, default=CACHE, help=argparse.SUPPRESS)
+    parser.add_argument("--timeout", type=int, default=CELL_TIMEOUT, help="délai par cellule (s)")
+    args = parser.parse_args(argv)
+    try:
+        if args.check:
+            paths = discover(args.noms, args.tutorials)
+            for path in paths:
+                load(path)
+            print(f"{len(paths)} en-tête(s) de tutoriel valide(s).")
+            return 0
+        records = build_all(
+            args.noms,
+            force=args.force,
+            folder=args.tutorials,
+            out=args.out,
+            cache=args.cache,
+            timeout=args.timeout,
+        )
+    except TutorialError as exc:
+        print(f"Erreur : {exc}", file=sys.stderr)
+        return 1
+    print(f"{len(records)} tutoriel(s) prêt(s) dans {args.out}.")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Installe les paquets Debian/Ubuntu dont la construction a besoin, seulement s'ils manquent :
+#   dataset-fashion-mnist  copie locale du jeu de données (aucun téléchargement pendant la construction)
+#   chromium               navigateur réel des tests (piloté par Playwright, jamais « playwright install »)
+#   hunspell, hunspell-fr  correcteur orthographique français
+set -euo pipefail
+
+paquets=(dataset-fashion-mnist chromium hunspell hunspell-fr)
+manquants=()
+for p in "${paquets[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    manquants+=("$p")
+  fi
+done
+[ ${#manquants[@]} -eq 0 ] && exit 0
+
+if ! command -v apt-get >/dev/null 2>&1; then
+  echo "Paquets système manquants : ${manquants[*]}." >&2
+  echo "Installez-les avec le gestionnaire de paquets de votre système (ce projet suppose Debian ou Ubuntu)." >&2
+  exit 2
+fi
+sudo=""
+if [ "$(id -u)" -ne 0 ]; then
+  if command -v sudo >/dev/null 2>&1; then sudo="sudo"; else
+    echo "Paquets système manquants : ${manquants[*]} ; relancez en root ou installez sudo." >&2
+    exit 2
+  fi
+fi
+echo "Installation des paquets système : ${manquants[*]}"
+$sudo apt-get update -qq
+# Sur Ubuntu, le paquet chromium est un paquet de transition vers snap : on l'écarte et les tests
+# utilisent le Chrome préinstallé de l'image.
+if grep -qi ubuntu /etc/os-release 2>/dev/null; then
+  filtres=()
+  for p in "${manquants[@]}"; do [ "$p" = chromium ] || filtres+=("$p"); done
+  manquants=("${filtres[@]}")
+fi
+[ ${#manquants[@]} -eq 0 ] && exit 0
+DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${manquants[@]}" >/dev/null

@@ -1,0 +1,196 @@
+"""Crochets MkDocs de l'atelier.
+
+* avant chaque construction : exécute les tutoriels (tools.execute, avec cache) ;
+* ajoute au site la copie locale de MathJax et remplace l'adresse CDN de mkdocs-jupyter ;
+* en tête de chaque page de tutoriel : téléchargements (.ipynb exécuté, .py), lien Colab et
+  mesures de la dernière exécution (durée, matériel, versions, métriques) ;
+* sort la CSS que mkdocs-jupyter insère dans chaque page de notebook vers une feuille de style
+  partagée (une seule fois pour tout le site, mise en cache par le navigateur).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import json
+import logging
+import os
+import re
+import shutil
+from pathlib import Path
+
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import event_priority
+from mkdocs.structure.files import File
+from mkdocs.utils import get_relative_url
+
+from tools import execute
+
+log = logging.getLogger("mkdocs.hooks.atelier")
+ROOT = Path(__file__).resolve().parent.parent
+VENDOR = ROOT / "build" / "vendor"
+MATHJAX_URI = "assets/vendor/mathjax/tex-svg.js"
+MATHJAX_SENTINEL = "ATELIER_MATHJAX_LOCAL"
+TUTORIAL_PREFIX = "tutoriels/"
+NBSP = "\u00a0"
+STYLE_RE = re.compile(r'<style type="text/css">.*?</style>\s*', re.S)
+
+_records: dict[str, dict] = {}
+_shared_css: dict[str, str] = {}
+
+
+@event_priority(100)
+def on_config(config):
+    # mkdocs-jupyter exige que le dossier monté existe avant sa propre configuration.
+    execute.OUT.mkdir(parents=True, exist_ok=True)
+    return config
+
+
+def on_pre_build(config):
+    """Exécute les tutoriels modifiés ; les autres viennent du cache (quelques dixièmes de s)."""
+    try:
+        records = execute.build_all(log=log.info)
+    except execute.TutorialError as exc:
+        raise PluginError(str(exc)) from None
+    _records.clear()
+    _records.update({r["tutorial"]: r for r in records})
+    _shared_css.clear()
+
+
+def on_files(files, config):
+    mathjax = VENDOR / "mathjax" / "tex-svg.js"
+    if not mathjax.is_file():
+        raise PluginError(
+            "La copie locale de MathJax manque (build/vendor). Lancez « make vendor » "
+            "ou construisez le site avec « make site »."
+        )
+    files.append(File.generated(config, MATHJAX_URI, abs_src_path=str(mathjax)))
+    return files
+
+
+def _is_tutorial(page) -> bool:
+    uri = page.file.src_uri
+    return uri.startswith(TUTORIAL_PREFIX) and uri.endswith(".ipynb")
+
+
+def _num(value: float, digits: int = 1) -> str:
+    return f"{value:.{digits}f}".replace(".", ",")
+
+
+def _metric_text(metric: dict) -> str:
+    value = metric["valeur"]
+    bounds = []
+    if "min" in metric:
+        bounds.append(f"seuil ≥{NBSP}{_format_value(metric['nom'], metric['min'])}")
+    if "max" in metric:
+        bounds.append(f"seuil ≤{NBSP}{_format_value(metric['nom'], metric['max'])}")
+    return (
+        f"{html.escape(metric['libelle'])}{NBSP}: <strong>{_format_value(metric['nom'], value)}"
+        f"</strong> ({', '.join(bounds)})"
+    )
+
+
+def _format_value(name: str, value: float) -> str:
+    if "accuracy" in name or "exactitude" in name:
+        return f"{_num(100 * value)}{NBSP}%"
+    if "seconds" in name or "secondes" in name:
+        return f"{_num(value)}{NBSP}s"
+    return _num(value, 3)
+
+
+def _colab_url(config, name: str) -> str:
+    repo = os.environ.get("GITHUB_REPOSITORY") or config["extra"].get("depot", "")
+    return f"https://colab.research.google.com/github/{repo}/blob/notebooks/{name}.ipynb"
+
+
+def tutorial_banner(record: dict, header: dict, colab: str) -> str:
+    """Le bloc affiché sous le titre d'une page de tutoriel."""
+    name = record["tutorial"]
+    esc = html.escape
+    devices = ", ".join(record.get("devices") or []) or "CPU"
+    versions = ", ".join(f"{k} {v}" for k, v in record.get("versions", {}).items())
+    memory = f"{_num(record['peak_rss_mib'], 0)}{NBSP}Mio (pic du processus)"
+    if "cuda_peak_mib" in record:
+        memory += f", GPU {_num(record['cuda_peak_mib'], 0)}{NBSP}Mio"
+    metrics = "".join(f"<li>{_metric_text(m)}</li>" for m in record["metriques"])
+    prerequis = ", ".join(esc(p) for p in header["prerequis"])
+    return f"""
+<p class="atelier-description">{esc(header["description"])}</p>
+<div class="atelier-tutoriel" data-tutoriel="{esc(name)}">
+  <p class="atelier-actions">
+    <a class="md-button md-button--primary" href="../{esc(name)}.ipynb" download
+       data-telechargement="ipynb">Télécharger le notebook exécuté (.ipynb)</a>
+    <a class="md-button" href="../{esc(name)}.py" download
+       data-telechargement="py">Télécharger la source (.py)</a>
+    <a class="md-button" href="{esc(colab)}" rel="noopener"
+       data-colab>Ouvrir dans Colab</a>
+  </p>
+  <dl class="atelier-fiche">
+    <dt>Niveau</dt><dd>{esc(header["niveau"])}</dd>
+    <dt>Durée estimée</dt><dd>{esc(header["duree"])}</dd>
+    <dt>Prérequis</dt><dd>{prerequis}</dd>
+    <dt>GPU</dt><dd>{esc(header["gpu"])}</dd>
+  </dl>
+  <details class="atelier-mesures" open>
+    <summary>Mesures de l'exécution publiée</summary>
+    <ul>
+      {metrics}
+      <li>Exécution complète du notebook{NBSP}: <strong>{_num(record["wall_seconds"])}{NBSP}s</strong>
+        sur {esc(record.get("cpu", "CPU"))} ({esc(devices)})</li>
+      <li>Mémoire{NBSP}: {memory}</li>
+      <li>Versions{NBSP}: {esc(versions)}</li>
+      <li>Exécuté le {esc(record["executed_at"][:10])}</li>
+    </ul>
+  </details>
+</div>
+"""
+
+
+def on_page_content(html_text, page, config, files):
+    if not _is_tutorial(page):
+        return html_text
+    name = Path(page.file.src_uri).stem
+    record = _records.get(name)
+    if record is None:
+        raise PluginError(f"Aucune mesure d'exécution pour le tutoriel {name}.")
+    header = execute.load(execute.TUTORIALS / f"{name}.py").header
+    banner = tutorial_banner(record, header, _colab_url(config, name))
+    head, sep, tail = html_text.partition("</h1>")
+    if not sep:
+        raise PluginError(f"Le tutoriel {name} doit commencer par un titre « # … ».")
+    return head + sep + banner + tail
+
+
+@event_priority(-100)
+def on_post_page(output, page, config):
+    # Après mkdocs-jupyter : l'adresse de MathJax devient la copie locale, relative à la page.
+    local = get_relative_url(MATHJAX_URI, page.url)
+    output = output.replace(MATHJAX_SENTINEL, local)
+    if _is_tutorial(page):
+        styles = STYLE_RE.findall(output)
+        if styles:
+            css = "\n".join(re.sub(r"</?style[^>]*>", "", s) for s in styles)
+            digest = hashlib.sha256(css.encode()).hexdigest()[:12]
+            uri = f"assets/notebook-{digest}.css"
+            _shared_css[uri] = css
+            link = f'<link rel="stylesheet" href="{get_relative_url(uri, page.url)}">\n'
+            output = STYLE_RE.sub("", output, count=len(styles) - 1)
+            output = STYLE_RE.sub(link, output, count=1)
+    return output
+
+
+def on_post_build(config):
+    site = Path(config["site_dir"])
+    for uri, css in _shared_css.items():
+        target = site / uri
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(css, encoding="utf-8")
+    # Téléchargements : le notebook exécuté et sa source, à côté de la page du tutoriel.
+    out = site / TUTORIAL_PREFIX.rstrip("/")
+    out.mkdir(parents=True, exist_ok=True)
+    for name in _records:
+        shutil.copyfile(execute.OUT / f"{name}.ipynb", out / f"{name}.ipynb")
+        shutil.copyfile(execute.TUTORIALS / f"{name}.py", out / f"{name}.py")
+    (out / "mesures.json").write_text(
+        json.dumps(list(_records.values()), indent=2, ensure_ascii=False), encoding="utf-8"
+    )

@@ -1,0 +1,81 @@
+"""Copie locale de MathJax, servie par le site lui-même (aucune requête vers un CDN).
+
+Le paquet npm ``mathjax`` (version épinglée, empreinte vérifiée) est récupéré une fois avec
+``npm pack`` dans ``build/vendor/`` ; le site n'en publie que ``tex-svg.js`` (sortie SVG : aucune
+police à télécharger) et la licence.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+import tarfile
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+VENDOR = ROOT / "build" / "vendor"
+MATHJAX_VERSION = "3.2.2"
+MATHJAX_INTEGRITY = (
+    "sha512-Bt+SSVU8eBG27zChVewOicYs7Xsdt40qm4+UpHyX7k0/"
+    "O9NliPc+x77k1/FEsPsjKPZGJvtRZM1vO+geW0OhGw=="
+)
+# Fichiers du paquet publiés sur le site, et leur place dans build/vendor.
+MATHJAX_FILES = {
+    "package/es5/tex-svg.js": "mathjax/tex-svg.js",
+    "package/LICENSE": "mathjax/LICENSE",
+}
+
+
+def integrity(path: Path) -> str:
+    return "sha512-" + base64.b64encode(hashlib.sha512(path.read_bytes()).digest()).decode()
+
+
+def fetch_mathjax(vendor: Path = VENDOR) -> Path:
+    stamp = vendor / "mathjax" / ".version"
+    if stamp.is_file() and stamp.read_text().strip() == MATHJAX_INTEGRITY:
+        return vendor / "mathjax"
+    npm = shutil.which("npm")
+    if npm is None:
+        raise SystemExit(
+            "Erreur : npm est introuvable. Installez Node.js (paquet Debian « npm ») : il sert "
+            "à récupérer une fois la copie locale de MathJax."
+        )
+    with tempfile.TemporaryDirectory() as tmp:
+        result = subprocess.run(
+            [npm, "pack", f"mathjax@{MATHJAX_VERSION}", "--silent", "--pack-destination", tmp],
+            capture_output=True,
+            text=True,
+        )
+        tarball = Path(tmp) / f"mathjax-{MATHJAX_VERSION}.tgz"
+        if result.returncode != 0 or not tarball.is_file():
+            raise SystemExit(
+                f"Erreur : impossible de récupérer mathjax@{MATHJAX_VERSION} avec npm "
+                f"(registre npm injoignable ?).\n{result.stderr.strip()}"
+            )
+        if integrity(tarball) != MATHJAX_INTEGRITY:
+            raise SystemExit("Erreur : l'archive MathJax reçue n'a pas l'empreinte attendue.")
+        with tarfile.open(tarball) as tar:
+            for member, target in MATHJAX_FILES.items():
+                data = tar.extractfile(member)
+                if data is None:
+                    raise SystemExit(f"Erreur : {member} manque dans l'archive MathJax.")
+                out = vendor / target
+                out.parent.mkdir(parents=True, exist_ok=True)
+                out.write_bytes(data.read())
+    stamp.write_text(MATHJAX_INTEGRITY + "\n")
+    return vendor / "mathjax"
+
+
+def main() -> int:
+    where = fetch_mathjax(Path(os.environ.get("ATELIER_VENDOR", VENDOR)))
+    print(f"MathJax {MATHJAX_VERSION} prêt dans {where}.")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
