@@ -14,6 +14,7 @@ export KERAS_HOME := $(CURDIR)/$(BUILD)/data/keras
 export MPLBACKEND := Agg
 export TF_CPP_MIN_LOG_LEVEL := 2
 export PYTHONHASHSEED := 0
+export NO_MKDOCS_2_WARNING := 1
 
 .PHONY: help system venv data vendor notebooks site serve test test-fast lint format audit publish-notebooks clean
 

@@ -58,3 +58,26 @@ def run_module(module: str, *args: str, env: dict | None = None, cwd: Path = ROO
         text=True,
         check=False,
     )
+
+
+@pytest.fixture(scope="session")
+def built_site():
+    """Le site construit une fois par session avec « mkdocs build --strict » (dans site/)."""
+    import time
+
+    started = time.perf_counter()
+    result = subprocess.run(
+        [PYTHON, "-m", "mkdocs", "build", "--strict"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    elapsed = time.perf_counter() - started
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-5000:]
+    print(f"\nmkdocs build --strict : {elapsed:.1f} s")
+    return {"dir": ROOT / "site", "seconds": elapsed, "log": result.stderr}
+
+
+def tutorial_names() -> list[str]:
+    return sorted(p.stem for p in (ROOT / "tutorials").glob("[0-9][0-9]_*.py"))

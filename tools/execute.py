@@ -39,7 +39,7 @@ OUT = BUILD / "notebooks"
 CACHE = BUILD / "cache"
 WORK = BUILD / "work"
 # À incrémenter quand la manière d'exécuter change (invalide tout le cache).
-EXECUTOR_VERSION = "1"
+EXECUTOR_VERSION = "2"
 CELL_TIMEOUT = int(os.environ.get("ATELIER_CELL_TIMEOUT", "600"))
 NAME_RE = re.compile(r"^\d{2}_[a-z0-9_]+$")
 REQUIRED = {
@@ -257,6 +257,9 @@ def run_notebook(tutorial: Tutorial, workdir: Path, timeout: int = CELL_TIMEOUT,
         kernel_name="python3",
         allow_errors=False,
         resources={"metadata": {"path": str(workdir)}},
+        # Les journaux C++ (TensorFlow, CUDA…) écrits directement sur le descripteur 2 restent
+        # dans le journal de construction au lieu d'encombrer le notebook publié.
+        extra_arguments=["--IPKernelApp.capture_fd_output=False"],
         on_cell_executed=on_cell_executed,
     )
     try:

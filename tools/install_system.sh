@@ -36,4 +36,11 @@ if grep -qi ubuntu /etc/os-release 2>/dev/null; then
   manquants=("${filtres[@]}")
 fi
 [ ${#manquants[@]} -eq 0 ] && exit 0
-DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${manquants[@]}" >/dev/null
+if ! DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${manquants[@]}" >/dev/null; then
+  # Un paquet absent de la distribution ne bloque pas les autres : Fashion-MNIST sera alors
+  # téléchargé (en ligne) et les tests chercheront un autre Chromium ou Chrome.
+  for p in "${manquants[@]}"; do
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "$p" >/dev/null \
+      || echo "Attention : le paquet $p n'a pas pu être installé." >&2
+  done
+fi

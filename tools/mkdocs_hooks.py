@@ -113,6 +113,7 @@ def tutorial_banner(record: dict, header: dict, colab: str) -> str:
     if "cuda_peak_mib" in record:
         memory += f", GPU {_num(record['cuda_peak_mib'], 0)}{NBSP}Mio"
     metrics = "".join(f"<li>{_metric_text(m)}</li>" for m in record["metriques"])
+    wall = f"{_num(record['wall_seconds'])}{NBSP}s"
     prerequis = ", ".join(esc(p) for p in header["prerequis"])
     return f"""
 <p class="atelier-description">{esc(header["description"])}</p>
@@ -135,7 +136,7 @@ def tutorial_banner(record: dict, header: dict, colab: str) -> str:
     <summary>Mesures de l'exécution publiée</summary>
     <ul>
       {metrics}
-      <li>Exécution complète du notebook{NBSP}: <strong>{_num(record["wall_seconds"])}{NBSP}s</strong>
+      <li>Exécution complète du notebook{NBSP}: <strong>{wall}</strong>
         sur {esc(record.get("cpu", "CPU"))} ({esc(devices)})</li>
       <li>Mémoire{NBSP}: {memory}</li>
       <li>Versions{NBSP}: {esc(versions)}</li>

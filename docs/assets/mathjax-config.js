@@ -12,15 +12,3 @@ window.MathJax = {
     processHtmlClass: "arithmatex",
   },
 };
-
-// Navigation instantanée de Material : recomposer les formules de la nouvelle page.
-if (typeof document$ !== "undefined") {
-  document$.subscribe(() => {
-    if (window.MathJax && window.MathJax.typesetPromise) {
-      MathJax.startup.output.clearCache();
-      MathJax.typesetClear();
-      MathJax.texReset();
-      MathJax.typesetPromise();
-    }
-  });
-}

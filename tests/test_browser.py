@@ -1,0 +1,174 @@
+"""Le site construit, ouvert dans un vrai navigateur (Chromium de Debian piloté par Playwright).
+
+Le site est servi sur 127.0.0.1 ; toute requête vers un autre hôte est bloquée et fait échouer
+les tests.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+import shutil
+import threading
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import urlsplit
+
+import nbformat
+import pytest
+from conftest import ROOT, tutorial_names
+
+pytestmark = pytest.mark.slow
+playwright_api = pytest.importorskip("playwright.sync_api")
+
+TUTORIAL = "03_premier_reseau_pytorch"
+
+
+def chromium_path() -> str:
+    for candidate in (
+        os.environ.get("CHROMIUM"),
+        shutil.which("chromium"),
+        shutil.which("chromium-browser"),
+        shutil.which("google-chrome"),
+    ):
+        if candidate and os.path.exists(candidate):
+            return candidate
+    pytest.fail("Chromium introuvable : installez le paquet Debian « chromium » (make system).")
+
+
+class QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="module")
+def server(built_site):
+    handler = functools.partial(QuietHandler, directory=str(built_site["dir"]))
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+    httpd.server_close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with playwright_api.sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=chromium_path(),
+            headless=True,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    """Une page dont toute requête hors de 127.0.0.1 est bloquée et notée."""
+    context = browser.new_context(accept_downloads=True, locale="fr-FR")
+    foreign: list[str] = []
+
+    def guard(route):
+        url = route.request.url
+        parts = urlsplit(url)
+        if parts.scheme in ("data", "blob", "about") or parts.hostname == "127.0.0.1":
+            route.continue_()
+        else:
+            foreign.append(url)
+            route.abort()
+
+    context.route("**/*", guard)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    yield page
+    context.close()
+    assert foreign == [], f"requêtes sorties de 127.0.0.1 : {foreign}"
+    assert errors == [], f"erreurs JavaScript : {errors}"
+
+
+def test_home_loads_in_french(page, server):
+    page.goto(server + "/")
+    assert page.locator("html").get_attribute("lang") == "fr"
+    assert "Atelier Deep Learning" in page.title()
+    page.wait_for_load_state("networkidle")
+    assert page.get_by_placeholder("Rechercher").count() == 1
+
+
+def test_navigation_reaches_the_tutorial_with_plot_and_accuracy(page, server):
+    page.goto(server + "/")
+    page.get_by_role("navigation").get_by_role(
+        "link", name="Premier réseau avec PyTorch"
+    ).first.click()
+    page.wait_for_url(f"**/tutoriels/{TUTORIAL}/")
+    page.wait_for_load_state("networkidle")
+    assert page.locator("h1").first.inner_text().startswith("Premier réseau avec PyTorch")
+    # Une figure produite par l'exécution est affichée (image décodée, pas vide).
+    images = page.locator(".jp-OutputArea-output img")
+    assert images.count() >= 2
+    images.last.scroll_into_view_if_needed()
+    width = images.last.evaluate("img => img.complete && img.naturalWidth")
+    assert width and width > 100
+    # L'exactitude imprimée par le notebook est visible et vaut celle des mesures.
+    record = json.loads((ROOT / "build" / "notebooks" / f"{TUTORIAL}.json").read_text())
+    accuracy = record["metrics"]["test_accuracy"]
+    outputs = page.locator(".jp-OutputArea-output pre").all_inner_texts()
+    printed = "\n".join(outputs)
+    written = {f"{v:.{d}f}" for v in (accuracy, 100 * accuracy) for d in (1, 2, 3, 4)}
+    written |= {w.replace(".", ",") for w in written}
+    assert any(w in printed for w in written), printed[-2000:]
+    banner = page.locator(".atelier-mesures")
+    assert banner.is_visible()
+    assert "exactitude" in banner.inner_text().lower()
+
+
+def test_ipynb_link_downloads_an_executed_notebook(page, server, tmp_path):
+    page.goto(f"{server}/tutoriels/{TUTORIAL}/")
+    with page.expect_download() as info:
+        page.locator('a[data-telechargement="ipynb"]').click()
+    target = tmp_path / "telecharge.ipynb"
+    info.value.save_as(target)
+    nb = nbformat.read(target, as_version=4)
+    nbformat.validate(nb)
+    outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])]
+    assert any(o.get("output_type") == "display_data" for o in outputs)
+    assert nb.metadata["atelier"]["titre"] == "Premier réseau avec PyTorch"
+
+
+def test_search_finds_a_french_word_from_the_tutorial(page, server):
+    page.goto(server + "/")
+    page.wait_for_load_state("networkidle")
+    page.locator("label.md-search__icon, .md-search__input").first.click()
+    field = page.get_by_placeholder("Rechercher")
+    field.press_sequentially("entraînement", delay=30)
+    results = page.locator(".md-search-result__item a")
+    results.first.wait_for(timeout=15_000)
+    hrefs = [results.nth(i).get_attribute("href") for i in range(results.count())]
+    assert any(TUTORIAL in (h or "") for h in hrefs), hrefs
+
+
+def test_math_is_rendered_by_the_local_mathjax(page, server):
+    page.goto(server + "/demarrer/")
+    page.wait_for_load_state("networkidle")
+    page.locator("mjx-container").first.wait_for(timeout=15_000)
+    assert page.locator("mjx-container svg").count() >= 1
+    raw = page.locator(".arithmatex").first.inner_text()
+    assert "\\(" not in raw and "$$" not in raw
+
+
+def test_every_tutorial_page_opens_cleanly(page, server):
+    for name in tutorial_names():
+        response = page.goto(f"{server}/tutoriels/{name}/")
+        assert response and response.ok
+        page.wait_for_load_state("networkidle")
+        assert page.locator(".atelier-tutoriel").is_visible()

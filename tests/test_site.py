@@ -1,0 +1,176 @@
+"""Le site construit : build strict, aucune ressource tierce, poids des pages, téléchargements."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+import time
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import nbformat
+import pytest
+from conftest import PYTHON, ROOT, tutorial_names
+
+pytestmark = pytest.mark.slow
+
+# Référence de l'issue : une page de notebook par défaut pèse environ 650 Ko de HTML.
+DEFAULT_NOTEBOOK_PAGE = 650_000
+DATA_URI = re.compile(r"data:[a-z]+/[a-z0-9.+-]+;base64,[A-Za-z0-9+/=\s]+")
+
+
+class Resources(HTMLParser):
+    """Relève toutes les adresses que le navigateur chargerait en ouvrant la page."""
+
+    def __init__(self):
+        super().__init__()
+        self.urls: list[str] = []
+        self.lang = None
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "html":
+            self.lang = a.get("lang")
+        if tag in ("script", "img", "iframe", "source", "audio", "video", "embed") and a.get("src"):
+            self.urls.append(a["src"])
+        if tag == "link" and a.get("href"):
+            rel = (a.get("rel") or "").lower()
+            if any(r in rel for r in ("stylesheet", "preload", "icon", "manifest", "prefetch")):
+                self.urls.append(a["href"])
+
+
+def html_pages(site: Path):
+    return sorted(site.rglob("*.html"))
+
+
+def is_local(url: str) -> bool:
+    parts = urlsplit(url)
+    return parts.scheme in ("", "data", "blob") and not url.startswith("//")
+
+
+def test_strict_build_succeeds(built_site):
+    assert (built_site["dir"] / "index.html").is_file()
+    assert (built_site["dir"] / "demarrer" / "index.html").is_file()
+    for name in tutorial_names():
+        assert (built_site["dir"] / "tutoriels" / name / "index.html").is_file()
+
+
+def test_every_page_is_french(built_site):
+    for page in html_pages(built_site["dir"]):
+        parser = Resources()
+        parser.feed(page.read_text(encoding="utf-8"))
+        assert parser.lang == "fr", page
+    index = json.loads((built_site["dir"] / "search" / "search_index.json").read_text())
+    assert index["config"]["lang"] == ["fr"]
+
+
+def test_no_page_loads_a_third_party_resource(built_site):
+    offenders = []
+    for page in html_pages(built_site["dir"]):
+        parser = Resources()
+        parser.feed(page.read_text(encoding="utf-8"))
+        offenders += [(page.name, u) for u in parser.urls if not is_local(u)]
+    for css in built_site["dir"].rglob("*.css"):
+        text = css.read_text(encoding="utf-8", errors="replace")
+        offenders += [(css.name, u) for u in re.findall(r"url\(\s*['\"]?(https?:[^)'\"]+)", text)]
+        offenders += [(css.name, u) for u in re.findall(r"@import\s+['\"](https?:[^'\"]+)", text)]
+    assert offenders == []
+    # La copie locale de MathJax est publiée, et l'adresse CDN par défaut n'apparaît nulle part.
+    assert (built_site["dir"] / "assets" / "vendor" / "mathjax" / "tex-svg.js").is_file()
+    for page in html_pages(built_site["dir"]):
+        text = page.read_text(encoding="utf-8")
+        assert "cdn.jsdelivr.net" not in text and "ATELIER_MATHJAX_LOCAL" not in text, page
+        assert "fonts.googleapis.com" not in text, page
+
+
+def test_tutorial_page_is_light_and_shares_the_notebook_css(built_site):
+    """La CSS des notebooks (environ 590 ko) est servie une fois au lieu d'être répétée."""
+    for name in tutorial_names():
+        page = built_site["dir"] / "tutoriels" / name / "index.html"
+        text = page.read_text(encoding="utf-8")
+        assert '<style type="text/css">' not in text
+        links = re.findall(r'href="([^"]*assets/notebook-[0-9a-f]{12}\.css)"', text)
+        assert len(links) == 1
+        css = (page.parent / links[0]).resolve()
+        assert css.is_file() and css.stat().st_size > 100_000
+        without_images = len(DATA_URI.sub("", text).encode())
+        # Poids qu'aurait la même page avec la CSS recopiée, comme par défaut.
+        default = without_images + css.stat().st_size
+        print(
+            f"\n{name} : {len(text.encode()) / 1000:.0f} ko avec images, "
+            f"{without_images / 1000:.0f} ko sans (par défaut : {default / 1000:.0f} ko)"
+        )
+        assert without_images <= default / 3
+        assert without_images <= DEFAULT_NOTEBOOK_PAGE / 3
+
+
+def test_tutorial_page_shows_downloads_colab_and_measures(built_site):
+    for name in tutorial_names():
+        page = built_site["dir"] / "tutoriels" / name / "index.html"
+        text = page.read_text(encoding="utf-8")
+        record = json.loads((ROOT / "build" / "notebooks" / f"{name}.json").read_text())
+        assert f'href="../{name}.ipynb"' in text and f'href="../{name}.py"' in text
+        colab = re.search(r'href="(https://colab\.research\.google\.com/github/[^"]+)"', text)
+        assert colab and colab.group(1).endswith(f"/blob/notebooks/{name}.ipynb")
+        assert "Mesures de l&#x27;exécution publiée" in text or "Mesures de l'exécution" in text
+        for metric in record["metriques"]:
+            assert metric["libelle"] in text.replace("&#x27;", "'")
+        seconds = f"{record['wall_seconds']:.1f}".replace(".", ",")
+        assert seconds in text
+        # Les téléchargements sont bien publiés à côté de la page.
+        nb = nbformat.read(built_site["dir"] / "tutoriels" / f"{name}.ipynb", as_version=4)
+        nbformat.validate(nb)
+        assert any(c.get("outputs") for c in nb.cells if c.cell_type == "code")
+        source = (built_site["dir"] / "tutoriels" / f"{name}.py").read_text(encoding="utf-8")
+        assert source == (ROOT / "tutorials" / f"{name}.py").read_text(encoding="utf-8")
+
+
+def test_notebook_markdown_is_rendered_like_a_page(built_site):
+    """Admonitions et maths des cellules Markdown passent par les extensions du site."""
+    for name in tutorial_names():
+        text = (built_site["dir"] / "tutoriels" / name / "index.html").read_text(encoding="utf-8")
+        assert 'class="admonition' in text, name
+        assert "!!! " not in text, name
+
+
+def test_math_is_prepared_for_the_local_mathjax(built_site):
+    text = (built_site["dir"] / "demarrer" / "index.html").read_text(encoding="utf-8")
+    assert 'class="arithmatex"' in text
+    assert "assets/vendor/mathjax/tex-svg.js" in text
+
+
+def test_concept_page_edit_rebuilds_fast_without_reexecution(built_site, tmp_path):
+    """Une page de cours modifiée : reconstruction sans ré-exécuter aucun tutoriel."""
+    docs = tmp_path / "docs"
+    shutil.copytree(ROOT / "docs", docs)
+    page = docs / "demarrer.md"
+    page.write_text(
+        page.read_text(encoding="utf-8") + "\nPhrase ajoutée par le test.\n", encoding="utf-8"
+    )
+    config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
+    config = config.replace("docs_dir: docs", f"docs_dir: {docs}")
+    config = config.replace("site_dir: site", f"site_dir: {tmp_path / 'site'}")
+    config = config.replace("- tools/mkdocs_hooks.py", f"- {ROOT / 'tools' / 'mkdocs_hooks.py'}")
+    config = config.replace("tutoriels: build/notebooks", f"tutoriels: {ROOT / 'build/notebooks'}")
+    config = config.replace("cache_dir: build/", f"cache_dir: {ROOT / 'build'}/")
+    config = config.replace("  - tutorials\n  - tools\n", f"  - {ROOT / 'tutorials'}\n")
+    (tmp_path / "mkdocs.yml").write_text(config, encoding="utf-8")
+    started = time.perf_counter()
+    result = subprocess.run(
+        [PYTHON, "-m", "mkdocs", "build", "--strict", "-f", str(tmp_path / "mkdocs.yml")],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    elapsed = time.perf_counter() - started
+    print(f"\nreconstruction après modification d'une page : {elapsed:.1f} s")
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "exécuté en" not in result.stderr
+    assert result.stderr.count("en cache") == len(tutorial_names())
+    built = (tmp_path / "site" / "demarrer" / "index.html").read_text(encoding="utf-8")
+    assert "Phrase ajoutée par le test." in built
+    assert elapsed < 30
