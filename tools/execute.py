@@ -122,6 +122,10 @@ def load(path: Path) -> Tutorial:
         nb = jupytext.reads(text, fmt="py:percent")
     except Exception as exc:  # jupytext lève des erreurs variées sur un fichier mal formé
         raise TutorialError(f"{path.name} : lecture jupytext impossible ({exc}).") from None
+    # Identifiants de cellule stables : le même .py donne toujours le même notebook (jupytext en
+    # tire sinon au hasard, ce qui réécrirait le notebook et relancerait « make serve » sans fin).
+    for index, cell in enumerate(nb.cells):
+        cell["id"] = f"cellule-{index + 1:03d}"
     header = nb.metadata.get("atelier")
     problems = validate_header(header, path.stem)
     if problems:

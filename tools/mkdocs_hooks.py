@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import html
+import importlib
 import json
 import logging
 import os
@@ -25,6 +26,10 @@ from mkdocs.structure.files import File
 from mkdocs.utils import get_relative_url
 
 from tools import execute
+
+# « make serve » recharge ce fichier à chaque reconstruction : recharger aussi l'exécuteur pour
+# qu'une modification de tools/execute.py soit prise en compte sans relancer le serveur.
+execute = importlib.reload(execute)
 
 log = logging.getLogger("mkdocs.hooks.atelier")
 ROOT = Path(__file__).resolve().parent.parent

@@ -20,10 +20,10 @@
 #     gpu: Inutile, un portable sans GPU entraîne ce petit réseau en moins d'une minute.
 #     metriques:
 #     - nom: test_accuracy
-#       libelle: exactitude sur le jeu de test
+#       libelle: Exactitude sur le jeu de test
 #       min: 0.88
 #     - nom: train_seconds
-#       libelle: durée d'entraînement (s)
+#       libelle: Durée d'entraînement
 #       max: 30
 # ---
 
