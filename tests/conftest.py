@@ -62,12 +62,13 @@ def run_module(module: str, *args: str, env: dict | None = None, cwd: Path = ROO
 
 @pytest.fixture(scope="session")
 def built_site():
-    """Le site construit une fois par session avec « mkdocs build --strict » (dans site/)."""
+    """Le site construit une fois par session par « make site » (mkdocs build --strict, site/)."""
     import time
 
     started = time.perf_counter()
+    # La cible même qu'appellent les workflows : exécution des tutoriels puis build strict.
     result = subprocess.run(
-        [PYTHON, "-m", "mkdocs", "build", "--strict"],
+        ["make", "site"],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -75,7 +76,7 @@ def built_site():
     )
     elapsed = time.perf_counter() - started
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-5000:]
-    print(f"\nmkdocs build --strict : {elapsed:.1f} s")
+    print(f"\nmake site : {elapsed:.1f} s")
     return {"dir": ROOT / "site", "seconds": elapsed, "log": result.stderr}
 
 

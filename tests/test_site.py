@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -174,3 +175,25 @@ def test_concept_page_edit_rebuilds_fast_without_reexecution(built_site, tmp_pat
     built = (tmp_path / "site" / "demarrer" / "index.html").read_text(encoding="utf-8")
     assert "Phrase ajoutée par le test." in built
     assert elapsed < 30
+
+
+def test_publish_target_pushes_exactly_the_published_notebooks(built_site, tmp_path):
+    """La branche « notebooks » (liens Colab) reçoit les mêmes octets que le site publie."""
+    remote = tmp_path / "depot.git"
+    subprocess.run(["git", "init", "--bare", "-q", str(remote)], check=True)
+    result = subprocess.run(
+        ["make", "publish-notebooks"],
+        cwd=ROOT,
+        env={**os.environ, "PUBLISH_REMOTE": str(remote), "HOME": str(tmp_path)},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    for name in tutorial_names():
+        pushed = subprocess.run(
+            ["git", "--git-dir", str(remote), "show", f"notebooks:{name}.ipynb"],
+            capture_output=True,
+            check=True,
+        ).stdout
+        assert pushed == (built_site["dir"] / "tutoriels" / f"{name}.ipynb").read_bytes()

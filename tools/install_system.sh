@@ -3,6 +3,7 @@
 #   dataset-fashion-mnist  copie locale du jeu de données (aucun téléchargement pendant la construction)
 #   chromium               navigateur réel des tests (piloté par Playwright, jamais « playwright install »)
 #   hunspell, hunspell-fr  correcteur orthographique français
+#   npm                    (s'il manque) récupère une fois la copie locale de MathJax
 set -euo pipefail
 
 paquets=(dataset-fashion-mnist chromium hunspell hunspell-fr)
@@ -12,11 +13,19 @@ for p in "${paquets[@]}"; do
     manquants+=("$p")
   fi
 done
+command -v npm >/dev/null 2>&1 || manquants+=(npm)
+# Sur Ubuntu (GitHub Actions), le paquet chromium n'est qu'une transition vers snap : les tests
+# utilisent alors le Chrome préinstallé de l'image.
+if grep -qi '^ID=ubuntu' /etc/os-release 2>/dev/null; then
+  filtres=()
+  for p in "${manquants[@]}"; do [ "$p" = chromium ] || filtres+=("$p"); done
+  manquants=("${filtres[@]}")
+fi
 [ ${#manquants[@]} -eq 0 ] && exit 0
 
 if ! command -v apt-get >/dev/null 2>&1; then
   echo "Paquets système manquants : ${manquants[*]}." >&2
-  echo "Installez-les avec le gestionnaire de paquets de votre système (ce projet suppose Debian ou Ubuntu)." >&2
+  echo "Installez-les avec le gestionnaire de paquets de votre système (Debian ou Ubuntu attendu)." >&2
   exit 2
 fi
 sudo=""
@@ -28,19 +37,13 @@ if [ "$(id -u)" -ne 0 ]; then
 fi
 echo "Installation des paquets système : ${manquants[*]}"
 $sudo apt-get update -qq
-# Sur Ubuntu, le paquet chromium est un paquet de transition vers snap : on l'écarte et les tests
-# utilisent le Chrome préinstallé de l'image.
-if grep -qi ubuntu /etc/os-release 2>/dev/null; then
-  filtres=()
-  for p in "${manquants[@]}"; do [ "$p" = chromium ] || filtres+=("$p"); done
-  manquants=("${filtres[@]}")
-fi
-[ ${#manquants[@]} -eq 0 ] && exit 0
-if ! DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${manquants[@]}" >/dev/null; then
+installer() {
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "$@" >/dev/null
+}
+if ! installer "${manquants[@]}"; then
   # Un paquet absent de la distribution ne bloque pas les autres : Fashion-MNIST sera alors
   # téléchargé (en ligne) et les tests chercheront un autre Chromium ou Chrome.
   for p in "${manquants[@]}"; do
-    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "$p" >/dev/null \
-      || echo "Attention : le paquet $p n'a pas pu être installé." >&2
+    installer "$p" || echo "Attention : le paquet $p n'a pas pu être installé." >&2
   done
 fi
