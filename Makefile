@@ -16,7 +16,7 @@ export TF_CPP_MIN_LOG_LEVEL := 2
 export PYTHONHASHSEED := 0
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: help system venv data vendor notebooks site serve test test-fast lint format audit publish-notebooks clean
+.PHONY: help system venv data vendor notebooks snippets screenshots site serve test test-fast lint format audit publish-notebooks clean
 
 help: ## Affiche cette aide
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -40,10 +40,44 @@ vendor: venv ## MathJax servi par le site lui-même (build/vendor)
 notebooks: data ## Exécute les tutoriels (avec cache) vers build/notebooks
 	@$(PY) -m tools.execute
 
-site: notebooks vendor ## Construit le site complet (mkdocs build --strict) dans site/
+# Les scripts de snippets/, lancés comme chez vous, avec des réglages courts sur CPU. Un runner
+# GPU passe les siens, par exemple : make snippets SNIPPETS_ARGS="--device auto --epochs 10".
+SNIPPETS := mlp_pytorch mlp_keras cnn_pytorch
+SNIPPETS_ARGS := $(or $(strip $(SNIPPETS_ARGS)),--device cpu --limit 10000 --epochs 4)
+SNIPPETS_OUT := $(BUILD)/snippets
+SNIPPETS_STAMP := $(SNIPPETS_OUT)/.fait-$(shell printf '%s' '$(SNIPPETS_ARGS)' | sha256sum | cut -c1-12)
+
+snippets: $(SNIPPETS_STAMP) ## Lance les scripts de snippets/ : journaux et mesures dans build/snippets
+
+# Relancés seulement si un script, l'environnement ou SNIPPETS_ARGS change. Chaque sortie est
+# gardée (build/snippets/NOM.txt) : la page « Les scripts à lancer chez vous » l'affiche.
+$(SNIPPETS_STAMP): $(wildcard snippets/*.py) $(STAMP) | data
+	@rm -rf $(SNIPPETS_OUT) && mkdir -p $(SNIPPETS_OUT)
+	@$(PY) snippets/verifier_materiel.py --size 1024 --repeats 3 > $(SNIPPETS_OUT)/verifier_materiel.txt \
+		|| { cat $(SNIPPETS_OUT)/verifier_materiel.txt; exit 1; }
+	@cat $(SNIPPETS_OUT)/verifier_materiel.txt
+	@for s in $(SNIPPETS); do \
+		args="$(SNIPPETS_ARGS) --logdir $(SNIPPETS_OUT)/runs/$$s"; \
+		echo "$$ python snippets/$$s.py $$args" > $(SNIPPETS_OUT)/$$s.txt; \
+		$(PY) snippets/$$s.py $$args >> $(SNIPPETS_OUT)/$$s.txt || { cat $(SNIPPETS_OUT)/$$s.txt; exit 1; }; \
+		cat $(SNIPPETS_OUT)/$$s.txt; \
+	done
+	@{ echo "$$ python snippets/mlp_pytorch.py --epochs 0"; $(PY) snippets/mlp_pytorch.py --epochs 0 2>&1; \
+		echo "(code de sortie : $$?)"; } > $(SNIPPETS_OUT)/erreur.txt
+	@touch $@
+
+# Refaites dès que les journaux des scripts ou l'outil changent (à chaque construction en CI).
+SCREENSHOTS := $(BUILD)/screenshots/captures.json
+
+screenshots: $(SCREENSHOTS) ## Captures vérifiées de TensorBoard dans build/screenshots
+
+$(SCREENSHOTS): $(SNIPPETS_STAMP) tools/screenshots.py
+	@$(PY) -m tools.screenshots
+
+site: notebooks vendor screenshots ## Construit le site complet (mkdocs build --strict) dans site/
 	@$(PY) -m mkdocs build --strict
 
-serve: notebooks vendor ## Construit et sert le site sur http://127.0.0.1:8000 (rechargement automatique)
+serve: notebooks vendor screenshots ## Construit et sert le site sur http://127.0.0.1:8000 (rechargement automatique)
 	@$(PY) -m mkdocs serve --strict -a $(HOST):$(PORT) --livereload
 
 LINTED := $(wildcard tools snippets tutorials tests)

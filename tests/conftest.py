@@ -2,16 +2,25 @@
 
 from __future__ import annotations
 
+import functools
 import gzip
 import hashlib
 import os
+import shutil
 import struct
 import subprocess
 import sys
+import threading
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import numpy as np
 import pytest
+
+# PyTorch (et son compilateur, torch._dynamo) avant TensorFlow dans un même processus : dans
+# l'ordre inverse, le chargement de triton plante (erreur de segmentation) avec ces versions.
+import torch._dynamo  # noqa: F401
 
 ROOT = Path(__file__).resolve().parents[1]
 PYTHON = sys.executable
@@ -82,3 +91,80 @@ def built_site():
 
 def tutorial_names() -> list[str]:
     return sorted(p.stem for p in (ROOT / "tutorials").glob("[0-9][0-9]_*.py"))
+
+
+# --- Le site construit dans Chromium (tests/test_browser*.py) -------------------------------
+
+
+def chromium_path() -> str:
+    for candidate in (
+        os.environ.get("CHROMIUM"),
+        shutil.which("chromium"),
+        shutil.which("chromium-browser"),
+        shutil.which("google-chrome"),
+    ):
+        if candidate and os.path.exists(candidate):
+            return candidate
+    pytest.fail("Chromium introuvable : installez le paquet Debian « chromium » (make system).")
+
+
+class QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="module")
+def server(built_site):
+    handler = functools.partial(QuietHandler, directory=str(built_site["dir"]))
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+    httpd.server_close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    playwright_api = pytest.importorskip("playwright.sync_api")
+    with playwright_api.sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=chromium_path(),
+            headless=True,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    """Une page dont toute requête hors de 127.0.0.1 est bloquée et notée."""
+    context = browser.new_context(accept_downloads=True, locale="fr-FR")
+    foreign: list[str] = []
+
+    def guard(route):
+        url = route.request.url
+        parts = urlsplit(url)
+        if parts.scheme in ("data", "blob", "about") or parts.hostname == "127.0.0.1":
+            route.continue_()
+        else:
+            foreign.append(url)
+            route.abort()
+
+    context.route("**/*", guard)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    yield page
+    context.close()
+    assert foreign == [], f"requêtes sorties de 127.0.0.1 : {foreign}"
+    assert errors == [], f"erreurs JavaScript : {errors}"

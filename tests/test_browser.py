@@ -6,95 +6,17 @@ les tests.
 
 from __future__ import annotations
 
-import functools
 import json
-import os
-import shutil
-import threading
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
-from urllib.parse import urlsplit
 
 import nbformat
 import pytest
 from conftest import ROOT, tutorial_names
 
 pytestmark = pytest.mark.slow
-playwright_api = pytest.importorskip("playwright.sync_api")
+# Les fixtures server, browser et page (Chromium, requêtes limitées à 127.0.0.1) : conftest.py.
+pytest.importorskip("playwright.sync_api")
 
 TUTORIAL = "03_premier_reseau_pytorch"
-
-
-def chromium_path() -> str:
-    for candidate in (
-        os.environ.get("CHROMIUM"),
-        shutil.which("chromium"),
-        shutil.which("chromium-browser"),
-        shutil.which("google-chrome"),
-    ):
-        if candidate and os.path.exists(candidate):
-            return candidate
-    pytest.fail("Chromium introuvable : installez le paquet Debian « chromium » (make system).")
-
-
-class QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-
-@pytest.fixture(scope="module")
-def server(built_site):
-    handler = functools.partial(QuietHandler, directory=str(built_site["dir"]))
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
-    httpd.server_close()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with playwright_api.sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=chromium_path(),
-            headless=True,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-quic",
-                "--no-first-run",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-            ],
-        )
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def page(browser):
-    """Une page dont toute requête hors de 127.0.0.1 est bloquée et notée."""
-    context = browser.new_context(accept_downloads=True, locale="fr-FR")
-    foreign: list[str] = []
-
-    def guard(route):
-        url = route.request.url
-        parts = urlsplit(url)
-        if parts.scheme in ("data", "blob", "about") or parts.hostname == "127.0.0.1":
-            route.continue_()
-        else:
-            foreign.append(url)
-            route.abort()
-
-    context.route("**/*", guard)
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    yield page
-    context.close()
-    assert foreign == [], f"requêtes sorties de 127.0.0.1 : {foreign}"
-    assert errors == [], f"erreurs JavaScript : {errors}"
 
 
 def test_home_loads_in_french(page, server):

@@ -169,6 +169,13 @@ def test_metric_below_threshold_fails_the_build(tmp_path):
         build(tmp_path)
 
 
+def test_run_missing_its_threshold_is_not_cached(tmp_path):
+    write_tutorial(tmp_path / "tutorials", body=BODY.replace("score = 0.75", "score = 0.25"))
+    with pytest.raises(execute.TutorialError):
+        build(tmp_path)
+    assert not list((tmp_path / "cache").glob("*.ipynb"))
+
+
 def test_missing_metric_variable_fails_the_build(tmp_path):
     write_tutorial(tmp_path / "tutorials", body=BODY.replace("score", "note"))
     with pytest.raises(execute.TutorialError, match="« score » n'est pas définie"):

@@ -111,9 +111,35 @@ def validate_header(header: object, name: str) -> list[str]:
             problems.append(f"métrique {i} : seuil « min » ou « max » manquant")
         if any(not isinstance(b, int | float) or isinstance(b, bool) for b in bounds):
             problems.append(f"métrique {i} : les seuils doivent être des nombres")
+    # Facultatif : fichiers JSON que le notebook écrit dans son dossier d'exécution et que
+    # l'enregistrement reprend (l'atelier d'expériences y range ses mesures).
+    results = header.get("resultats", [])
+    if not isinstance(results, list) or not all(
+        isinstance(p, str) and p.endswith(".json") and _is_inside(p) for p in results
+    ):
+        problems.append("champ « resultats » : liste de chemins relatifs vers des fichiers .json")
     if not NAME_RE.match(name):
         problems.append("le nom du fichier doit suivre NN_slug.py (minuscules, chiffres, _)")
     return problems
+
+
+def _is_inside(relative: str) -> bool:
+    path = Path(relative)
+    return not path.is_absolute() and ".." not in path.parts
+
+
+def collect_results(tutorial: Tutorial, workdir: Path) -> dict:
+    """Lit les fichiers « resultats » déclarés par l'en-tête, écrits par cette exécution."""
+    results = {}
+    for relative in tutorial.header.get("resultats", []):
+        try:
+            results[relative] = json.loads((workdir / relative).read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise TutorialError(
+                f"Le tutoriel {tutorial.path.name} devait écrire le fichier de résultats "
+                f"« {relative} » dans son dossier d'exécution : {exc}"
+            ) from None
+    return results
 
 
 def load(path: Path) -> Tutorial:
@@ -158,6 +184,8 @@ def cache_key(tutorial: Tutorial, deps: str, data: str) -> str:
     for cell in tutorial.notebook.cells:
         if cell.cell_type == "code":
             h.update(cell.source.encode() + b"\0")
+    if tutorial.header.get("resultats"):  # un fichier de résultats déclaré exige une exécution
+        h.update(json.dumps(tutorial.header["resultats"]).encode())
     return h.hexdigest()[:24]
 
 
@@ -370,14 +398,20 @@ def build_one(
         record = json.loads(cached_rec.read_text(encoding="utf-8"))
         record["cached"] = True
     else:
+        for relative in tutorial.header.get("resultats", []):  # jamais ceux d'une autre exécution
+            (work / tutorial.name / relative).unlink(missing_ok=True)
         executed, measures = run_notebook(tutorial, work / tutorial.name, timeout, log)
         check_outputs(tutorial, executed)
+        if tutorial.header.get("resultats"):
+            measures["resultats"] = collect_results(tutorial, work / tutorial.name)
         record = {
             "tutorial": tutorial.name,
             "cache_key": key,
             "executed_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
             **measures,
         }
+        # Une exécution qui manque ses seuils n'entre pas au cache : la suivante réessaie.
+        check_metrics(tutorial, record)
         cache.mkdir(parents=True, exist_ok=True)
         nbformat.write(executed, cached_nb)
         write_if_changed(cached_rec, json.dumps(record, indent=2, ensure_ascii=False))

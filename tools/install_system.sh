@@ -2,11 +2,12 @@
 # Installe les paquets Debian/Ubuntu dont la construction a besoin, seulement s'ils manquent :
 #   dataset-fashion-mnist  copie locale du jeu de données (aucun téléchargement pendant la construction)
 #   chromium               navigateur réel des tests (piloté par Playwright, jamais « playwright install »)
-#   hunspell, hunspell-fr  correcteur orthographique français
+#   hunspell, hunspell-fr  correcteur orthographique français (tests/test_orthographe.py)
+#   hunspell-en-us         anglais admis en italique et dans le texte des liens externes
 #   npm                    (s'il manque) récupère une fois la copie locale de MathJax
 set -euo pipefail
 
-paquets=(dataset-fashion-mnist chromium hunspell hunspell-fr)
+paquets=(dataset-fashion-mnist chromium hunspell hunspell-fr hunspell-en-us)
 manquants=()
 for p in "${paquets[@]}"; do
   if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then

@@ -100,6 +100,9 @@ def _format_value(name: str, value: float) -> str:
         return f"{_num(100 * value)}{NBSP}%"
     if "seconds" in name or "secondes" in name:
         return f"{_num(value)}{NBSP}s"
+    if value != 0 and abs(value) < 0.01:
+        # Erreurs relatives, écarts numériques : notation scientifique (« 3,0e-09 »).
+        return f"{value:.1e}".replace(".", ",")
     return _num(value, 3)
 
 

@@ -683,7 +683,7 @@ print(f"{len(event_files)} fichier(s) d'événements dans runs/premier_reseau")
 # tensorboard --logdir runs
 # ```
 #
-# Puis ouvrez l'adresse affichée, en général <http://localhost:6006>, dans votre navigateur.
+# Puis ouvrez l'adresse affichée, en général `http://localhost:6006`, dans votre navigateur.
 # Dans un notebook Jupyter ou sur Colab, deux commandes magiques affichent TensorBoard
 # directement sous la cellule : `%load_ext tensorboard`, puis `%tensorboard --logdir runs`.
 #
@@ -802,8 +802,8 @@ for class_accuracy, name in sorted(per_class):
 # - [Optimizing Model Parameters][optim] : la boucle d'entraînement expliquée
 #   par l'équipe de PyTorch.
 # - [How to use TensorBoard with PyTorch][tb-recipe] : une recette courte sur `SummaryWriter`.
-# - [torch.utils.tensorboard][tb-doc] : la référence de toutes les méthodes `add_*`.
-# - [torchvision.datasets.FashionMNIST][fmnist] : la documentation du chargeur utilisé ici,
+# - [`torch.utils.tensorboard`][tb-doc] : la référence de toutes les méthodes `add_*`.
+# - [`torchvision.datasets.FashionMNIST`][fmnist] : la documentation du chargeur utilisé ici,
 #   et la [liste des jeux de données de torchvision][datasets].
 # - [Le dépôt de Fashion-MNIST][zalando] : l'origine du jeu de données
 #   et des résultats de référence.

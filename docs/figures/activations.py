@@ -1,0 +1,67 @@
+"""Figure « activations » : sigmoïde, tanh et ReLU, avec leurs dérivées.
+
+Usage : python activations.py DOSSIER ; écrit DOSSIER/activations.svg et DOSSIER/activations.md
+(une phrase avec les maximums des dérivées, calculés ici).
+"""
+
+import sys
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt
+import numpy as np
+from matplotlib.ticker import FuncFormatter
+
+out = Path(sys.argv[1])
+plt.rcParams.update({"svg.hashsalt": "atelier", "font.size": 11})
+virgule = FuncFormatter(lambda v, _: f"{v:g}".replace(".", ",").replace("-", "−"))
+
+x = np.linspace(-5, 5, 1001)
+sigmoid = 1 / (1 + np.exp(-x))
+tanh = np.tanh(x)
+relu = np.maximum(0, x)
+functions = [
+    ("sigmoïde", sigmoid, sigmoid * (1 - sigmoid), "#3949ab"),
+    ("tanh", tanh, 1 - tanh**2, "#e65100"),
+    ("ReLU", relu, (x > 0).astype(float), "#2e7d32"),
+]
+
+fig, (left, right) = plt.subplots(1, 2, figsize=(10, 4), constrained_layout=True)
+for name, f, df, color in functions:
+    left.plot(x, f, color=color, lw=2.2, label=name)
+    # La dérivée de ReLU saute en 0 : on ne relie pas les deux morceaux.
+    dfx = np.where(np.abs(x) < 1e-9, np.nan, df) if name == "ReLU" else df
+    right.plot(x, dfx, color=color, lw=2.2, label=f"dérivée de {name}")
+left.set_title("Fonctions d'activation")
+right.set_title("Leurs dérivées")
+left.set_ylim(-1.6, 3.2)
+right.set_ylim(-0.1, 1.15)
+for ax in (left, right):
+    ax.axhline(0, color="0.6", lw=0.8)
+    ax.axvline(0, color="0.6", lw=0.8)
+    ax.set_xlabel("pré-activation $z$")
+    ax.grid(alpha=0.3)
+    ax.legend(loc="upper left", frameon=False)
+    ax.xaxis.set_major_formatter(virgule)
+    ax.yaxis.set_major_formatter(virgule)
+fig.savefig(out / "activations.svg", metadata={"Date": None})
+
+
+def nombre(v: float) -> str:
+    return f"{v:.2f}".replace(".", ",")
+
+
+# Les nombres cités par la page, mesurés sur les courbes tracées.
+max_sigmoid = (sigmoid * (1 - sigmoid)).max()
+max_tanh = (1 - tanh**2).max()
+at_4 = 1 / (1 + np.exp(-4.0))
+(out / "activations.md").write_text(
+    f"La dérivée de la sigmoïde ne dépasse jamais **{nombre(max_sigmoid)}**, atteint en "
+    f"$z = 0$, et celle de tanh vaut au plus **{nombre(max_tanh)}**. Dès que $|z|$ s'éloigne "
+    f"de zéro, les deux s'écrasent{chr(0xA0)}: en $z = 4$, la dérivée de la sigmoïde ne vaut "
+    f"plus que **{nombre(at_4 * (1 - at_4))}**. La dérivée de ReLU vaut exactement 1 pour "
+    "toute pré-activation positive.\n",
+    encoding="utf-8",
+)

@@ -1,0 +1,377 @@
+"""Entraîne un perceptron multicouche (MLP) sur Fashion-MNIST avec Keras (sur TensorFlow).
+
+Exemples :
+    python snippets/mlp_keras.py                         # 5 époques sur le meilleur appareil
+    python snippets/mlp_keras.py --limit 6000 --epochs 2 --device cpu
+    tensorboard --logdir runs                            # puis http://localhost:6006
+
+Le réseau : Flatten, Dense(128, relu), Dense(10, softmax), le même MLP que mlp_pytorch.py.
+Le rappel (callback) TensorBoard de Keras écrit dans --logdir les courbes de perte et
+d'exactitude, les histogrammes des poids et le graphe ; le script y ajoute metrics.json
+(durée de chaque époque, pic de mémoire, exactitude, appareil).
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import errno
+import json
+import os
+import platform
+import re
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+# Keras 3 sait calculer avec plusieurs moteurs ; son rappel TensorBoard demande TensorFlow.
+os.environ["KERAS_BACKEND"] = "tensorflow"
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # moins de messages d'information
+
+SCRIPT = "mlp_keras"
+
+
+# --- Options de la ligne de commande --------------------------------------------------------
+# (Bloc identique dans chaque script de snippets/ : chacun reste autonome, un test y veille.)
+
+
+class InputError(Exception):
+    """Une entrée impossible à utiliser : le script s'arrête sur une ligne d'explication."""
+
+
+class FrenchHelpFormatter(argparse.HelpFormatter):
+    def add_usage(self, usage, actions, groups, prefix=None):
+        super().add_usage(usage, actions, groups, "utilisation : " if prefix is None else prefix)
+
+
+class FrenchParser(argparse.ArgumentParser):
+    """argparse en français : une erreur tient sur une ligne et sort avec le code 2."""
+
+    TRANSLATIONS = (
+        (r"^argument (\S+): ", r"option \1 : "),
+        (r"invalid choice: (\S+) \(choose from (.+)\)", r"valeur \1 inconnue (choix : \2)"),
+        (r"unrecognized arguments: ", "option inconnue : "),
+        (r"expected one argument", "une valeur est attendue"),
+        (r"invalid \S+ value: (\S+)", r"valeur \1 invalide"),
+    )
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("formatter_class", FrenchHelpFormatter)
+        super().__init__(add_help=False, allow_abbrev=False, **kwargs)
+        self.add_argument("-h", "--help", action="help", help="affiche cette aide et quitte")
+
+    def error(self, message):
+        for english, french in self.TRANSLATIONS:
+            message = re.sub(english, french, message)
+        self.exit(2, f"{self.prog} : erreur : {message}\n")
+
+
+def positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"« {text} » n'est pas un nombre entier") from None
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"{value} n'est pas un entier strictement positif")
+    return value
+
+
+def positive_float(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"« {text} » n'est pas un nombre") from None
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"{text} n'est pas un nombre strictement positif")
+    return value
+
+
+def parse_args(argv: list[str] | None = None) -> tuple[argparse.ArgumentParser, argparse.Namespace]:
+    parser = FrenchParser(
+        prog=f"{SCRIPT}.py",
+        description=__doc__.splitlines()[0],
+        epilog="Les journaux se lisent avec : tensorboard --logdir runs",
+    )
+    parser.add_argument(
+        "--device",
+        choices=("auto", "cpu", "cuda", "mps"),
+        default="auto",
+        help="où calculer ; auto prend le GPU que voit TensorFlow (CUDA, ou Mac avec "
+        "tensorflow-metal), sinon le CPU (défaut : auto)",
+    )
+    parser.add_argument(
+        "--epochs",
+        type=positive_int,
+        default=5,
+        metavar="N",
+        help="nombre d'époques (défaut : %(default)s)",
+    )
+    parser.add_argument(
+        "--batch-size",
+        type=positive_int,
+        default=64,
+        metavar="N",
+        help="images par lot (défaut : %(default)s)",
+    )
+    parser.add_argument(
+        "--lr",
+        type=positive_float,
+        default=1e-3,
+        metavar="TAUX",
+        help="taux d'apprentissage de l'optimiseur Adam (défaut : %(default)s)",
+    )
+    parser.add_argument(
+        "--seed",
+        type=int,
+        default=0,
+        metavar="GRAINE",
+        help="graine aléatoire (défaut : %(default)s)",
+    )
+    parser.add_argument(
+        "--limit",
+        type=positive_int,
+        metavar="N",
+        help="n'entraîner que sur les N premières images (défaut : les 60 000)",
+    )
+    parser.add_argument(
+        "--logdir",
+        type=Path,
+        metavar="DOSSIER",
+        help=f"dossier des journaux et de metrics.json (défaut : runs/{SCRIPT}-DATE-HEURE)",
+    )
+    return parser, parser.parse_args(argv)
+
+
+# --- Démarrage de TensorFlow, appareil, dossier des journaux, données --------------------------
+
+
+@contextlib.contextmanager
+def startup_messages_held():
+    """Met de côté ce que TensorFlow écrit sur la sortie d'erreur pendant le démarrage.
+
+    Au chargement, TensorFlow affiche des messages C++ (oneDNN, pilotes CUDA absents) que
+    TF_CPP_MIN_LOG_LEVEL ne coupe plus. Ils sont réaffichés ensuite, sauf si le script s'arrête
+    sur une erreur qu'il explique lui-même en une ligne.
+    """
+    sys.stderr.flush()
+    saved = os.dup(2)
+    held = tempfile.TemporaryFile()
+    os.dup2(held.fileno(), 2)
+    explained = False
+    try:
+        yield
+    except InputError:
+        explained = True
+        raise
+    finally:
+        sys.stderr.flush()
+        os.dup2(saved, 2)
+        os.close(saved)
+        if not explained:
+            held.seek(0)
+            sys.stderr.buffer.write(held.read())
+            sys.stderr.flush()
+        held.close()
+
+
+def pick_device(tf, requested: str) -> str:
+    """Vérifie l'appareil demandé ; « auto » prend le GPU que voit TensorFlow, sinon le CPU."""
+    gpus = tf.config.list_physical_devices("GPU")
+    mac = sys.platform == "darwin"
+    if requested == "cuda" and (mac or not gpus):
+        raise InputError("--device cuda : TensorFlow ne voit aucun GPU CUDA ici (essayez auto)")
+    if requested == "mps" and not (mac and gpus):
+        raise InputError(
+            "--device mps : TensorFlow ne voit pas de GPU Apple (il faut un Mac et le paquet "
+            "tensorflow-metal) ; essayez --device auto"
+        )
+    name = requested
+    if requested == "auto":
+        name = ("mps" if mac else "cuda") if gpus else "cpu"
+    if name == "cpu":
+        tf.config.set_visible_devices([], "GPU")  # TensorFlow n'utilisera pas le GPU
+    how = " (choisi automatiquement : GPU, sinon CPU)" if requested == "auto" else ""
+    print(f"Appareil : {name}{how}")
+    return name
+
+
+def describe_device(tf, name: str) -> str:
+    if name != "cpu":
+        gpu = tf.config.list_physical_devices("GPU")[0]
+        return tf.config.experimental.get_device_details(gpu).get("device_name", gpu.name)
+    cpu = platform.processor() or platform.machine()
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as f:
+            cpu = next(line.split(":", 1)[1].strip() for line in f if line.startswith("model name"))
+    except (OSError, StopIteration):
+        pass
+    return f"{cpu}, {os.cpu_count()} cœurs logiques"
+
+
+LOGDIR_ERRORS = {
+    errno.EEXIST: "un fichier porte déjà ce nom",
+    errno.ENOTDIR: "un élément du chemin est un fichier",
+    errno.EACCES: "permission refusée",
+    errno.EPERM: "permission refusée",
+    errno.EROFS: "disque en lecture seule",
+    errno.ENOSPC: "disque plein",
+}
+
+
+def prepare_logdir(logdir: Path | None) -> Path:
+    """Crée le dossier des journaux et vérifie qu'on peut y écrire."""
+    logdir = logdir or Path("runs") / f"{SCRIPT}-{time.strftime('%Y%m%d-%H%M%S')}"
+    try:
+        logdir.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=logdir):
+            pass
+    except OSError as exc:
+        reason = LOGDIR_ERRORS.get(exc.errno, exc.strerror or str(exc))
+        message = f"--logdir {logdir} : impossible d'écrire dans ce dossier ({reason})"
+        raise InputError(message) from None
+    return logdir
+
+
+def load_fashion_mnist(keras, limit: int | None):
+    """Les images en tableaux (N, 28, 28) entre 0 et 1, chargées une fois pour toutes."""
+    # Keras garde les fichiers dans ~/.keras/datasets (une trentaine de Mo, téléchargés une
+    # fois) ; la construction du site fait pointer KERAS_HOME vers sa copie locale.
+    try:
+        (x_train, y_train), (x_test, y_test) = keras.datasets.fashion_mnist.load_data()
+    except Exception:  # Keras lève une Exception générique quand le téléchargement échoue
+        cache = os.environ.get("KERAS_HOME", "~/.keras")
+        raise InputError(
+            f"Fashion-MNIST est introuvable dans « {cache}/datasets » et ne peut pas être "
+            "téléchargé : connectez-vous à Internet et relancez, ou, dans le dépôt de l'atelier, "
+            "lancez « make data » (hors ligne : sudo apt-get install dataset-fashion-mnist "
+            "d'abord) puis relancez avec KERAS_HOME=build/data/keras"
+        ) from None
+    x_train = x_train[:limit].astype("float32") / 255
+    x_test = x_test.astype("float32") / 255
+    return x_train, y_train[:limit], x_test, y_test
+
+
+def peak_memory(tf, device: str) -> tuple[float | None, str]:
+    """Pic de mémoire en Mio, et ce qui a été mesuré."""
+    if device != "cpu":
+        peak = tf.config.experimental.get_memory_info("GPU:0")["peak"]
+        return peak / 2**20, "GPU, mémoire allouée par TensorFlow (pic)"
+    try:
+        import resource
+    except ImportError:  # Windows
+        return None, "non mesurée sous Windows"
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # Kio sous Linux, octets sur Mac
+    return peak / (2**20 if sys.platform == "darwin" else 2**10), "processus, RSS (pic)"
+
+
+def fr(value: float, decimals: int = 2) -> str:
+    """Un nombre écrit à la française (virgule décimale)."""
+    return f"{value:.{decimals}f}".replace(".", ",")
+
+
+# --- Entraînement ----------------------------------------------------------------------------
+
+
+def train(args: argparse.Namespace) -> dict:
+    # 1. Vérifier tout ce qui peut échouer avant de lancer le moindre calcul.
+    logdir = prepare_logdir(args.logdir)
+    with startup_messages_held():
+        import keras
+        import tensorflow as tf
+
+        device = pick_device(tf, args.device)
+        x_train, y_train, x_test, y_test = load_fashion_mnist(keras, args.limit)
+    print(f"Données : {len(x_train)} images d'entraînement, {len(x_test)} images de test")
+
+    # 2. La graine fixe les poids initiaux et l'ordre des lots (Python, NumPy et TensorFlow).
+    keras.utils.set_random_seed(args.seed)
+    model = keras.Sequential(
+        [
+            keras.Input(shape=(28, 28)),
+            keras.layers.Flatten(),  # (N, 28, 28) -> (N, 784)
+            keras.layers.Dense(128, activation="relu"),
+            keras.layers.Dense(10, activation="softmax"),
+        ],
+        name="mlp",
+    )
+    model.compile(
+        optimizer=keras.optimizers.Adam(learning_rate=args.lr),
+        loss="sparse_categorical_crossentropy",
+        metrics=["accuracy"],
+    )
+
+    # --8<-- [start:rappel]
+    # 3. Le rappel TensorBoard écrit train/ et validation/ : courbes à chaque époque,
+    # histogrammes des poids (histogram_freq=1) et graphe (write_graph=True).
+    tensorboard = keras.callbacks.TensorBoard(
+        log_dir=str(logdir), histogram_freq=1, write_graph=True
+    )
+    # --8<-- [end:rappel]
+    # Chronomètre : de début d'époque au début de l'évaluation (l'entraînement seul).
+    starts, epoch_seconds = [], []
+    timer = keras.callbacks.LambdaCallback(
+        on_epoch_begin=lambda epoch, logs: starts.append(time.perf_counter()),
+        on_test_begin=lambda logs: epoch_seconds.append(time.perf_counter() - starts[-1]),
+    )
+    history = model.fit(
+        x_train,
+        y_train,
+        batch_size=args.batch_size,
+        epochs=args.epochs,
+        validation_data=(x_test, y_test),
+        callbacks=[tensorboard, timer],
+        verbose=1 if sys.stdout.isatty() else 2,  # barre par époque (terminal), ou une ligne
+    )
+    test_loss, test_accuracy = model.evaluate(x_test, y_test, batch_size=1000, verbose=0)
+
+    # 4. Les mesures finales, à côté des journaux.
+    memory, memory_kind = peak_memory(tf, device)
+    metrics = {
+        "script": f"{SCRIPT}.py",
+        "device": device,
+        "device_name": describe_device(tf, device),
+        "epochs": args.epochs,
+        "batch_size": args.batch_size,
+        "lr": args.lr,
+        "seed": args.seed,
+        "train_images": len(x_train),
+        "test_images": len(x_test),
+        "parameters": model.count_params(),
+        "epoch_seconds": [round(s, 3) for s in epoch_seconds],
+        "seconds_per_epoch": round(sum(epoch_seconds) / len(epoch_seconds), 3),
+        "peak_memory_mib": None if memory is None else round(memory, 1),
+        "peak_memory_kind": memory_kind,
+        "train_accuracy": round(float(history.history["accuracy"][-1]), 4),
+        "test_accuracy": round(float(test_accuracy), 4),
+        "test_loss": round(float(test_loss), 4),
+        "versions": {
+            "python": platform.python_version(),
+            "keras": keras.__version__,
+            "tensorflow": tf.__version__,
+        },
+    }
+    text = json.dumps(metrics, indent=2, ensure_ascii=False) + "\n"
+    (logdir / "metrics.json").write_text(text, encoding="utf-8")
+    print(
+        f"Exactitude sur les {len(x_test)} images de test : {fr(100 * test_accuracy, 1)} % ; "
+        f"{fr(metrics['seconds_per_epoch'], 1)} s par époque en moyenne"
+    )
+    print(f"Journaux TensorBoard et metrics.json : {logdir}")
+    return metrics
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser, args = parse_args(argv)
+    try:
+        train(args)
+    except InputError as exc:
+        parser.error(str(exc))
+    except KeyboardInterrupt:
+        print("\nInterrompu.", file=sys.stderr)
+        return 130
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

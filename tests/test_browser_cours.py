@@ -1,0 +1,110 @@
+"""Les pages de cours dans Chromium : formules, onglets liés, figures, infobulles du glossaire.
+
+Fixtures server, browser et page : conftest.py (toute requête hors de 127.0.0.1 est bloquée et
+toute erreur JavaScript fait échouer le test).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tools import glossaire
+
+pytestmark = pytest.mark.slow
+pytest.importorskip("playwright.sync_api")
+
+MATH_PAGES = ["mlp", "tenseurs"]
+FIGURES = {"mlp": ["reseau_mlp", "activations"], "tenseurs": ["formes_tenseurs"]}
+
+
+def open_page(page, url):
+    """Ouvre une page et relève toute ressource introuvable (une extension MathJax manquante…)."""
+    missing: list[str] = []
+    page.on("response", lambda r: missing.append(r.url) if r.status >= 400 else None)
+    response = page.goto(url)
+    assert response and response.ok, url
+    page.wait_for_load_state("networkidle")
+    return missing
+
+
+@pytest.mark.parametrize("name", MATH_PAGES)
+def test_every_formula_is_rendered_by_mathjax(page, server, name):
+    missing = open_page(page, f"{server}/{name}/")
+    formulas = page.locator(".arithmatex")
+    count = formulas.count()
+    assert count >= 5
+    page.wait_for_function(
+        "n => document.querySelectorAll('.arithmatex mjx-container').length >= n",
+        arg=count,
+        timeout=20_000,
+    )
+    texts = "".join(formulas.all_inner_texts())
+    assert "$$" not in texts and "\\(" not in texts and "\\[" not in texts
+    assert page.locator("mjx-merror").count() == 0
+    assert missing == []
+
+
+def test_tabs_switch_and_stay_linked_across_pages(page, server):
+    open_page(page, f"{server}/demarrer/")
+    keras_tab = page.locator(".tabbed-labels label", has_text="Keras").first
+    keras_tab.click()
+    keras_code = page.locator(".tabbed-block", has_text="keras.backend.backend()").first
+    assert keras_code.is_visible()
+    # Une autre page : ses onglets Keras sont déjà choisis, la sortie Keras est visible.
+    open_page(page, f"{server}/mlp/")
+    labels = page.locator(".tabbed-set").first.locator(".tabbed-labels label")
+    checked = page.locator(".tabbed-set").first.locator("input:checked")
+    chosen = checked.get_attribute("id")
+    active = [labels.nth(i) for i in range(labels.count())]
+    assert any(lab.get_attribute("for") == chosen and lab.inner_text() == "Keras" for lab in active)
+    assert page.locator(".tabbed-block", has_text="model.count_params()").first.is_visible()
+    assert not page.locator(".tabbed-block", has_text="named_parameters()").first.is_visible()
+
+
+@pytest.mark.parametrize("name", sorted(FIGURES))
+def test_figures_load_with_alt_text_and_caption(page, server, name):
+    missing = open_page(page, f"{server}/{name}/")
+    for figure in FIGURES[name]:
+        image = page.locator(f"figure img[src$='figures/{figure}.svg']")
+        assert image.count() == 1, figure
+        image.scroll_into_view_if_needed()
+        page.wait_for_function(
+            "img => img.complete && img.naturalWidth > 0", arg=image.element_handle()
+        )
+        assert len((image.get_attribute("alt") or "").split()) >= 5
+        caption = image.locator("xpath=ancestor::figure//figcaption")
+        assert caption.inner_text().strip()
+    assert missing == []
+
+
+def test_executed_code_shows_its_output_under_the_block(page, server):
+    open_page(page, f"{server}/mlp/")
+    outputs = page.locator(".atelier-sortie")
+    assert outputs.count() >= 8
+    assert "perte après le pas" in page.content()
+    assert outputs.first.locator(".filename").inner_text() == "Sortie"
+
+
+def test_glossary_terms_show_their_definition_as_tooltip(page, server):
+    entries = {e["fr"]: e for e in glossaire.load()}
+    open_page(page, f"{server}/mlp/")
+    term = page.locator("abbr", has_text="rétropropagation").first
+    assert term.count() == 1
+    expected = entries["Rétropropagation"]["definition"]
+    # Material remplace l'attribut title par sa propre infobulle, affichée au survol.
+    term.scroll_into_view_if_needed()
+    term.hover()
+    tooltip = page.locator(".md-tooltip--active, [role=tooltip]").filter(has_text=expected[:40])
+    title = term.get_attribute("title")
+    assert title == expected or tooltip.count() >= 1
+
+
+def test_glossary_page_lists_terms_with_anchors_and_links(page, server):
+    open_page(page, f"{server}/glossaire/#retropropagation")
+    cell = page.locator("#retropropagation")
+    assert cell.is_visible()
+    row = cell.locator("xpath=ancestor::tr")
+    assert "backpropagation" in row.inner_text()
+    link = row.locator("a").last
+    link.click()
+    page.wait_for_url("**/mlp/#la-retropropagation")

@@ -1,0 +1,40 @@
+"""Graines fixées : une seconde exécution d'un tutoriel redonne la même exactitude (±0,5 point).
+
+Chaque tutoriel est ré-exécuté sans cache dans un dossier temporaire, puis ses métriques
+d'exactitude sont comparées à celles de la construction (build/notebooks/NN_slug.json).
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from conftest import ROOT, tutorial_names
+
+from tools import execute
+
+pytestmark = pytest.mark.slow
+TOLERANCE = 0.005  # un demi-point d'exactitude
+# Les tutoriels du parcours (01 à 09). Ceux de l'atelier (10 et plus) reprennent les mêmes
+# graines et découpages ; les ré-exécuter tous doublerait la durée de la CI.
+PARCOURS = [name for name in tutorial_names() if int(name[:2]) < 10]
+
+
+@pytest.mark.parametrize("name", PARCOURS)
+def test_second_execution_gives_the_same_accuracy(name, built_site, tmp_path):
+    published = json.loads((ROOT / "build" / "notebooks" / f"{name}.json").read_text())
+    accuracies = [m for m in published["metriques"] if "accuracy" in m["nom"]]
+    if not accuracies:
+        pytest.skip(f"{name} ne déclare pas d'exactitude")
+    again = execute.build_one(
+        ROOT / "tutorials" / f"{name}.py",
+        out=tmp_path / "out",
+        cache=tmp_path / "cache",
+        work=tmp_path / "work",
+        force=True,
+        log=lambda *a: None,
+    )
+    for metric in accuracies:
+        first, second = metric["valeur"], again["metrics"][metric["nom"]]
+        print(f"\n{name} : {metric['nom']} = {first:.4f} puis {second:.4f}")
+        assert abs(first - second) <= TOLERANCE, (name, metric["nom"], first, second)

@@ -1,0 +1,316 @@
+"""Les scripts de snippets/ : aide en français, erreurs d'une ligne (code 2, sans trace Python),
+blocs partagés identiques d'un script à l'autre, et un vrai entraînement court de chacun."""
+
+from __future__ import annotations
+
+import ast
+import importlib.util
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import PYTHON, ROOT
+
+SNIPPETS = ROOT / "snippets"
+TRAINING = ["mlp_pytorch", "mlp_keras", "cnn_pytorch"]
+ALL = [*TRAINING, "verifier_materiel"]
+# Les définitions recopiées dans chaque script (qui doit rester autonome) : elles ne doivent pas
+# diverger d'un fichier à l'autre.
+SHARED = {
+    "InputError": ALL,
+    "FrenchHelpFormatter": ALL,
+    "FrenchParser": ALL,
+    "positive_int": ALL,
+    "positive_float": TRAINING,
+    "LOGDIR_ERRORS": TRAINING,
+    "prepare_logdir": TRAINING,
+    "fr": TRAINING,
+    "main": TRAINING,
+}
+TRACEBACK = "Traceback"
+# Un script lancé avec les sockets coupées : aucune connexion réseau possible.
+OFFLINE = """
+import runpy, socket, sys
+def refuse(*args, **kwargs):
+    raise socket.gaierror(socket.EAI_NONAME, "réseau coupé par le test")
+socket.getaddrinfo = refuse
+socket.create_connection = refuse
+socket.socket.connect = refuse
+sys.argv = sys.argv[1:]
+runpy.run_path(sys.argv[0], run_name="__main__")
+"""
+
+
+def run_script(name: str, *args: str, env: dict | None = None, offline: bool = False):
+    # Les données de la construction (make data), comme sous « make test ».
+    data = {
+        "ATELIER_DATA": os.environ.get("ATELIER_DATA", str(ROOT / "build" / "data")),
+        "KERAS_HOME": os.environ.get("KERAS_HOME", str(ROOT / "build" / "data" / "keras")),
+    }
+    full_env = {**os.environ, **data, "TF_CPP_MIN_LOG_LEVEL": "2", **(env or {})}
+    script = str(SNIPPETS / f"{name}.py")
+    command = [PYTHON, "-c", OFFLINE, script] if offline else [PYTHON, script]
+    return subprocess.run(
+        [*command, *args],
+        cwd=ROOT,
+        env=full_env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+
+
+def load(name: str):
+    """Importe un script comme module (sans l'exécuter) pour appeler main(argv) directement."""
+    spec = importlib.util.spec_from_file_location(f"snippet_{name}", SNIPPETS / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def assert_one_french_line(stderr: str, *fragments: str) -> str:
+    lines = [line for line in stderr.splitlines() if line.strip()]
+    assert len(lines) == 1, f"une seule ligne attendue sur la sortie d'erreur :\n{stderr}"
+    line = lines[0]
+    assert TRACEBACK not in stderr
+    assert "\u00a0: erreur\u00a0: " in line, line
+    for fragment in fragments:
+        assert fragment in line, line
+    return line
+
+
+# --- Rapides : aide, erreurs d'options, blocs partagés ------------------------------------------
+# La plupart des cas appellent main(argv) dans le processus des tests (PyTorch n'est importé
+# qu'une fois) ; capfd capture aussi ce qu'écrit le code C (messages de TensorFlow). Quelques cas
+# passent par un vrai « python snippets/NOM.py » pour vérifier le comportement de bout en bout.
+
+
+def call_main(name: str, args: list[str], capfd) -> tuple[int, str, str]:
+    module = load(name)
+    with pytest.raises(SystemExit) as exit_info:
+        module.main(args)
+    captured = capfd.readouterr()
+    return exit_info.value.code, captured.out, captured.err
+
+
+@pytest.mark.parametrize("name", ALL)
+def test_aide_en_francais(name, capfd):
+    code, out, _ = call_main(name, ["--help"], capfd)
+    assert code == 0
+    assert out.startswith("utilisation\u00a0: ")
+    assert "affiche cette aide et quitte" in out
+    assert "--device" in out
+    assert "usage:" not in out and "show this help" not in out
+    if name in TRAINING:
+        for option in ("--epochs", "--batch-size", "--lr", "--seed", "--limit", "--logdir"):
+            assert option in out, option
+        assert "défaut" in out
+
+
+@pytest.mark.parametrize("name", ["mlp_keras", "verifier_materiel"])
+def test_aide_du_script_lance_seul(name):
+    result = run_script(name, "--help")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("utilisation\u00a0: ") and result.stderr == ""
+
+
+BAD_OPTIONS = [
+    (["--device", "tpu"], ["--device", "'tpu' inconnue", "'cuda'"]),
+    (["--epochs", "0"], ["--epochs", "strictement positif"]),
+    (["--batch-size", "-3"], ["--batch-size", "strictement positif"]),
+    (["--lr", "abc"], ["--lr", "n'est pas un nombre"]),
+    (["--epochs"], ["--epochs", "une valeur est attendue"]),
+    (["--vitesse", "2"], ["option inconnue", "--vitesse"]),
+]
+
+
+@pytest.mark.parametrize("name", TRAINING)
+@pytest.mark.parametrize(("args", "fragments"), BAD_OPTIONS, ids=lambda v: " ".join(v))
+def test_option_invalide_une_ligne_code_2(name, args, fragments, capfd):
+    code, out, err = call_main(name, args, capfd)
+    assert code == 2
+    assert out == ""
+    assert_one_french_line(err, f"{name}.py", *fragments)
+
+
+@pytest.mark.parametrize(
+    ("args", "fragments"),
+    [(["--device", "gpu"], ["'gpu' inconnue"]), (["--size", "0"], ["--size", "positif"])],
+)
+def test_verifier_materiel_option_invalide(args, fragments, capfd):
+    code, out, err = call_main("verifier_materiel", args, capfd)
+    assert code == 2 and out == ""
+    assert_one_french_line(err, "verifier_materiel.py", *fragments)
+
+
+def test_script_lance_seul_erreur_code_2():
+    result = run_script("mlp_pytorch", "--epochs", "0")
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert_one_french_line(result.stderr, "mlp_pytorch.py", "--epochs")
+
+
+@pytest.mark.parametrize("name", TRAINING)
+def test_logdir_impossible_a_ecrire(name, tmp_path, capfd):
+    blocker = tmp_path / "fichier"
+    blocker.write_text("un fichier, pas un dossier")
+    code, _, err = call_main(name, ["--logdir", str(blocker / "runs"), "--device", "cpu"], capfd)
+    assert code == 2
+    assert_one_french_line(err, "--logdir", "impossible d'écrire", "un élément du chemin")
+    assert blocker.read_text() == "un fichier, pas un dossier"
+
+
+def _cuda() -> bool:
+    import torch
+
+    return torch.cuda.is_available()
+
+
+@pytest.mark.parametrize("name", ["mlp_pytorch", "cnn_pytorch", "verifier_materiel"])
+def test_cuda_demande_sans_gpu(name, tmp_path, capfd):
+    if _cuda():
+        pytest.skip("un GPU CUDA est présent")
+    logdir = [] if name == "verifier_materiel" else ["--logdir", str(tmp_path / "runs")]
+    code, _, err = call_main(name, ["--device", "cuda", *logdir], capfd)
+    assert code == 2
+    assert_one_french_line(err, "--device cuda", "GPU")
+
+
+def test_cuda_demande_sans_gpu_keras(tmp_path):
+    """Bout en bout : les messages de démarrage de TensorFlow ne s'ajoutent pas à l'erreur."""
+    result = run_script("mlp_keras", "--device", "cuda", "--logdir", str(tmp_path / "runs"))
+    if result.returncode == 0:
+        pytest.skip("TensorFlow voit un GPU")
+    assert result.returncode == 2
+    assert_one_french_line(result.stderr, "--device cuda", "TensorFlow")
+
+
+@pytest.mark.skipif(sys.platform == "darwin", reason="MPS existe sur Mac")
+@pytest.mark.parametrize("name", ["mlp_pytorch", "mlp_keras"])
+def test_mps_demande_hors_mac(name, tmp_path, capfd):
+    code, _, err = call_main(name, ["--device", "mps", "--logdir", str(tmp_path / "runs")], capfd)
+    assert code == 2
+    assert_one_french_line(err, "--device mps", "Mac")
+
+
+@pytest.mark.parametrize("name", ["mlp_pytorch", "mlp_keras"])
+def test_donnees_absentes_hors_ligne(name, tmp_path):
+    env = {"ATELIER_DATA": str(tmp_path / "data"), "KERAS_HOME": str(tmp_path / "keras")}
+    args = ["--device", "cpu", "--logdir", str(tmp_path / "runs"), "--epochs", "1"]
+    result = run_script(name, *args, env=env, offline=True)
+    assert result.returncode == 2, result.stderr[-2000:]
+    line = assert_one_french_line(result.stderr, "Fashion-MNIST est introuvable")
+    for remedy in ("make data", "dataset-fashion-mnist", "Internet"):
+        assert remedy in line
+    assert TRACEBACK not in result.stdout
+    assert not list((tmp_path / "runs").glob("**/events.out.tfevents*"))
+
+
+def _definitions(name: str) -> dict[str, str]:
+    source = (SNIPPETS / f"{name}.py").read_text(encoding="utf-8")
+    found = {}
+    for node in ast.parse(source).body:
+        if isinstance(node, ast.FunctionDef | ast.ClassDef):
+            found[node.name] = ast.get_source_segment(source, node)
+        elif isinstance(node, ast.Assign) and isinstance(node.targets[0], ast.Name):
+            found[node.targets[0].id] = ast.get_source_segment(source, node)
+    return found
+
+
+@pytest.mark.parametrize("definition", sorted(SHARED))
+def test_blocs_recopies_identiques(definition):
+    scripts = SHARED[definition]
+    sources = {name: _definitions(name).get(definition) for name in scripts}
+    assert all(sources.values()), f"{definition} manque dans {sources}"
+    reference = sources[scripts[0]]
+    for name, text in sources.items():
+        assert text == reference, f"{definition} diffère entre {scripts[0]}.py et {name}.py"
+
+
+@pytest.mark.parametrize("name", ALL)
+def test_script_autonome(name):
+    """Aucun import du dépôt : le fichier copié seul fonctionne."""
+    tree = ast.parse((SNIPPETS / f"{name}.py").read_text(encoding="utf-8"))
+    modules = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            modules |= {alias.name.split(".")[0] for alias in node.names}
+        elif isinstance(node, ast.ImportFrom):
+            modules.add((node.module or "").split(".")[0])
+    allowed = {"torch", "torchvision", "tqdm", "keras", "tensorflow", "__future__"}
+    local = {m for m in modules if m not in allowed and m not in sys.stdlib_module_names}
+    assert local == set(), f"{name}.py importe {local}"
+
+
+# --- Lents : un vrai entraînement court ----------------------------------------------------------
+
+
+def _event_runs(logdir: Path) -> dict[str, dict]:
+    from tensorboard.backend.event_processing.event_accumulator import EventAccumulator
+
+    runs = {}
+    for split in ("train", "validation"):
+        acc = EventAccumulator(str(logdir / split), size_guidance={"tensors": 0})
+        acc.Reload()
+        runs[split] = acc
+    return runs
+
+
+def _scalar(acc, tag: str) -> list[float]:
+    import tensorflow as tf
+
+    if tag in acc.Tags().get("scalars", []):
+        return [e.value for e in acc.Scalars(tag)]
+    return [float(tf.make_ndarray(e.tensor_proto)) for e in acc.Tensors(tag)]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", TRAINING)
+def test_entrainement_court_metrics_et_journaux(name, tmp_path):
+    logdir = tmp_path / "runs" / name
+    args = ["--limit", "2000", "--epochs", "1", "--device", "cpu", "--logdir", str(logdir)]
+    result = run_script(name, *args)
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-3000:]
+    assert TRACEBACK not in result.stderr
+    assert "Appareil\u00a0: cpu" in result.stdout
+    assert "Données\u00a0: 2000 images d'entraînement" in result.stdout
+
+    metrics = json.loads((logdir / "metrics.json").read_text(encoding="utf-8"))
+    assert metrics["script"] == f"{name}.py"
+    assert metrics["device"] == "cpu" and metrics["device_name"]
+    assert metrics["epochs"] == 1 and metrics["train_images"] == 2000
+    assert metrics["test_images"] == 10000
+    assert len(metrics["epoch_seconds"]) == 1 and metrics["seconds_per_epoch"] > 0
+    assert metrics["peak_memory_mib"] > 50
+    # Bien au-dessus du hasard (10 %) après une seule époque sur 2 000 images.
+    assert 0.4 < metrics["test_accuracy"] <= 1
+    assert 0 < metrics["train_accuracy"] <= 1
+
+    runs = _event_runs(logdir)
+    for split, acc in runs.items():
+        for tag in ("epoch_loss", "epoch_accuracy"):
+            values = _scalar(acc, tag)
+            assert len(values) == 1, (split, tag)
+    assert abs(_scalar(runs["validation"], "epoch_accuracy")[0] - metrics["test_accuracy"]) < 2e-3
+    histograms = runs["train"].Tags().get("histograms", []) + [
+        t for t in runs["train"].Tags().get("tensors", []) if "histogram" in t or "poids" in t
+    ]
+    assert histograms, runs["train"].Tags()
+    graph = runs["train"].Tags().get("graph") or runs["train"].Tags().get("meta_graph")
+    keras_graph = "keras" in runs["train"].Tags().get("tensors", [])
+    assert graph or keras_graph, runs["train"].Tags()
+
+
+@pytest.mark.slow
+def test_verifier_materiel_rapporte_et_chronometre():
+    result = run_script("verifier_materiel", "--size", "128", "--repeats", "1", "--device", "auto")
+    assert result.returncode == 0, result.stderr[-2000:]
+    out = result.stdout
+    for label in ("Processeur", "PyTorch", "CUDA", "MPS (Apple)", "TensorFlow"):
+        assert label in out, label
+    assert "Appareil choisi automatiquement" in out
+    assert "GFLOP/s" in out

@@ -1,0 +1,91 @@
+"""Crochets MkDocs des pages de cours (à côté de tools/mkdocs_hooks.py, qui gère les tutoriels).
+
+* à la lecture de la configuration : donne à l'extension abbr le glossaire de docs/glossaire.yml
+  (infobulles des termes sur tout le site, tools.glossaire) ;
+* avant chaque construction : produit les figures de docs/figures/ (tools.figures, avec cache) ;
+* publie les figures produites sous ``figures/`` et la page ``glossaire.md``, générée depuis
+  docs/glossaire.yml ; les sources (scripts de figures, YAML, liste de mots) ne sont pas publiées ;
+* exécute les blocs Python de chaque page de cours et affiche leur sortie sous chacun d'eux
+  (tools.docs_exec, avec cache : une modification de la prose ne ré-exécute rien).
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+from pathlib import Path
+
+from mkdocs.exceptions import PluginError
+from mkdocs.structure.files import File
+
+from tools import docs_exec, figures, glossaire
+
+# « make serve » recharge ce fichier à chaque reconstruction : recharger aussi les modules pour
+# qu'une modification des outils soit prise en compte sans relancer le serveur.
+docs_exec = importlib.reload(docs_exec)
+figures = importlib.reload(figures)
+glossaire = importlib.reload(glossaire)
+
+log = logging.getLogger("mkdocs.hooks.atelier.cours")
+# Fichiers de docs/ qui servent à la construction mais ne sont pas des pages du site.
+NOT_PUBLISHED = ("glossaire.yml", "mots-autorises.txt")
+
+
+def _docs(config) -> Path:
+    return Path(config["docs_dir"])
+
+
+def on_config(config):
+    try:
+        entries = glossaire.load(_docs(config) / glossaire.SOURCE.name)
+    except glossaire.GlossaryError as exc:
+        raise PluginError(str(exc)) from None
+    # Les termes deviennent des abréviations connues de toutes les pages (option glossary de
+    # l'extension abbr) : rien à analyser page par page, contrairement à un fichier inclus.
+    config["mdx_configs"].setdefault("abbr", {})["glossary"] = glossaire.abbreviations(entries)
+    return config
+
+
+def on_pre_build(config):
+    try:
+        figures.build_all(folder=_docs(config) / "figures", log=log.info)
+    except figures.FigureError as exc:
+        raise PluginError(str(exc)) from None
+
+
+def on_files(files, config):
+    docs = _docs(config)
+    for file in list(files):
+        uri = file.src_uri
+        if uri in NOT_PUBLISHED or (uri.startswith("figures/") and uri.endswith(".py")):
+            files.remove(file)
+    for image in figures.images(folder=docs / "figures"):
+        files.append(File.generated(config, f"figures/{image.name}", abs_src_path=str(image)))
+    entries = glossaire.load(docs / glossaire.SOURCE.name)
+    content = glossaire.render_page(entries, docs)
+    files.append(File.generated(config, glossaire.PAGE, content=content))
+    return files
+
+
+def _front_matter_lines(page, markdown: str) -> int:
+    """Lignes de l'en-tête YAML que MkDocs a retirées avant le Markdown (pour nommer la ligne)."""
+    path = page.file.abs_src_path
+    if not path:
+        return 0
+    raw = Path(path).read_text(encoding="utf-8-sig")
+    return max(0, raw.count("\n") - markdown.count("\n"))
+
+
+def on_page_markdown(markdown, page, config, files):
+    if not page.file.src_uri.endswith(".md"):
+        return markdown
+    label = f"{Path(config['docs_dir']).name}/{page.file.src_uri}"
+    try:
+        return docs_exec.process(
+            markdown,
+            label,
+            line_offset=_front_matter_lines(page, markdown),
+            log=log.info,
+        )
+    except docs_exec.PageCodeError as exc:
+        raise PluginError(str(exc)) from None

@@ -1,0 +1,340 @@
+"""Page « Rapport » de l'atelier d'expériences, composée à chaque construction du site.
+
+Les notebooks de l'atelier (tutorials/1N_atelier_*.py) écrivent leurs mesures dans
+``resultats/axe_N.json`` ; l'exécuteur (tools.execute) les range dans l'enregistrement de
+l'exécution, ``build/notebooks/NN_slug.json``, à côté du notebook exécuté et avec le même cache.
+Ce crochet lit ces enregistrements et ajoute au site :
+
+* ``atelier/rapport.md`` : le protocole, une synthèse, puis pour chaque axe son tableau,
+  sa figure et l'interprétation calculée par le notebook ;
+* ``atelier/figures/axe_N.svg`` : les figures, tracées ici à partir des mêmes enregistrements.
+
+Rien de tout cela n'est versionné : la page est toujours celle de la dernière exécution.
+"""
+
+from __future__ import annotations
+
+import html
+import io
+import json
+import logging
+from pathlib import Path
+
+from mkdocs.exceptions import PluginError
+from mkdocs.structure.files import File
+
+log = logging.getLogger("mkdocs.hooks.atelier.rapport")
+ROOT = Path(__file__).resolve().parent.parent
+RECORDS = ROOT / "build" / "notebooks"
+TUTORIALS = ROOT / "tutorials"
+PAGE = "atelier/rapport.md"
+FIGURES = "atelier/figures"
+NBSP = "\u00a0"
+DEVICES = {"cpu": "le CPU", "cuda": "le GPU"}
+
+
+class ReportError(Exception):
+    """Les enregistrements de l'atelier manquent ou sont incomplets."""
+
+
+# --- Lecture des enregistrements ----------------------------------------------------------------
+
+
+def load_axes(records: Path = RECORDS, tutorials: Path = TUTORIALS) -> list[dict]:
+    """Les axes de l'atelier, dans l'ordre, tirés des enregistrements d'exécution.
+
+    Seuls comptent les tutoriels présents dans ``tutorials/`` et qui déclarent des résultats
+    dans leur en-tête ; un enregistrement sans ces résultats est une erreur, jamais un oubli
+    silencieux.
+    """
+    axes = []
+    for source in sorted(tutorials.glob("[0-9][0-9]_*.py")):
+        declared = _declared_results(source)
+        if not declared:
+            continue
+        path = records / f"{source.stem}.json"
+        try:
+            record = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise ReportError(f"enregistrement illisible pour {source.stem} : {exc}") from None
+        results = record.get("resultats") or {}
+        for name in declared:
+            if name not in results:
+                raise ReportError(
+                    f"{source.stem} : l'enregistrement ne contient pas « {name} » "
+                    "(ré-exécutez le tutoriel avec python -m tools.execute)"
+                )
+            axes.append(
+                {
+                    **results[name],
+                    "tutorial": source.stem,
+                    "titre": record.get("titre", source.stem),
+                    "executed_at": record.get("executed_at", ""),
+                    "cpu": record.get("cpu", ""),
+                    "versions": record.get("versions", {}),
+                    "wall_seconds": record.get("wall_seconds", 0.0),
+                    "peak_rss_mib": record.get("peak_rss_mib", 0.0),
+                }
+            )
+    return sorted(axes, key=lambda a: a["axis"])
+
+
+def _declared_results(source: Path) -> list[str]:
+    """Les fichiers « resultats » de l'en-tête d'un tutoriel (liste vide s'il n'en a pas)."""
+    from tools import execute
+
+    try:
+        return list(execute.load(source).header.get("resultats") or [])
+    except execute.TutorialError:
+        return []
+
+
+# --- Mise en forme ------------------------------------------------------------------------------
+
+
+def fr(value: float, decimals: int = 2) -> str:
+    return f"{value:.{decimals}f}".replace(".", ",")
+
+
+def count(value) -> str:
+    """Un entier à la française : 54 000 (espace insécable entre les milliers)."""
+    return f"{value:,}".replace(",", NBSP) if isinstance(value, int) else str(value)
+
+
+def pct(value: float, decimals: int = 1) -> str:
+    return f"{fr(100 * value, decimals)}{NBSP}%"
+
+
+def runs_table(runs: list[dict]) -> str:
+    """Le tableau de comparaison d'un axe, colonne pour colonne celui des notebooks."""
+    lines = [
+        "| Essai (`runs/…`) | Exactitude (validation) | Exactitude (test) "
+        "| Temps par époque | Pic mémoire | Époques |",
+        "|:--|--:|--:|--:|--:|--:|",
+    ]
+    for r in runs:
+        lines.append(
+            f"| `{r['run_dir'].removeprefix('runs/')}` | {pct(r['val_accuracy'])} "
+            f"| {pct(r['test_accuracy'])} | {fr(r['seconds_per_epoch'])}{NBSP}s "
+            f"| {fr(r['peak_memory_mib'], 0)}{NBSP}Mio | {r['epochs']} |"
+        )
+    return "\n".join(lines)
+
+
+def leader(axis: dict) -> dict:
+    """L'essai en tête d'un axe : sur la validation si l'axe choisit ainsi, sinon sur le test."""
+    key = "val_accuracy" if axis.get("ranking") == "validation" else "test_accuracy"
+    return max(axis["runs"], key=lambda r: r[key])
+
+
+def summary_table(axes: list[dict]) -> str:
+    lines = [
+        "| Axe | Essais | En tête | Exactitude (test) | Temps par époque | Époques |",
+        "|:--|--:|:--|--:|--:|--:|",
+    ]
+    for axis in axes:
+        best = leader(axis)
+        mark = f"{NBSP}[^validation]" if axis.get("ranking") == "validation" else ""
+        lines.append(
+            f"| [{axis['axis']}. {axis['title']}](#axe-{axis['axis']}) | {len(axis['runs'])} "
+            f"| `{best['variant']}`{mark} | {pct(best['test_accuracy'])} "
+            f"| {fr(best['seconds_per_epoch'])}{NBSP}s | {best['epochs']} |"
+        )
+    return "\n".join(lines)
+
+
+FIGURE_CAPTIONS = {
+    "accuracy": "exactitude de validation de chaque essai, époque par époque",
+    "losses": "perte d'entraînement (tirets) et de validation (trait plein), époque par époque",
+    "grid": (
+        "exactitude de validation de chaque configuration, de la meilleure (en haut) à la moins "
+        f"bonne{NBSP}; en orange, la validation croisée de la meilleure (moyenne ± un écart-type)"
+    ),
+}
+
+
+def figure_svg(axis: dict) -> str:
+    """La figure d'un axe, en SVG, tracée à partir des enregistrements."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    runs = axis["runs"]
+    kind = axis.get("figure", "accuracy")
+    with plt.rc_context({"svg.hashsalt": "atelier", "font.size": 10, "svg.fonttype": "none"}):
+        if kind == "grid":
+            ordered = sorted(runs, key=lambda r: r["val_accuracy"])
+            fig, ax = plt.subplots(figsize=(6.4, 0.25 * len(runs) + 1.2))
+            values = [100 * r["val_accuracy"] for r in ordered]
+            ax.barh([r["variant"] for r in ordered], values, color="tab:blue")
+            ax.set_xlim(min(values) - 2, max(values) + 1)
+            ax.set_xlabel("Exactitude de validation (%)")
+            ax.grid(alpha=0.3, axis="x")
+            cv = axis.get("cross_validation")
+            if cv:
+                ax.axvspan(
+                    100 * (cv["mean"] - cv["std"]),
+                    100 * (cv["mean"] + cv["std"]),
+                    color="tab:orange",
+                    alpha=0.25,
+                    label=f"validation croisée ({cv['k']} plis) : moyenne ± écart-type",
+                )
+                ax.legend(loc="lower right", fontsize=8)
+        else:
+            fig, ax = plt.subplots(figsize=(6.4, 3.8))
+            for r in runs:
+                h = r["history"]
+                epochs = range(1, len(h["val_loss"]) + 1)
+                if kind == "losses":
+                    (line,) = ax.plot(epochs, h["val_loss"], label=r["variant"])
+                    ax.plot(epochs, h["train_loss"], color=line.get_color(), linestyle="--")
+                else:
+                    ax.plot(
+                        epochs,
+                        [100 * a for a in h["val_accuracy"]],
+                        marker="o",
+                        markersize=3,
+                        label=r["variant"],
+                    )
+            ax.set_xlabel("Époque")
+            ax.set_ylabel("Perte" if kind == "losses" else "Exactitude de validation (%)")
+            ax.grid(alpha=0.3)
+            ax.legend(fontsize=8)
+        fig.tight_layout()
+        out = io.StringIO()
+        fig.savefig(out, format="svg", metadata={"Date": None})
+        plt.close(fig)
+    return out.getvalue()
+
+
+def cross_validation_text(cv: dict) -> str:
+    folds = ", ".join(pct(r["val_accuracy"], 2) for r in cv["runs"])
+    return (
+        f"**Validation croisée** de `{cv['config']}` ({cv['k']}{NBSP}plis)"
+        f"{NBSP}: {folds}{NBSP}; moyenne {pct(cv['mean'], 2)}, écart-type "
+        f"{fr(100 * cv['std'], 2)}{NBSP}point."
+    )
+
+
+def render(axes: list[dict]) -> tuple[str, dict[str, str]]:
+    """Le Markdown de la page et ses figures (chemin relatif à docs/ -> contenu SVG)."""
+    figures = {}
+    if not axes:
+        return (
+            "# Rapport de l'atelier\n\nAucun axe de l'atelier n'a encore été exécuté.\n",
+            figures,
+        )
+    first = axes[0]
+    executed = sorted(a["executed_at"][:10] for a in axes if a["executed_at"])
+    wall = sum({a["tutorial"]: a["wall_seconds"] for a in axes}.values())
+    peak = max(a["peak_rss_mib"] for a in axes)
+    data = first.get("data", {})
+    devices = sorted({DEVICES.get(a["device"], a["device"]) for a in axes})
+    torch_version = first["versions"].get("torch", "?")
+    parts = [
+        "---",
+        "hide:",
+        "  - toc",
+        "---",
+        "",
+        "# Rapport de l'atelier d'expériences",
+        "",
+        '<p class="rapport-actions"><button class="md-button md-button--primary" '
+        'type="button" onclick="window.print()">Imprimer ou enregistrer en PDF</button></p>',
+        "",
+        "Ce rapport rassemble les six axes de l'atelier. C'est le rapport que vous rédigez à "
+        "la fin de la séance : un tableau et une figure par axe, et une interprétation qui "
+        "s'appuie sur les chiffres. Ici, tout est produit par la construction du site à partir "
+        "des enregistrements des notebooks exécutés : aucun nombre n'est recopié à la main.",
+        "",
+        '!!! info "Conditions de l\'exécution publiée"',
+        "",
+        f"    - Exécution du {executed[0]}"
+        + (f" au {executed[-1]}" if executed[-1] != executed[0] else "")
+        + f" sur {html.escape(first['cpu'] or 'CPU')} (calculs sur {' et '.join(devices)}), "
+        f"PyTorch {torch_version}.",
+        f"    - Durée totale d'exécution des {len({a['tutorial'] for a in axes})} notebooks"
+        f"{NBSP}: {fr(wall / 60, 1)}{NBSP}min{NBSP}; pic de mémoire d'un notebook"
+        f"{NBSP}: {fr(peak, 0)}{NBSP}Mio.",
+        f"    - Données{NBSP}: Fashion-MNIST, {count(data.get('train', '?'))} images "
+        f"d'entraînement, {count(data.get('val', '?'))} de validation, "
+        f"{count(data.get('test', '?'))} de test, le même "
+        f"découpage pour tous les essais{NBSP}; graine {first['seed']}, lots de "
+        f"{first['batch_size']}.",
+        "",
+        "## Synthèse",
+        "",
+        "Pour chaque axe, l'essai à la meilleure exactitude de test, avec son temps par époque.",
+        "",
+        '<div class="rapport-synthese" markdown>',
+        "",
+        summary_table(axes),
+        "",
+        "</div>",
+        "",
+    ]
+    if any(a.get("ranking") == "validation" for a in axes):
+        parts += [
+            "[^validation]: Classé sur l'exactitude de validation, le critère de choix de la "
+            "recherche en grille ; l'exactitude de test est celle de la configuration retenue.",
+            "",
+        ]
+    for axis in axes:
+        n = axis["axis"]
+        uri = f"{FIGURES}/axe_{n}.svg"
+        figures[uri] = figure_svg(axis)
+        caption = FIGURE_CAPTIONS.get(axis.get("figure", "accuracy"), "")
+        text = [f"**Interprétation.** {axis['conclusion']}"]
+        if axis.get("cross_validation"):
+            text.insert(0, cross_validation_text(axis["cross_validation"]))
+        parts += [
+            f"## {n}. {axis['title']} {{#axe-{n}}}",
+            "",
+            f"Notebook{NBSP}: [{axis['titre']}](../tutoriels/{axis['tutorial']}.ipynb).",
+            "",
+            '<div class="rapport-tableau" markdown>',
+            "",
+            runs_table(axis["runs"]),
+            "",
+            "</div>",
+            "",
+            '<div class="rapport-axe" markdown>',
+            '<figure class="rapport-figure" markdown>',
+            f"![Figure de l'axe {n}{NBSP}: {caption}](figures/axe_{n}.svg)",
+            f"<figcaption>Figure {n}. {html.escape(caption).capitalize()}.</figcaption>",
+            "</figure>",
+            '<div class="rapport-texte" markdown>',
+            "",
+            "\n\n".join(text),
+            "",
+            "</div>",
+            "</div>",
+            "",
+        ]
+    parts += [
+        "## Votre analyse",
+        "",
+        "Reprenez chaque axe sur votre propre machine et comparez vos chiffres à ceux-ci. "
+        "Pour chaque axe, écrivez en trois phrases ce que vous retenez, en citant les mesures "
+        "qui l'appuient et l'écart qui vous paraît significatif compte tenu du bruit de mesure.",
+        "",
+    ]
+    return "\n".join(parts), figures
+
+
+# --- Crochet MkDocs -----------------------------------------------------------------------------
+
+
+def on_files(files, config):
+    """Ajoute la page du rapport et ses figures, composées à partir des enregistrements."""
+    try:
+        axes = load_axes()
+    except ReportError as exc:
+        raise PluginError(f"Rapport de l'atelier : {exc}") from None
+    markdown, figures = render(axes)
+    for uri, svg in figures.items():
+        files.append(File.generated(config, uri, content=svg))
+    files.append(File.generated(config, PAGE, content=markdown))
+    log.info(f"Rapport de l'atelier : {len(axes)} axe(s), {len(figures)} figure(s)")
+    return files

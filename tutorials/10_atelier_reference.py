@@ -1,0 +1,773 @@
+# ---
+# jupyter:
+#   jupytext:
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+#   atelier:
+#     titre: Atelier 1 — La référence et la mesure commune
+#     description: Mettre en place la mesure commune de l'atelier, entraîner le réseau de référence.
+#     niveau: intermédiaire
+#     duree: 45 min
+#     prerequis:
+#     - Premier réseau avec PyTorch
+#     - Le perceptron multicouche (activation, perte, descente de gradient)
+#     gpu: Inutile, le CPU d'un portable suffit ; sur GPU, le même code tourne sans modification.
+#     metriques:
+#     - nom: reference_test_accuracy
+#       libelle: Exactitude de test de la référence
+#       min: 0.82
+#     - nom: reference_seconds_per_epoch
+#       libelle: Temps par époque de la référence (s)
+#       max: 15
+#     resultats:
+#     - resultats/axe_1.json
+# ---
+
+# %% [markdown]
+# # Atelier 1 — La référence et la mesure commune
+#
+# Ce notebook ouvre l'**atelier d'expériences**. Pendant une séance de travaux pratiques,
+# vous allez modifier un seul élément d'un réseau à la fois et mesurer ce que cela change.
+# Six axes sont étudiés, un par notebook :
+#
+# 1. la référence et la mesure commune (ce notebook) ;
+# 2. les fonctions d'activation ;
+# 3. les optimiseurs ;
+# 4. le *dropout* ;
+# 5. les hyperparamètres, par recherche en grille et validation croisée ;
+# 6. la normalisation par lots et l'initialisation des poids.
+#
+# Chaque variante est jugée sur trois mesures : la **vitesse** (temps par époque),
+# la **mémoire** (pic atteint pendant l'entraînement) et l'**exactitude** sur des images
+# jamais vues.
+# Chaque axe se termine par un tableau de comparaison, et la page
+# [Rapport](../atelier/rapport.md) rassemble les six tableaux, calculés lors de la construction
+# du site.
+
+# %% [markdown]
+# ## Objectifs
+#
+# À la fin de ce notebook, vous saurez :
+#
+# - expliquer pourquoi une comparaison n'a de sens qu'avec les mêmes données, les mêmes graines
+#   et la même mesure pour toutes les variantes ;
+# - mesurer le temps par époque, le pic de mémoire et l'exactitude d'un entraînement,
+#   sur CPU comme sur GPU ;
+# - entraîner le réseau de référence de l'atelier et lire son tableau de mesures ;
+# - retrouver chaque essai dans TensorBoard grâce à un dossier `runs/` bien nommé.
+#
+# ## Prérequis
+#
+# - Le tutoriel [Premier réseau avec PyTorch](03_premier_reseau_pytorch.ipynb) : boucle
+#   d'entraînement, tenseurs préchargés, `evaluate_model`, TensorBoard.
+# - Le vocabulaire du perceptron multicouche : couche, activation, perte, époque, mini-lot.
+# - Un environnement avec `torch`, `torchvision`, `matplotlib` et `tensorboard`.
+
+# %% [markdown]
+# ## Mise en place
+#
+# ### Le déroulement de l'atelier
+#
+# Tous les notebooks de l'atelier partagent le même réseau : un perceptron multicouche à
+# 784 entrées (les pixels d'une image 28 × 28), une couche cachée de 128 neurones et 10 sorties.
+# Ils partagent aussi le même jeu de données, Fashion-MNIST, avec ses 60 000 images
+# d'entraînement.
+#
+# Pour que chaque notebook reste autonome (vous pouvez l'ouvrir seul dans Colab), le code commun
+# y est recopié dans cinq cellules. Elles commencent toutes par le commentaire
+# `# Atelier, code commun` et sont identiques, au caractère près, dans les six notebooks :
+# un test de la construction le vérifie. Ce notebook les explique une à une ; les suivants
+# se contentent de les exécuter.
+#
+# !!! tip "Sur un GPU, sans rien changer"
+#
+#     Le code choisit lui-même le GPU quand PyTorch en voit un. Dans Colab, ouvrez le menu
+#     **Exécution › Modifier le type d'exécution**, choisissez un accélérateur **GPU**,
+#     puis exécutez toutes les cellules. La première ligne affichée indique alors `cuda`.
+#     Deux mesures changent de sens : le temps par époque mesure le GPU, et la mémoire devient
+#     celle des tenseurs sur la carte (`torch.cuda.max_memory_allocated`).
+
+# %% [markdown]
+# ### Code commun 1/5 : imports et réglages
+#
+# La première cellule importe les bibliothèques et fixe les réglages communs :
+# la graine `SEED` et la taille des mini-lots `BATCH_SIZE`.
+# Elle choisit aussi le `device`, c'est-à-dire l'endroit où se font les calculs.
+#
+# Sur CPU, nous limitons PyTorch à un seul fil d'exécution (*thread*). Avec un réseau aussi petit
+# et des lots de 64 images, chaque fil aurait trop peu de travail pour que plusieurs aillent
+# beaucoup plus vite, et les durées deviendraient irrégulières dès qu'un autre programme tourne.
+# Pour comparer des variantes, la régularité des mesures compte plus que la vitesse brute.
+# L'exercice 2 vous fait mesurer la différence sur votre machine.
+#
+# Les fonctions `fr` et `pct` écrivent les nombres à la française : `fr(0.5)` donne `0,50`.
+
+# %%
+# Atelier, code commun 1/5 : imports, réglages, device et affichage à la française.
+# Cette cellule est identique dans chaque notebook de l'atelier (un test le vérifie).
+import json
+import os
+import shutil
+import statistics
+import time
+import warnings
+from pathlib import Path
+
+import matplotlib.pyplot as plt
+import torch
+import torchvision
+from IPython.display import Markdown, display
+from torch import nn
+from torch.utils.tensorboard import SummaryWriter
+
+SEED = 0  # la même graine pour chaque variante de chaque axe
+BATCH_SIZE = 64  # la même taille de mini-lot partout
+NBSP = "\u00a0"  # espace insécable de la typographie française (« 87,3 % »)
+
+# Le GPU s'il existe, sinon le CPU : rien d'autre dans l'atelier ne dépend de ce choix.
+device = torch.device("cuda" if torch.cuda.is_available() else "cpu")
+if device.type == "cpu":
+    # Un seul fil d'exécution : des durées régulières, comparables d'une variante à l'autre.
+    torch.set_num_threads(1)
+
+
+def fr(x, decimals=2):
+    """Écrit un nombre à la française, avec une virgule décimale."""
+    return f"{x:.{decimals}f}".replace(".", ",")
+
+
+def pct(x, decimals=1):
+    """Écrit une proportion (0.873) en pourcentage à la française (87,3 %)."""
+    return f"{fr(100 * x, decimals)}{NBSP}%"
+
+
+print(f"PyTorch {torch.__version__}, calculs sur {device} ({torch.get_num_threads()} fil(s) CPU)")
+
+# %% [markdown]
+# ### Code commun 2/5 : les données
+#
+# La deuxième cellule charge Fashion-MNIST avec le chargeur officiel de `torchvision`.
+# Les images sont ensuite préparées une fois pour toutes, comme dans le tutoriel
+# *Premier réseau avec PyTorch* :
+#
+# - chaque image devient un vecteur de 784 nombres ;
+# - les pixels sont **normalisés** avec la moyenne et l'écart-type des images d'entraînement ;
+# - tous les tenseurs sont copiés sur le `device` dès le départ.
+#
+# Le découpage entre entraînement et **validation** est tiré au hasard, mais avec la graine :
+# c'est le même dans tous les notebooks. Le jeu de **test** (10 000 images) ne sert qu'à la mesure
+# finale de chaque essai.
+
+# %%
+# Atelier, code commun 2/5 : les données, préparées et découpées de la même façon partout.
+# Cette cellule est identique dans chaque notebook de l'atelier (un test le vérifie).
+DATA_DIR = os.environ.get("ATELIER_DATA", "data")  # chez vous : ./data, téléchargé une fois
+train_set = torchvision.datasets.FashionMNIST(DATA_DIR, train=True, download=True)
+test_set = torchvision.datasets.FashionMNIST(DATA_DIR, train=False, download=True)
+
+# Images aplaties en vecteurs de 784 pixels, normalisées avec les statistiques de l'entraînement.
+images = train_set.data.reshape(-1, 28 * 28).float().div(255)
+mean, std = images.mean(), images.std()
+images = ((images - mean) / std).to(device)
+labels = train_set.targets.to(device)
+x_test = ((test_set.data.reshape(-1, 28 * 28).float().div(255) - mean) / std).to(device)
+y_test = test_set.targets.to(device)
+
+# Un seul découpage, tiré avec la graine : 54 000 images d'entraînement, 6 000 de validation.
+N_VAL = 6000
+split = torch.randperm(len(labels), generator=torch.Generator().manual_seed(SEED)).to(device)
+x_train, y_train = images[split[N_VAL:]], labels[split[N_VAL:]]
+x_val, y_val = images[split[:N_VAL]], labels[split[:N_VAL]]
+print(f"Entraînement : {len(y_train)} images, validation : {len(y_val)}, test : {len(y_test)}")
+
+# %% [markdown]
+# ### Code commun 3/5 : le réseau
+#
+# `make_mlp` construit le réseau de l'atelier avec `nn.Sequential`. Ses paramètres permettent
+# de faire varier un élément à la fois : les couches cachées, l'activation, le *dropout* et la
+# normalisation par lots. Les axes 2 à 6 s'en servent tous.
+#
+# La fonction commence par `torch.manual_seed(SEED)`. Deux réseaux de même forme partent donc
+# exactement des mêmes poids initiaux : si leurs résultats diffèrent, c'est à cause de la
+# variante étudiée, pas d'un tirage plus ou moins chanceux.
+
+
+# %%
+# Atelier, code commun 3/5 : le réseau de l'atelier.
+# Cette cellule est identique dans chaque notebook de l'atelier (un test le vérifie).
+def make_mlp(hidden=(128,), activation=nn.ReLU, dropout=0.0, batchnorm=False):
+    """MLP 784 -> couches cachées -> 10 logits, mêmes poids initiaux à chaque appel.
+
+    Chaque couche cachée enchaîne Linear, BatchNorm1d (si batchnorm, avant l'activation),
+    l'activation, puis Dropout (si dropout > 0, après l'activation).
+    """
+    torch.manual_seed(SEED)  # deux réseaux de même forme partent des mêmes poids
+    layers, n_in = [], 28 * 28
+    for n_out in hidden:
+        layers.append(nn.Linear(n_in, n_out))
+        if batchnorm:
+            layers.append(nn.BatchNorm1d(n_out))
+        layers.append(activation())
+        if dropout > 0:
+            layers.append(nn.Dropout(dropout))
+        n_in = n_out
+    layers.append(nn.Linear(n_in, 10))
+    return nn.Sequential(*layers).to(device)
+
+
+print(make_mlp())
+
+# %% [markdown]
+# Le réseau de référence s'affiche ci-dessus : une couche `Linear` de 784 vers 128,
+# l'activation ReLU, puis une couche `Linear` de 128 vers 10. Les 10 sorties sont des
+# **logits**, des scores bruts que la perte d'entropie croisée transforme en probabilités.
+
+# %% [markdown]
+# ### Code commun 4/5 : entraîner et mesurer
+#
+# Voici le cœur de l'atelier. Cinq fonctions, utilisées à l'identique par tous les axes :
+#
+# - `reset_peak_memory` et `peak_memory_mib` mesurent le **pic de mémoire** d'un essai ;
+# - `evaluate` calcule la perte et l'exactitude sur un jeu de données, sans gradient ;
+# - `evaluate_model` regroupe les trois mesures de l'atelier ;
+# - `train_model` entraîne un modèle, chronomètre chaque époque, écrit le journal TensorBoard
+#   et renvoie un **enregistrement** : un dictionnaire avec les mesures et les courbes.
+#
+# Lisez le code attentivement avant de l'exécuter : chaque comparaison de l'atelier repose
+# sur lui.
+
+
+# %%
+# Atelier, code commun 4/5 : entraîner et mesurer (vitesse, mémoire, exactitude).
+# Cette cellule est identique dans chaque notebook de l'atelier (un test le vérifie).
+def reset_peak_memory():
+    """Remet à zéro le pic de mémoire avant un essai ; renvoie ce que mesurera le pic."""
+    if device.type == "cuda":
+        torch.cuda.synchronize()
+        torch.cuda.reset_peak_memory_stats(device)
+        return "GPU : pic de torch.cuda.max_memory_allocated pendant l'essai"
+    try:  # Linux : écrire 5 dans clear_refs ramène le pic (VmHWM) à la mémoire actuelle
+        with open("/proc/self/clear_refs", "w") as f:
+            f.write("5")
+        return "CPU : pic de mémoire résidente (RSS) du processus pendant l'essai"
+    except OSError:  # macOS, Windows : le pic court depuis le lancement du processus
+        return "CPU : pic de mémoire résidente (RSS) du processus depuis son lancement"
+
+
+def peak_memory_mib():
+    """Pic de mémoire en Mio : tenseurs sur le GPU, processus entier (RSS) sur le CPU."""
+    if device.type == "cuda":
+        return torch.cuda.max_memory_allocated(device) / 2**20
+    if os.path.exists("/proc/self/status"):  # Linux, dont Colab
+        with open("/proc/self/status") as f:
+            return next(int(ln.split()[1]) for ln in f if ln.startswith("VmHWM")) / 1024
+    try:
+        import resource  # macOS : ru_maxrss est en octets
+    except ImportError:  # Windows : le paquet psutil donne le pic de l'ensemble de travail
+        import psutil
+
+        return psutil.Process().memory_info().peak_wset / 2**20
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20
+
+
+@torch.no_grad()
+def evaluate(model, x, y, batch_size=2000):
+    """Perte moyenne et exactitude du modèle sur (x, y), en mode évaluation."""
+    model.eval()
+    loss_sum, correct = 0.0, 0
+    for first in range(0, len(y), batch_size):
+        logits, target = model(x[first : first + batch_size]), y[first : first + batch_size]
+        loss_sum += nn.functional.cross_entropy(logits, target, reduction="sum").item()
+        correct += (logits.argmax(dim=1) == target).sum().item()
+    return loss_sum / len(y), correct / len(y)
+
+
+def evaluate_model(model, epoch_seconds, memory_source):
+    """La mesure commune : vitesse (s par époque), pic de mémoire (Mio), exactitude de test."""
+    return {
+        "test_accuracy": evaluate(model, x_test, y_test)[1],
+        "seconds_per_epoch": statistics.median(epoch_seconds),
+        "peak_memory_mib": peak_memory_mib(),
+        "memory_source": memory_source,
+    }
+
+
+def train_model(
+    model, optimizer, run_dir, epochs, scheduler=None, data=None, histograms=False, graph=False
+):
+    """Entraîne le modèle, journalise dans TensorBoard (run_dir) et renvoie son enregistrement."""
+    x_tr, y_tr, x_va, y_va = data or (x_train, y_train, x_val, y_val)
+    shutil.rmtree(run_dir, ignore_errors=True)  # un dossier propre par essai
+    writer = SummaryWriter(run_dir)
+    if graph:  # le graphe du modèle, une fois par axe (en mode évaluation : rien ne bouge)
+        model.eval()
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # add_graph passe par torch.jit.trace, annoncé obsolète
+            writer.add_graph(model, x_tr[:2])
+    torch.manual_seed(SEED)  # mêmes tirages (dropout…) pour chaque variante
+    order_rng = torch.Generator().manual_seed(SEED)  # même ordre des mini-lots partout
+    weights = [(name, p) for name, p in model.named_parameters() if p.dim() > 1]
+    history = {"train_loss": [], "val_loss": [], "val_accuracy": [], "epoch_seconds": []}
+    history["grad_norms"] = {name: [] for name, _ in weights}
+    memory_source = reset_peak_memory()
+    for epoch in range(1, epochs + 1):
+        model.train()
+        start = time.perf_counter()
+        order = torch.randperm(len(y_tr), generator=order_rng).to(device)
+        for first in range(0, len(order), BATCH_SIZE):
+            batch = order[first : first + BATCH_SIZE]
+            loss = nn.functional.cross_entropy(model(x_tr[batch]), y_tr[batch])
+            optimizer.zero_grad()
+            loss.backward()
+            optimizer.step()
+        if device.type == "cuda":
+            torch.cuda.synchronize()  # attendre la fin des calculs avant d'arrêter le chronomètre
+        history["epoch_seconds"].append(time.perf_counter() - start)
+        if scheduler is not None:
+            scheduler.step()
+        # Hors chronomètre : pertes en mode évaluation (6 000 images d'entraînement, validation).
+        train_loss, _ = evaluate(model, x_tr[:N_VAL], y_tr[:N_VAL])
+        val_loss, val_accuracy = evaluate(model, x_va, y_va)
+        history["train_loss"].append(train_loss)
+        history["val_loss"].append(val_loss)
+        history["val_accuracy"].append(val_accuracy)
+        writer.add_scalar("perte/entrainement", train_loss, epoch)
+        writer.add_scalar("perte/validation", val_loss, epoch)
+        writer.add_scalar("exactitude/validation", val_accuracy, epoch)
+        writer.add_scalar("duree_epoque_s", history["epoch_seconds"][-1], epoch)
+        for name, p in weights:  # norme du gradient au dernier mini-lot de l'époque
+            history["grad_norms"][name].append(p.grad.norm().item())
+        if histograms:
+            for name, p in model.named_parameters():
+                writer.add_histogram(f"poids/{name}", p, epoch)
+                writer.add_histogram(f"gradients/{name}", p.grad, epoch)
+    record = {"variant": Path(run_dir).name, "run_dir": run_dir, "epochs": epochs}
+    record["val_accuracy"] = history["val_accuracy"][-1]
+    record.update(evaluate_model(model, history["epoch_seconds"], memory_source))
+    record["n_parameters"] = sum(p.numel() for p in model.parameters())
+    record["history"] = history
+    writer.add_text("mesures", json.dumps({k: v for k, v in record.items() if k != "history"}))
+    writer.close()
+    print(
+        f"{run_dir:<44} validation {pct(record['val_accuracy'])}, test "
+        f"{pct(record['test_accuracy'])}, {fr(record['seconds_per_epoch'])} s/époque, "
+        f"pic {fr(record['peak_memory_mib'], 0)} Mio"
+    )
+    return record
+
+
+# %% [markdown]
+# Quelques choix de cette cellule méritent une explication.
+#
+# **Le temps par époque.** Le chronomètre entoure seulement la boucle sur les mini-lots.
+# L'évaluation de fin d'époque et l'écriture du journal restent en dehors. Sur GPU, les calculs
+# sont asynchrones : `torch.cuda.synchronize()` attend qu'ils soient finis avant d'arrêter
+# le chronomètre. Nous retenons la **médiane** des époques plutôt que la moyenne : une époque
+# ralentie par un autre programme ne fausse pas la mesure.
+#
+# **Le pic de mémoire.** Sur GPU, `torch.cuda.max_memory_allocated` donne le maximum de mémoire
+# occupée par les tenseurs, et `torch.cuda.reset_peak_memory_stats` le remet à zéro avant chaque
+# essai. Sur CPU, nous lisons le pic de mémoire résidente (RSS) du processus entier : Python,
+# PyTorch, les données et le modèle. Sous Linux, écrire `5` dans le fichier spécial
+# `/proc/self/clear_refs` ramène ce pic à la mémoire actuelle : chaque essai a ainsi son
+# propre pic. Sous macOS et Windows, le pic court depuis le lancement du processus.
+#
+# **Les mêmes tirages pour tous.** `train_model` fixe la graine et tire l'ordre des mini-lots
+# avec son propre générateur aléatoire. Toutes les variantes voient donc les images dans le
+# même ordre, époque après époque.
+#
+# **Les pertes.** Après chaque époque, la perte est recalculée en mode évaluation sur
+# 6 000 images d'entraînement et sur les 6 000 images de validation. Les deux pertes sont ainsi
+# comparables, même quand le *dropout* est actif pendant l'entraînement (axe 4).
+
+# %% [markdown]
+# ### Code commun 5/5 : le tableau et le fichier de résultats
+#
+# La dernière cellule commune produit le **tableau de comparaison** d'un axe à partir des
+# enregistrements, et écrit ces enregistrements dans un fichier `resultats/axe_N.json`.
+# La construction du site lit ces fichiers pour composer la page [Rapport](../atelier/rapport.md) :
+# aucun chiffre n'y est recopié à la main.
+
+
+# %%
+# Atelier, code commun 5/5 : tableau de comparaison, courbes et fichier de résultats.
+# Cette cellule est identique dans chaque notebook de l'atelier (un test le vérifie).
+def comparison_table(records):
+    """Tableau Markdown des mesures : une ligne par essai, nommé par son dossier runs/."""
+    lines = [
+        "| Essai (`runs/…`) | Validation | Test | Temps par époque | Pic mémoire | Époques |",
+        "|:--|--:|--:|--:|--:|--:|",
+    ]
+    for r in records:
+        lines.append(
+            f"| `{r['run_dir'].removeprefix('runs/')}` | {pct(r['val_accuracy'])} "
+            f"| {pct(r['test_accuracy'])} | {fr(r['seconds_per_epoch'])}{NBSP}s "
+            f"| {fr(r['peak_memory_mib'], 0)}{NBSP}Mio | {r['epochs']} |"
+        )
+    lines.append("")
+    lines.append(
+        "*Exactitude sur la validation et sur le test, durée médiane d'une époque, "
+        "pic de mémoire pendant l'essai.*"
+    )
+    return "\n".join(lines)
+
+
+def plot_curves(records, title):
+    """Exactitude de validation (à gauche) et pertes (à droite) de chaque essai, par époque."""
+    fig, (ax_acc, ax_loss) = plt.subplots(1, 2, figsize=(11, 4))
+    for r in records:
+        h = r["history"]
+        epochs = range(1, len(h["val_accuracy"]) + 1)
+        accuracy = [100 * a for a in h["val_accuracy"]]
+        (line,) = ax_acc.plot(epochs, accuracy, marker="o", markersize=3, label=r["variant"])
+        ax_loss.plot(epochs, h["val_loss"], color=line.get_color())
+        ax_loss.plot(epochs, h["train_loss"], color=line.get_color(), linestyle="--")
+    ax_acc.set(xlabel="Époque", ylabel="Exactitude (%)", title="Exactitude de validation")
+    ax_loss.set(xlabel="Époque", ylabel="Perte d'entropie croisée")
+    ax_loss.set_title("Pertes : validation (trait plein), entraînement (tirets)")
+    for ax in (ax_acc, ax_loss):
+        ax.grid(alpha=0.3)
+    ax_acc.legend()
+    fig.suptitle(title)
+    fig.tight_layout()
+    plt.show()
+
+
+def save_results(axis, title, records, conclusion, figure="accuracy", **extra):
+    """Écrit resultats/axe_N.json : les mesures de l'axe, que lit la page « Rapport »."""
+    path = Path("resultats") / f"axe_{axis}.json"
+    path.parent.mkdir(exist_ok=True)
+    payload = {
+        "axis": axis,
+        "title": title,
+        "device": str(device),
+        "seed": SEED,
+        "batch_size": BATCH_SIZE,
+        "data": {"train": len(y_train), "val": len(y_val), "test": len(y_test)},
+        "figure": figure,
+        "conclusion": conclusion,
+        "runs": records,
+        **extra,
+    }
+    path.write_text(json.dumps(payload, indent=1, ensure_ascii=False), encoding="utf-8")
+    print(f"{len(records)} essai(s) enregistré(s) dans {path}")
+
+
+# %% [markdown]
+# ## Le protocole
+#
+# Une expérience compare des **variantes** qui ne diffèrent que par un élément. Tout le reste est
+# fixé :
+#
+# - les mêmes images d'entraînement, de validation et de test ;
+# - les mêmes poids initiaux, grâce à la graine fixée dans `make_mlp` ;
+# - le même ordre des mini-lots, tiré par le générateur de `train_model` ;
+# - la même mesure, `evaluate_model`, appelée de la même façon.
+#
+# Chaque essai écrit son journal TensorBoard dans un dossier `runs/<axe>/<variante>`.
+# Le nom du dossier dit ce qui a été comparé : `runs/optimizers/adam_lr0.001` se lit sans
+# ouvrir aucun fichier.
+#
+# Les nombres d'époques sont choisis pour que tout l'atelier s'exécute sur le CPU d'un portable
+# pendant la séance ; la page [Rapport](../atelier/rapport.md) donne la durée totale mesurée
+# lors de la construction du site. La cellule suivante fixe les réglages de la référence.
+
+# %%
+EPOCHS = 10
+LEARNING_RATE = 0.01
+shutil.rmtree("runs/reference", ignore_errors=True)  # repartir d'un dossier vide
+print(
+    f"Référence : SGD, pas d'apprentissage {LEARNING_RATE}, lots de {BATCH_SIZE}, {EPOCHS} époques"
+)
+
+# %% [markdown]
+# ## La référence : SGD, pas de 0,01, lots de 64
+#
+# La référence utilise l'optimiseur le plus simple, la **descente de gradient stochastique**
+# (SGD) : après chaque mini-lot, chaque poids $w$ recule d'un petit pas dans la direction
+# de son gradient,
+#
+# $$
+# w \leftarrow w - \eta \, \frac{\partial \mathcal{L}}{\partial w},
+# $$
+#
+# où $\eta$ est le **pas d'apprentissage** (*learning rate*). Nous prenons $\eta = 0{,}01$.
+#
+# L'option `graph=True` ajoute le graphe du modèle au journal TensorBoard, et
+# `histograms=True` les histogrammes des poids et des gradients à chaque époque.
+
+# %%
+model = make_mlp()
+optimizer = torch.optim.SGD(model.parameters(), lr=LEARNING_RATE)
+reference = train_model(
+    model, optimizer, "runs/reference/sgd_lr0.01", EPOCHS, histograms=True, graph=True
+)
+
+# %% [markdown]
+# La ligne affichée résume l'essai. Les mesures détaillées sont dans l'enregistrement
+# `reference`, un simple dictionnaire. Regardons ce qu'il contient, sans les courbes.
+
+# %%
+for key, value in reference.items():
+    if key != "history":
+        print(f"{key:<18} {value}")
+print(f"history : {', '.join(reference['history'])}")
+
+# %% [markdown]
+# Deux valeurs servent de points de repère pour la suite de l'atelier :
+# l'exactitude de test et le temps par époque. Gardons-les dans des variables ;
+# la construction du site vérifie qu'elles restent dans des bornes raisonnables.
+
+# %%
+reference_test_accuracy = reference["test_accuracy"]
+reference_seconds_per_epoch = reference["seconds_per_epoch"]
+print(f"Exactitude de test : {pct(reference_test_accuracy)}")
+print(f"Temps par époque   : {fr(reference_seconds_per_epoch)} s (médiane de {EPOCHS} époques)")
+
+# %% [markdown]
+# ## Les courbes d'apprentissage
+#
+# L'enregistrement contient une valeur par époque pour la perte d'entraînement, la perte
+# de validation et l'exactitude de validation. Traçons-les.
+
+# %%
+plot_curves([reference], "Référence : SGD, pas de 0,01, lots de 64")
+
+# %% [markdown]
+# *Figure 1. À gauche, l'exactitude sur les 6 000 images de validation après chaque époque ;
+# à droite, la perte de validation (trait plein) et la perte d'entraînement (tirets).
+# La fonction `plot_curves`, du code commun, trace ces deux graphiques pour chaque axe.*
+#
+# Décrivons ces courbes avec les chiffres de l'exécution plutôt qu'à l'œil.
+
+# %%
+val_acc = reference["history"]["val_accuracy"]
+gain_first, gain_last = val_acc[1] - val_acc[0], val_acc[-1] - val_acc[-2]
+gap = reference["history"]["val_loss"][-1] - reference["history"]["train_loss"][-1]
+if gain_last > 0:
+    pace = "ralentit mais continue" if gain_last < gain_first else "continue au même rythme"
+    verdict = "La référence n'a donc pas fini d'apprendre en " + f"{EPOCHS} époques."
+else:
+    pace, verdict = "plafonne", "Des époques supplémentaires n'apporteraient plus grand-chose."
+if gap > 0.02:
+    losses = f"la perte de validation dépasse la perte d'entraînement de {fr(gap, 3)}"
+else:
+    losses = f"les deux pertes restent proches (écart de {fr(gap, 3)}), sans surapprentissage"
+display(
+    Markdown(
+        f"L'exactitude de validation passe de {pct(val_acc[0])} après la première époque "
+        f"à {pct(val_acc[-1])} après la dernière. La deuxième époque lui fait gagner "
+        f"{fr(100 * gain_first, 1)}{NBSP}point(s), la dernière {fr(100 * gain_last, 1)}{NBSP}: "
+        f"l'apprentissage {pace}. {verdict} En fin d'entraînement, {losses}."
+    )
+)
+
+# %% [markdown]
+# Une référence doit être simple et facile à reproduire, pas la meilleure possible.
+# Les axes suivants cherchent ce qui l'améliore, et à quel prix en temps et en mémoire.
+
+# %% [markdown]
+# ## Le tableau de comparaison
+#
+# Chaque axe se termine par un tableau construit par `comparison_table` à partir des
+# enregistrements. Pour la référence, il n'a qu'une ligne.
+
+# %%
+display(Markdown(comparison_table([reference])))
+
+# %% [markdown]
+# La colonne « Essai » donne le dossier du journal TensorBoard, sous `runs/`.
+# Le temps par époque est la médiane des époques. Le pic de mémoire suit la définition
+# de `peak_memory_mib` ; la ligne suivante rappelle ce qu'il mesure sur la machine
+# qui a exécuté ce notebook.
+
+# %%
+print(reference["memory_source"])
+
+# %% [markdown]
+# ## Ce que contient le pic de mémoire
+#
+# Sur CPU, le pic de mémoire résidente compte tout le processus. Comparons-le à la place
+# qu'occupent vraiment les données et le modèle :
+#
+# - les tenseurs d'images préparés au début du notebook ;
+# - les paramètres du réseau, leurs gradients, et l'état éventuel de l'optimiseur
+#   (SGD sans *momentum* n'en a aucun).
+#
+# Un nombre `float32` occupe 4 octets, et `element_size()` le confirme.
+
+
+# %%
+def tensor_mib(*tensors):
+    """Place occupée par des tenseurs, en Mio."""
+    return sum(t.element_size() * t.nelement() for t in tensors) / 2**20
+
+
+data_mib = tensor_mib(images, labels, x_train, y_train, x_val, y_val, x_test, y_test)
+model_mib = 2 * tensor_mib(*model.parameters())  # paramètres + gradients
+peak_mib = reference["peak_memory_mib"]
+print(f"Données préparées          : {fr(data_mib, 0)} Mio")
+print(f"Paramètres et gradients    : {fr(model_mib, 2)} Mio ({reference['n_parameters']} nombres)")
+print(f"Pic mesuré pendant l'essai : {fr(peak_mib, 0)} Mio")
+if device.type == "cpu":
+    print(f"Reste (Python, bibliothèques, tampons) : {fr(peak_mib - data_mib - model_mib, 0)} Mio")
+
+# %% [markdown]
+# Sur CPU, le modèle ne pèse presque rien face aux données, et le reste du pic vient des
+# bibliothèques chargées en mémoire : Python, PyTorch, et TensorFlow, que TensorBoard importe
+# quand il est installé.
+#
+# !!! warning "Sur CPU, le pic change peu d'une variante à l'autre"
+#
+#     Pour ce petit réseau, les différences de mémoire entre variantes sont noyées dans
+#     le poids des bibliothèques et des données. Lisez la colonne « Pic mémoire » comme un ordre
+#     de grandeur. Sur GPU, la mesure ne compte que les tenseurs : les écarts dus au modèle,
+#     à l'optimiseur ou à la taille des lots y deviennent visibles.
+
+# %% [markdown]
+# ## Ouvrir TensorBoard
+#
+# L'essai a écrit dans `runs/reference/sgd_lr0.01` :
+#
+# - des **scalaires** : les deux pertes, l'exactitude de validation et la durée de chaque époque ;
+# - des **histogrammes** des poids et des gradients, une fois par époque ;
+# - le **graphe** du modèle ;
+# - un **texte** qui reprend les mesures finales.
+#
+# Vérifions que le dossier existe et contient un fichier d'événements.
+
+# %%
+run_files = sorted(p.name for p in Path("runs/reference/sgd_lr0.01").iterdir())
+print(f"{len(run_files)} fichier(s) dans runs/reference/sgd_lr0.01 : {run_files[0][:30]}…")
+
+# %% [markdown]
+# Pour afficher ces journaux, lancez dans un terminal, depuis le dossier du notebook :
+#
+# ```bash
+# tensorboard --logdir runs
+# ```
+#
+# puis ouvrez <http://localhost:6006>. Dans Jupyter ou Colab, les commandes magiques
+# `%load_ext tensorboard` puis `%tensorboard --logdir runs` l'affichent sous la cellule.
+# À la fin de l'atelier, `runs/` contiendra un dossier par axe et un sous-dossier par variante :
+# TensorBoard superpose les courbes des variantes d'un même axe, une couleur par dossier.
+
+# %% [markdown]
+# ## Enregistrer les résultats de l'axe
+#
+# Pour finir, `save_results` écrit l'enregistrement dans `resultats/axe_1.json`, avec
+# un court paragraphe d'interprétation. La page [Rapport](../atelier/rapport.md) reprend ce fichier.
+# Le paragraphe est composé à partir des mesures elles-mêmes : il ne peut pas contredire
+# le tableau.
+
+# %%
+conclusion = (
+    f"Avec SGD (pas de 0,01), des lots de {BATCH_SIZE} et {EPOCHS} époques, la référence "
+    f"atteint {pct(reference_test_accuracy)} d'exactitude sur le test, en "
+    f"{fr(reference_seconds_per_epoch)}{NBSP}s par époque sur "
+    f"{'le GPU' if device.type == 'cuda' else 'le CPU'}. "
+)
+if gain_last > 0:
+    conclusion += (
+        f"Son exactitude de validation a encore gagné {fr(100 * gain_last, 1)}{NBSP}point(s) "
+        f"à la dernière époque{NBSP}: l'apprentissage n'était pas terminé."
+    )
+else:
+    conclusion += "Son exactitude de validation ne progressait plus à la dernière époque."
+display(Markdown(conclusion))
+save_results(1, f"Référence{NBSP}: SGD, pas de 0,01, lots de 64", [reference], conclusion)
+
+# %% [markdown]
+# ## Récapitulatif
+#
+# - Une comparaison n'est juste que si tout est fixé sauf la variante étudiée :
+#   données, découpage, poids initiaux, ordre des mini-lots et mesure.
+# - Le temps par époque se chronomètre autour de la seule boucle d'entraînement, avec
+#   `torch.cuda.synchronize()` sur GPU ; la médiane résiste aux perturbations.
+# - Le pic de mémoire se mesure avec `torch.cuda.max_memory_allocated` sur GPU et avec le pic
+#   de mémoire résidente du processus sur CPU, remis à zéro avant chaque essai.
+# - Chaque essai écrit dans son propre dossier `runs/<axe>/<variante>`.
+# - La référence de l'atelier est un MLP 784-128-10 entraîné par SGD, pas de 0,01,
+#   lots de 64.
+
+# %% [markdown]
+# ## Exercices
+#
+# ### Exercice 1 : la mémoire d'Adam
+#
+# L'optimiseur Adam, étudié dans l'atelier 3, garde pour chaque paramètre deux moyennes
+# glissantes. Calculez la place qu'occupent les paramètres, les gradients et cet état
+# pour notre réseau, en Mio. Comparez-la au pic de mémoire mesuré : la différence
+# entre SGD et Adam sera-t-elle visible sur CPU ?
+
+# %%
+# Solution
+n_parameters = reference["n_parameters"]
+bytes_per_float = 4
+sgd_mib = 2 * n_parameters * bytes_per_float / 2**20  # paramètres + gradients
+adam_mib = 4 * n_parameters * bytes_per_float / 2**20  # + deux moyennes par paramètre
+print(f"SGD  : {fr(sgd_mib, 2)} Mio, Adam : {fr(adam_mib, 2)} Mio")
+share = (adam_mib - sgd_mib) / reference["peak_memory_mib"]
+print(f"Écart : {fr(adam_mib - sgd_mib, 2)} Mio, soit {fr(100 * share, 2)} % du pic mesuré")
+
+# %% [markdown]
+# ### Exercice 2 : un fil ou deux ?
+#
+# Chronométrez 200 mini-lots d'entraînement avec un seul fil d'exécution, puis avec tous les
+# cœurs disponibles (`torch.set_num_threads(os.cpu_count())`). Entraînez pour cela un nouveau
+# réseau, et remettez un seul fil à la fin. Quelle configuration est la plus rapide sur votre
+# machine ?
+
+
+# %%
+# Solution
+def time_batches(n_threads, n_batches=200):
+    """Durée de n_batches pas de SGD avec n_threads fils d'exécution."""
+    torch.set_num_threads(n_threads)
+    trial = make_mlp()
+    trial_optimizer = torch.optim.SGD(trial.parameters(), lr=LEARNING_RATE)
+    start = time.perf_counter()
+    for first in range(0, n_batches * BATCH_SIZE, BATCH_SIZE):
+        xb, yb = x_train[first : first + BATCH_SIZE], y_train[first : first + BATCH_SIZE]
+        loss = nn.functional.cross_entropy(trial(xb), yb)
+        trial_optimizer.zero_grad()
+        loss.backward()
+        trial_optimizer.step()
+    return time.perf_counter() - start
+
+
+if device.type == "cpu":
+    timings = {n: time_batches(n) for n in sorted({1, os.cpu_count()})}
+    torch.set_num_threads(1)
+    for n, seconds in timings.items():
+        print(f"{n} fil(s) : {fr(seconds, 3)} s pour 200 mini-lots")
+    fastest = min(timings, key=timings.get)
+    print(f"Le plus rapide ici : {fastest} fil(s).")
+else:
+    print("Exercice prévu pour le CPU : sur GPU, le nombre de fils CPU compte peu.")
+
+# %% [markdown]
+# Sur une machine chargée par d'autres programmes, relancez la cellule deux ou trois fois :
+# les écarts entre essais vous diront quelle confiance accorder à une seule mesure.
+#
+# ## Pour aller plus loin
+#
+# - [Reproducibility][repro] : ce que garantissent les graines de PyTorch, et ce qu'elles
+#   ne garantissent pas (sur GPU notamment).
+# - [CUDA semantics, memory management][cuda-memory] : les compteurs de mémoire du GPU,
+#   dont `max_memory_allocated`.
+# - La page de manuel [`proc_pid_status(5)`][proc-status] : la signification de `VmHWM` et
+#   `VmRSS` sous Linux, et [`proc_pid_clear_refs(5)`][clear-refs] pour la remise à zéro du pic.
+# - [`torch.utils.tensorboard`][tb-doc] : toutes les méthodes `add_*` du `SummaryWriter`.
+# - L'atelier continue avec [les fonctions d'activation](11_atelier_activations.ipynb).
+#
+# [repro]: https://docs.pytorch.org/docs/stable/notes/randomness.html
+# [cuda-memory]: https://docs.pytorch.org/docs/stable/notes/cuda.html#memory-management
+# [proc-status]: https://man7.org/linux/man-pages/man5/proc_pid_status.5.html
+# [clear-refs]: https://man7.org/linux/man-pages/man5/proc_pid_clear_refs.5.html
+# [tb-doc]: https://docs.pytorch.org/docs/stable/tensorboard.html

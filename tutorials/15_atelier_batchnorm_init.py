@@ -1,0 +1,621 @@
+# ---
+# jupyter:
+#   jupytext:
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+#   atelier:
+#     titre: Atelier 6 — Normalisation par lots et initialisation
+#     description: Croiser BatchNorm et trois initialisations, histogrammes de gradients à l'appui.
+#     niveau: avancé
+#     duree: 1 h
+#     prerequis:
+#     - Atelier 1 — La référence et la mesure commune
+#     - La rétropropagation (gradient couche par couche)
+#     gpu: Inutile, le CPU d'un portable suffit ; sur GPU, le même code tourne sans modification.
+#     metriques:
+#     - nom: best_init_accuracy
+#       libelle: Exactitude de test de la meilleure variante
+#       min: 0.84
+#     - nom: zeros_accuracy
+#       libelle: Exactitude de test avec des poids nuls (échec attendu)
+#       max: 0.2
+#     resultats:
+#     - resultats/axe_6.json
+# ---
+
+# %% [markdown]
+# # Atelier 6 — Normalisation par lots et initialisation
+#
+# Avant la première mise à jour, un réseau a des poids **initiaux**. Ce point de départ compte :
+# s'il est mal choisi, les gradients deviennent nuls, minuscules (**gradients évanescents**,
+# *vanishing gradients*) ou énormes (**gradients explosifs**), et le réseau n'apprend pas.
+#
+# La **normalisation par lots** (*batch normalization*, `BatchNorm1d`) recentre et remet à
+# l'échelle les valeurs d'une couche, mini-lot par mini-lot. Elle rend l'entraînement moins
+# sensible à l'initialisation. Dans ce notebook, vous croisez trois initialisations avec et
+# sans normalisation par lots, sur un réseau à trois couches.
+
+# %% [markdown]
+# ## Objectifs
+#
+# À la fin de ce notebook, vous saurez :
+#
+# - initialiser les couches d'un réseau à zéro, selon Kaiming (He) ou par défaut ;
+# - placer `BatchNorm1d` avant l'activation et expliquer ce qu'il calcule ;
+# - lire des histogrammes de gradients, dans matplotlib et dans TensorBoard ;
+# - expliquer pourquoi des poids tous nuls empêchent tout apprentissage.
+#
+# ## Prérequis
+#
+# - [L'atelier 1](10_atelier_reference.ipynb) : la mesure commune et la référence.
+# - La rétropropagation : le gradient d'une couche dépend des poids des couches suivantes
+#   et des activations de la couche précédente.
+
+# %% [markdown]
+# ## Mise en place
+#
+# Les cinq cellules suivantes forment le code commun de l'atelier. Elles sont identiques,
+# au caractère près, dans chaque notebook, et [l'atelier 1](10_atelier_reference.ipynb) les
+# explique une à une : imports et réglages, données, réseau, mesure, tableau et résultats.
+# Exécutez-les sans les modifier : c'est la garantie que cet axe se compare équitablement
+# aux autres.
+#
+# !!! tip "Sur un GPU, sans rien changer"
+#
+#     Le code choisit le GPU tout seul quand PyTorch en voit un. Dans Colab, ouvrez le menu
+#     **Exécution › Modifier le type d'exécution** et choisissez un accélérateur **GPU**.
+#     Le pic de mémoire mesure alors les tenseurs sur la carte, et non plus tout le processus.
+
+# %%
+# Atelier, code commun 1/5 : imports, réglages, device et affichage à la française.
+# Cette cellule est identique dans chaque notebook de l'atelier (un test le vérifie).
+import json
+import os
+import shutil
+import statistics
+import time
+import warnings
+from pathlib import Path
+
+import matplotlib.pyplot as plt
+import torch
+import torchvision
+from IPython.display import Markdown, display
+from torch import nn
+from torch.utils.tensorboard import SummaryWriter
+
+SEED = 0  # la même graine pour chaque variante de chaque axe
+BATCH_SIZE = 64  # la même taille de mini-lot partout
+NBSP = "\u00a0"  # espace insécable de la typographie française (« 87,3 % »)
+
+# Le GPU s'il existe, sinon le CPU : rien d'autre dans l'atelier ne dépend de ce choix.
+device = torch.device("cuda" if torch.cuda.is_available() else "cpu")
+if device.type == "cpu":
+    # Un seul fil d'exécution : des durées régulières, comparables d'une variante à l'autre.
+    torch.set_num_threads(1)
+
+
+def fr(x, decimals=2):
+    """Écrit un nombre à la française, avec une virgule décimale."""
+    return f"{x:.{decimals}f}".replace(".", ",")
+
+
+def pct(x, decimals=1):
+    """Écrit une proportion (0.873) en pourcentage à la française (87,3 %)."""
+    return f"{fr(100 * x, decimals)}{NBSP}%"
+
+
+print(f"PyTorch {torch.__version__}, calculs sur {device} ({torch.get_num_threads()} fil(s) CPU)")
+
+# %%
+# Atelier, code commun 2/5 : les données, préparées et découpées de la même façon partout.
+# Cette cellule est identique dans chaque notebook de l'atelier (un test le vérifie).
+DATA_DIR = os.environ.get("ATELIER_DATA", "data")  # chez vous : ./data, téléchargé une fois
+train_set = torchvision.datasets.FashionMNIST(DATA_DIR, train=True, download=True)
+test_set = torchvision.datasets.FashionMNIST(DATA_DIR, train=False, download=True)
+
+# Images aplaties en vecteurs de 784 pixels, normalisées avec les statistiques de l'entraînement.
+images = train_set.data.reshape(-1, 28 * 28).float().div(255)
+mean, std = images.mean(), images.std()
+images = ((images - mean) / std).to(device)
+labels = train_set.targets.to(device)
+x_test = ((test_set.data.reshape(-1, 28 * 28).float().div(255) - mean) / std).to(device)
+y_test = test_set.targets.to(device)
+
+# Un seul découpage, tiré avec la graine : 54 000 images d'entraînement, 6 000 de validation.
+N_VAL = 6000
+split = torch.randperm(len(labels), generator=torch.Generator().manual_seed(SEED)).to(device)
+x_train, y_train = images[split[N_VAL:]], labels[split[N_VAL:]]
+x_val, y_val = images[split[:N_VAL]], labels[split[:N_VAL]]
+print(f"Entraînement : {len(y_train)} images, validation : {len(y_val)}, test : {len(y_test)}")
+
+
+# %%
+# Atelier, code commun 3/5 : le réseau de l'atelier.
+# Cette cellule est identique dans chaque notebook de l'atelier (un test le vérifie).
+def make_mlp(hidden=(128,), activation=nn.ReLU, dropout=0.0, batchnorm=False):
+    """MLP 784 -> couches cachées -> 10 logits, mêmes poids initiaux à chaque appel.
+
+    Chaque couche cachée enchaîne Linear, BatchNorm1d (si batchnorm, avant l'activation),
+    l'activation, puis Dropout (si dropout > 0, après l'activation).
+    """
+    torch.manual_seed(SEED)  # deux réseaux de même forme partent des mêmes poids
+    layers, n_in = [], 28 * 28
+    for n_out in hidden:
+        layers.append(nn.Linear(n_in, n_out))
+        if batchnorm:
+            layers.append(nn.BatchNorm1d(n_out))
+        layers.append(activation())
+        if dropout > 0:
+            layers.append(nn.Dropout(dropout))
+        n_in = n_out
+    layers.append(nn.Linear(n_in, 10))
+    return nn.Sequential(*layers).to(device)
+
+
+print(make_mlp())
+
+
+# %%
+# Atelier, code commun 4/5 : entraîner et mesurer (vitesse, mémoire, exactitude).
+# Cette cellule est identique dans chaque notebook de l'atelier (un test le vérifie).
+def reset_peak_memory():
+    """Remet à zéro le pic de mémoire avant un essai ; renvoie ce que mesurera le pic."""
+    if device.type == "cuda":
+        torch.cuda.synchronize()
+        torch.cuda.reset_peak_memory_stats(device)
+        return "GPU : pic de torch.cuda.max_memory_allocated pendant l'essai"
+    try:  # Linux : écrire 5 dans clear_refs ramène le pic (VmHWM) à la mémoire actuelle
+        with open("/proc/self/clear_refs", "w") as f:
+            f.write("5")
+        return "CPU : pic de mémoire résidente (RSS) du processus pendant l'essai"
+    except OSError:  # macOS, Windows : le pic court depuis le lancement du processus
+        return "CPU : pic de mémoire résidente (RSS) du processus depuis son lancement"
+
+
+def peak_memory_mib():
+    """Pic de mémoire en Mio : tenseurs sur le GPU, processus entier (RSS) sur le CPU."""
+    if device.type == "cuda":
+        return torch.cuda.max_memory_allocated(device) / 2**20
+    if os.path.exists("/proc/self/status"):  # Linux, dont Colab
+        with open("/proc/self/status") as f:
+            return next(int(ln.split()[1]) for ln in f if ln.startswith("VmHWM")) / 1024
+    try:
+        import resource  # macOS : ru_maxrss est en octets
+    except ImportError:  # Windows : le paquet psutil donne le pic de l'ensemble de travail
+        import psutil
+
+        return psutil.Process().memory_info().peak_wset / 2**20
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20
+
+
+@torch.no_grad()
+def evaluate(model, x, y, batch_size=2000):
+    """Perte moyenne et exactitude du modèle sur (x, y), en mode évaluation."""
+    model.eval()
+    loss_sum, correct = 0.0, 0
+    for first in range(0, len(y), batch_size):
+        logits, target = model(x[first : first + batch_size]), y[first : first + batch_size]
+        loss_sum += nn.functional.cross_entropy(logits, target, reduction="sum").item()
+        correct += (logits.argmax(dim=1) == target).sum().item()
+    return loss_sum / len(y), correct / len(y)
+
+
+def evaluate_model(model, epoch_seconds, memory_source):
+    """La mesure commune : vitesse (s par époque), pic de mémoire (Mio), exactitude de test."""
+    return {
+        "test_accuracy": evaluate(model, x_test, y_test)[1],
+        "seconds_per_epoch": statistics.median(epoch_seconds),
+        "peak_memory_mib": peak_memory_mib(),
+        "memory_source": memory_source,
+    }
+
+
+def train_model(
+    model, optimizer, run_dir, epochs, scheduler=None, data=None, histograms=False, graph=False
+):
+    """Entraîne le modèle, journalise dans TensorBoard (run_dir) et renvoie son enregistrement."""
+    x_tr, y_tr, x_va, y_va = data or (x_train, y_train, x_val, y_val)
+    shutil.rmtree(run_dir, ignore_errors=True)  # un dossier propre par essai
+    writer = SummaryWriter(run_dir)
+    if graph:  # le graphe du modèle, une fois par axe (en mode évaluation : rien ne bouge)
+        model.eval()
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # add_graph passe par torch.jit.trace, annoncé obsolète
+            writer.add_graph(model, x_tr[:2])
+    torch.manual_seed(SEED)  # mêmes tirages (dropout…) pour chaque variante
+    order_rng = torch.Generator().manual_seed(SEED)  # même ordre des mini-lots partout
+    weights = [(name, p) for name, p in model.named_parameters() if p.dim() > 1]
+    history = {"train_loss": [], "val_loss": [], "val_accuracy": [], "epoch_seconds": []}
+    history["grad_norms"] = {name: [] for name, _ in weights}
+    memory_source = reset_peak_memory()
+    for epoch in range(1, epochs + 1):
+        model.train()
+        start = time.perf_counter()
+        order = torch.randperm(len(y_tr), generator=order_rng).to(device)
+        for first in range(0, len(order), BATCH_SIZE):
+            batch = order[first : first + BATCH_SIZE]
+            loss = nn.functional.cross_entropy(model(x_tr[batch]), y_tr[batch])
+            optimizer.zero_grad()
+            loss.backward()
+            optimizer.step()
+        if device.type == "cuda":
+            torch.cuda.synchronize()  # attendre la fin des calculs avant d'arrêter le chronomètre
+        history["epoch_seconds"].append(time.perf_counter() - start)
+        if scheduler is not None:
+            scheduler.step()
+        # Hors chronomètre : pertes en mode évaluation (6 000 images d'entraînement, validation).
+        train_loss, _ = evaluate(model, x_tr[:N_VAL], y_tr[:N_VAL])
+        val_loss, val_accuracy = evaluate(model, x_va, y_va)
+        history["train_loss"].append(train_loss)
+        history["val_loss"].append(val_loss)
+        history["val_accuracy"].append(val_accuracy)
+        writer.add_scalar("perte/entrainement", train_loss, epoch)
+        writer.add_scalar("perte/validation", val_loss, epoch)
+        writer.add_scalar("exactitude/validation", val_accuracy, epoch)
+        writer.add_scalar("duree_epoque_s", history["epoch_seconds"][-1], epoch)
+        for name, p in weights:  # norme du gradient au dernier mini-lot de l'époque
+            history["grad_norms"][name].append(p.grad.norm().item())
+        if histograms:
+            for name, p in model.named_parameters():
+                writer.add_histogram(f"poids/{name}", p, epoch)
+                writer.add_histogram(f"gradients/{name}", p.grad, epoch)
+    record = {"variant": Path(run_dir).name, "run_dir": run_dir, "epochs": epochs}
+    record["val_accuracy"] = history["val_accuracy"][-1]
+    record.update(evaluate_model(model, history["epoch_seconds"], memory_source))
+    record["n_parameters"] = sum(p.numel() for p in model.parameters())
+    record["history"] = history
+    writer.add_text("mesures", json.dumps({k: v for k, v in record.items() if k != "history"}))
+    writer.close()
+    print(
+        f"{run_dir:<44} validation {pct(record['val_accuracy'])}, test "
+        f"{pct(record['test_accuracy'])}, {fr(record['seconds_per_epoch'])} s/époque, "
+        f"pic {fr(record['peak_memory_mib'], 0)} Mio"
+    )
+    return record
+
+
+# %%
+# Atelier, code commun 5/5 : tableau de comparaison, courbes et fichier de résultats.
+# Cette cellule est identique dans chaque notebook de l'atelier (un test le vérifie).
+def comparison_table(records):
+    """Tableau Markdown des mesures : une ligne par essai, nommé par son dossier runs/."""
+    lines = [
+        "| Essai (`runs/…`) | Validation | Test | Temps par époque | Pic mémoire | Époques |",
+        "|:--|--:|--:|--:|--:|--:|",
+    ]
+    for r in records:
+        lines.append(
+            f"| `{r['run_dir'].removeprefix('runs/')}` | {pct(r['val_accuracy'])} "
+            f"| {pct(r['test_accuracy'])} | {fr(r['seconds_per_epoch'])}{NBSP}s "
+            f"| {fr(r['peak_memory_mib'], 0)}{NBSP}Mio | {r['epochs']} |"
+        )
+    lines.append("")
+    lines.append(
+        "*Exactitude sur la validation et sur le test, durée médiane d'une époque, "
+        "pic de mémoire pendant l'essai.*"
+    )
+    return "\n".join(lines)
+
+
+def plot_curves(records, title):
+    """Exactitude de validation (à gauche) et pertes (à droite) de chaque essai, par époque."""
+    fig, (ax_acc, ax_loss) = plt.subplots(1, 2, figsize=(11, 4))
+    for r in records:
+        h = r["history"]
+        epochs = range(1, len(h["val_accuracy"]) + 1)
+        accuracy = [100 * a for a in h["val_accuracy"]]
+        (line,) = ax_acc.plot(epochs, accuracy, marker="o", markersize=3, label=r["variant"])
+        ax_loss.plot(epochs, h["val_loss"], color=line.get_color())
+        ax_loss.plot(epochs, h["train_loss"], color=line.get_color(), linestyle="--")
+    ax_acc.set(xlabel="Époque", ylabel="Exactitude (%)", title="Exactitude de validation")
+    ax_loss.set(xlabel="Époque", ylabel="Perte d'entropie croisée")
+    ax_loss.set_title("Pertes : validation (trait plein), entraînement (tirets)")
+    for ax in (ax_acc, ax_loss):
+        ax.grid(alpha=0.3)
+    ax_acc.legend()
+    fig.suptitle(title)
+    fig.tight_layout()
+    plt.show()
+
+
+def save_results(axis, title, records, conclusion, figure="accuracy", **extra):
+    """Écrit resultats/axe_N.json : les mesures de l'axe, que lit la page « Rapport »."""
+    path = Path("resultats") / f"axe_{axis}.json"
+    path.parent.mkdir(exist_ok=True)
+    payload = {
+        "axis": axis,
+        "title": title,
+        "device": str(device),
+        "seed": SEED,
+        "batch_size": BATCH_SIZE,
+        "data": {"train": len(y_train), "val": len(y_val), "test": len(y_test)},
+        "figure": figure,
+        "conclusion": conclusion,
+        "runs": records,
+        **extra,
+    }
+    path.write_text(json.dumps(payload, indent=1, ensure_ascii=False), encoding="utf-8")
+    print(f"{len(records)} essai(s) enregistré(s) dans {path}")
+
+
+# %% [markdown]
+# ## Le réseau à trois couches
+#
+# Nous ajoutons une deuxième couche cachée de 128 neurones : le réseau a maintenant trois
+# couches `Linear` (784 → 128 → 128 → 10). Avec `batchnorm=True`, `make_mlp` insère
+# un `BatchNorm1d` entre chaque couche `Linear` cachée et son activation.
+#
+# Pour un mini-lot, `BatchNorm1d` calcule la moyenne $\mu_B$ et la variance $\sigma_B^2$ de
+# chaque neurone, puis
+#
+# $$
+# \hat{z} = \frac{z - \mu_B}{\sqrt{\sigma_B^2 + \epsilon}}, \qquad y = \gamma\, \hat{z} + \beta,
+# $$
+#
+# où $\gamma$ et $\beta$ sont appris. En mode évaluation, il utilise des moyennes glissantes
+# de $\mu_B$ et $\sigma_B^2$ mémorisées pendant l'entraînement.
+
+# %%
+HIDDEN = (128, 128)
+print(make_mlp(hidden=HIDDEN, batchnorm=True))
+
+# %% [markdown]
+# ## Trois initialisations
+#
+# - **Zéros** : tous les poids et tous les biais valent 0.
+# - **Kaiming normal** (ou *He*) : poids tirés d'une loi normale d'écart-type
+#   $\sqrt{2 / n_{\text{entrées}}}$, biais nuls. Ce choix conserve la variance du signal
+#   d'une couche ReLU à la suivante.
+# - **Défaut de PyTorch** : `nn.Linear` tire ses poids d'une loi uniforme sur
+#   $\left[-1/\sqrt{n_{\text{entrées}}},\ 1/\sqrt{n_{\text{entrées}}}\right]$, et ses biais de même.
+#
+# La fonction `initialize` applique l'initialisation choisie à toutes les couches `Linear`.
+# Elle refixe la graine : Kaiming tire les mêmes poids d'une variante à l'autre.
+
+
+# %%
+def initialize(model, init):
+    """Applique l'initialisation « zeros », « kaiming » ou « default » aux couches Linear."""
+    torch.manual_seed(SEED)
+    for layer in model:
+        if isinstance(layer, nn.Linear) and init == "zeros":
+            nn.init.zeros_(layer.weight)
+            nn.init.zeros_(layer.bias)
+        elif isinstance(layer, nn.Linear) and init == "kaiming":
+            nn.init.kaiming_normal_(layer.weight, nonlinearity="relu")
+            nn.init.zeros_(layer.bias)
+    return model  # « default » : les poids de make_mlp, inchangés
+
+
+INITS = ["zeros", "kaiming", "default"]
+for init in INITS:
+    weights = [p for n, p in initialize(make_mlp(hidden=HIDDEN), init).named_parameters()]
+    print(
+        f"{init:<8} écart-type des poids de la première couche : {fr(weights[0].std().item(), 4)}"
+    )
+
+# %% [markdown]
+# ## Les gradients au premier pas
+#
+# Avant d'entraîner quoi que ce soit, regardons les gradients que produit **un seul**
+# mini-lot, pour chaque initialisation sans normalisation. Chaque colonne de la figure est
+# une couche, chaque ligne une initialisation.
+
+# %%
+xb, yb = x_train[:BATCH_SIZE], y_train[:BATCH_SIZE]
+first_step = {}
+fig, axes = plt.subplots(len(INITS), 3, figsize=(11, 7))
+for row, init in enumerate(INITS):
+    model = initialize(make_mlp(hidden=HIDDEN), init)
+    model.train()
+    nn.functional.cross_entropy(model(xb), yb).backward()
+    linear = [m for m in model if isinstance(m, nn.Linear)]
+    first_step[init] = [m.weight.grad.norm().item() for m in linear]
+    for col, m in enumerate(linear):
+        ax = axes[row, col]
+        ax.hist(m.weight.grad.flatten().numpy(force=True), bins=50, color=f"C{row}")
+        ax.set_title(f"{init}, couche {col + 1} : norme {fr(first_step[init][col], 4)}", fontsize=9)
+        ax.ticklabel_format(axis="x", style="sci", scilimits=(-2, 2))
+fig.suptitle("Gradients des poids après un mini-lot (sans normalisation par lots)")
+fig.tight_layout()
+plt.show()
+
+# %% [markdown]
+# *Figure 1. Histogrammes des gradients des poids des trois couches `Linear`, après un seul
+# mini-lot de 64 images. Une ligne par initialisation ; le titre de chaque case donne la norme
+# du gradient.*
+#
+# Avec des poids nuls, chaque histogramme se réduit à une seule barre en 0. Voici pourquoi :
+#
+# 1. toutes les sorties de la première couche valent 0, et ReLU(0) = 0 ;
+# 2. il en va de même pour la deuxième couche, et la sortie du réseau ne dépend que des biais
+#    de la dernière couche ;
+# 3. le gradient des poids d'une couche est le produit de l'erreur qui revient de la couche
+#    suivante par l'activation qui entre dans la couche : ici, l'un ou l'autre vaut 0 partout.
+#
+# Seuls les biais de la dernière couche reçoivent un gradient. Ils apprennent la fréquence de
+# chaque classe, et rien d'autre. Vérifions-le sur les normes.
+
+# %%
+for init, norms in first_step.items():
+    print(f"{init:<8} normes des gradients par couche : {[round(n, 5) for n in norms]}")
+zero_model = initialize(make_mlp(hidden=HIDDEN), "zeros")
+nn.functional.cross_entropy(zero_model(xb), yb).backward()
+bias_norm = zero_model[-1].bias.grad.norm().item()
+print(f"Biais de sortie, poids nuls : norme du gradient {fr(bias_norm, 4)}")
+
+# %% [markdown]
+# ## L'expérience
+#
+# Six variantes : trois initialisations, avec et sans `BatchNorm1d`. Chaque essai dure
+# 5 époques de SGD avec un pas de 0,01 et enregistre les histogrammes des poids et des
+# gradients à chaque époque (`histograms=True`). Les dossiers s'appellent
+# `runs/init_batchnorm/<initialisation>` ou `<initialisation>_bn`.
+
+# %%
+EPOCHS = 5
+shutil.rmtree("runs/init_batchnorm", ignore_errors=True)  # repartir d'un dossier vide
+records = []
+for batchnorm in (False, True):
+    for init in INITS:
+        model = initialize(make_mlp(hidden=HIDDEN, batchnorm=batchnorm), init)
+        optimizer = torch.optim.SGD(model.parameters(), lr=0.01)
+        run_dir = f"runs/init_batchnorm/{init}{'_bn' if batchnorm else ''}"
+        records.append(
+            train_model(model, optimizer, run_dir, EPOCHS, histograms=True, graph=not records)
+        )
+
+# %% [markdown]
+# ## Les courbes
+
+# %%
+plot_curves(records, "Initialisation et normalisation par lots (SGD, pas de 0,01)")
+
+# %% [markdown]
+# *Figure 2. Exactitude de validation (à gauche) et pertes (à droite, tirets pour
+# l'entraînement) des six variantes. Les variantes à poids nuls restent à plat.*
+#
+# Dans TensorBoard, ouvrez l'onglet **Histograms** et comparez `gradients/0.weight` pour
+# `zeros` et pour `kaiming` : une pointe immobile en 0 d'un côté, une distribution qui vit de
+# l'autre.
+#
+# ## La norme des gradients pendant l'entraînement
+#
+# `train_model` a noté la norme du gradient de chaque couche au dernier mini-lot de chaque
+# époque. Comparons la première et la dernière couche, en moyenne sur les époques.
+
+# %%
+grad_table = {}
+for r in records:
+    norms = r["history"]["grad_norms"]
+    layer_names = list(norms)  # couches Linear (et poids de BatchNorm de dimension 1 exclus)
+    grad_table[r["variant"]] = [statistics.mean(norms[n]) for n in layer_names]
+    first, last = grad_table[r["variant"]][0], grad_table[r["variant"]][-1]
+    print(f"{r['variant']:<12} première couche {fr(first, 4):>8}, dernière couche {fr(last, 4):>8}")
+
+# %% [markdown]
+# ## Le tableau de comparaison
+
+# %%
+display(Markdown(comparison_table(records)))
+
+# %% [markdown]
+# L'interprétation suivante est calculée à partir des mesures.
+
+# %%
+by_name = {r["variant"]: r for r in records}
+zeros_accuracy = max(by_name["zeros"]["test_accuracy"], by_name["zeros_bn"]["test_accuracy"])
+learners = [r for r in records if not r["variant"].startswith("zeros")]
+best = max(learners, key=lambda r: r["test_accuracy"])
+best_init_accuracy = best["test_accuracy"]
+bn_gain = {
+    init: by_name[f"{init}_bn"]["test_accuracy"] - by_name[init]["test_accuracy"]
+    for init in ("kaiming", "default")
+}
+bn_cost = statistics.mean(
+    by_name[f"{i}_bn"]["seconds_per_epoch"] / by_name[i]["seconds_per_epoch"] - 1 for i in INITS
+)
+gains = " et ".join(
+    f"{'+' if g >= 0 else ''}{fr(100 * g, 1)}{NBSP}point(s) avec l'initialisation `{i}`"
+    for i, g in bn_gain.items()
+)
+zero_runs = [by_name["zeros"], by_name["zeros_bn"]]
+zero_norms = [norms for r in zero_runs for norms in r["history"]["grad_norms"].values()]
+zero_grads = all(v == 0 for norms in zero_norms for v in norms)
+chance = "le niveau du hasard sur 10 classes" if zeros_accuracy < 0.15 else "à peine mieux"
+why = (
+    "les gradients de tous les poids sont restés exactement nuls"
+    if zero_grads
+    else "les gradients des poids sont restés très faibles"
+)
+conclusion = (
+    f"Avec des poids nuls, le réseau reste à {pct(by_name['zeros']['test_accuracy'])} "
+    f"d'exactitude de test sans normalisation et à {pct(by_name['zeros_bn']['test_accuracy'])} "
+    f"avec{NBSP}: {chance}, car {why}. La meilleure variante est `{best['variant']}` "
+    f"({pct(best['test_accuracy'])}). La normalisation par lots change l'exactitude de {gains}, "
+    f"et allonge l'époque de {fr(100 * bn_cost, 0)}{NBSP}% en moyenne."
+)
+display(Markdown(conclusion))
+
+# %% [markdown]
+# La normalisation par lots ne sauve pas les poids nuls : elle normalise des valeurs toutes
+# égales à 0, qui restent 0. Ce qu'il faut briser, c'est la **symétrie** entre neurones, et
+# seul un tirage aléatoire des poids le fait. L'exercice 1 le montre.
+
+# %%
+save_results(6, "Initialisation et normalisation par lots, réseau à 3 couches", records, conclusion)
+
+# %% [markdown]
+# ## Récapitulatif
+#
+# - Des poids tous nuls donnent des gradients de poids nuls : le réseau n'apprend que ses
+#   biais de sortie et reste au niveau du hasard.
+# - Kaiming normal tire des poids dont la variance préserve le signal à travers les couches ReLU.
+# - `BatchNorm1d`, placé avant l'activation, normalise chaque neurone sur le mini-lot ;
+#   il coûte un peu de temps par époque.
+# - Les histogrammes de gradients, dans TensorBoard ou matplotlib, montrent d'un coup d'œil
+#   une couche qui n'apprend pas.
+
+# %% [markdown]
+# ## Exercices
+#
+# ### Exercice 1 : la symétrie
+#
+# Des poids nuls ne sont pas le seul piège : des poids tous **égaux** bloquent aussi
+# l'apprentissage. Initialisez les deux couches cachées avec la même constante, 0,01, et des
+# biais nuls ; gardez l'initialisation par défaut pour la couche de sortie. Après un mini-lot,
+# le gradient de la première couche n'est pas nul. Vérifiez pourtant que toutes ses lignes sont
+# identiques : les 128 neurones reçoivent la même mise à jour et resteront des copies les uns
+# des autres.
+
+# %%
+# Solution
+constant = make_mlp(hidden=HIDDEN)
+for layer in list(constant)[:-1]:  # toutes les couches Linear sauf la sortie
+    if isinstance(layer, nn.Linear):
+        nn.init.constant_(layer.weight, 0.01)
+        nn.init.zeros_(layer.bias)
+nn.functional.cross_entropy(constant(xb), yb).backward()
+grad = constant[0].weight.grad
+print(f"Norme du gradient de la première couche : {fr(grad.norm().item(), 4)}")
+print(f"Toutes les lignes identiques : {torch.allclose(grad, grad[:1].expand_as(grad))}")
+
+# %% [markdown]
+# ### Exercice 2 : l'échelle des activations
+#
+# Faites passer les 6 000 images de validation dans le réseau à trois couches, sans
+# normalisation, pour les initialisations Kaiming et par défaut. Affichez l'écart-type des
+# sorties de chaque couche `Linear`. Laquelle des deux initialisations conserve le mieux
+# l'échelle du signal ?
+
+# %%
+# Solution
+for init in ("kaiming", "default"):
+    model = initialize(make_mlp(hidden=HIDDEN), init)
+    signal, stds = x_val, []
+    with torch.no_grad():
+        for layer in model:
+            signal = layer(signal)
+            if isinstance(layer, nn.Linear):
+                stds.append(fr(signal.std().item(), 3))
+    print(f"{init:<8} écart-type après chaque couche Linear : {', '.join(stds)}")
+
+# %% [markdown]
+# ## Pour aller plus loin
+#
+# - He et al., [Delving Deep into Rectifiers][he] (2015) : l'article de l'initialisation
+#   Kaiming.
+# - Ioffe et Szegedy, [Batch Normalization][ioffe] (2015) : l'article de la normalisation
+#   par lots.
+# - [`torch.nn.init`][init-doc] : toutes les initialisations de PyTorch.
+# - [Le rapport de l'atelier](../atelier/rapport.md) rassemble les tableaux des six axes.
+#
+# [he]: https://arxiv.org/abs/1502.01852
+# [ioffe]: https://arxiv.org/abs/1502.03167
+# [init-doc]: https://docs.pytorch.org/docs/stable/nn.init.html
