@@ -133,6 +133,7 @@ def test_notebook_markdown_is_rendered_like_a_page(built_site):
         text = (built_site["dir"] / "tutoriels" / name / "index.html").read_text(encoding="utf-8")
         admonitions += text.count('class="admonition')
         assert "!!! " not in text and "??? " not in text and "\n=== " not in text, name
+        assert "&lt;style&gt;" not in text, f"{name} : bloc <style> affiché comme du code"
     assert admonitions > 0
 
 

@@ -170,6 +170,19 @@ def on_page_content(html_text, page, config, files):
     return head + sep + banner + tail
 
 
+# mkdocs-jupyter 0.27 ajoute à la fin du notebook un bloc <style> indenté contenant la liste
+# Python de ses CSS (déjà présentes dans la page) : passé au Markdown, il s'afficherait comme un
+# bloc de code en bas de chaque tutoriel. On le retire avant le rendu.
+STRAY_STYLE_RE = re.compile(r"\n[ \t]*<style>\n[ \t]*\[.*?\]\n[ \t]*</style>\s*$", re.S)
+
+
+@event_priority(50)  # après mkdocs-jupyter (100), qui fournit le Markdown du notebook
+def on_page_markdown(markdown, page, config, files):
+    if _is_tutorial(page):
+        return STRAY_STYLE_RE.sub("\n", markdown)
+    return markdown
+
+
 @event_priority(-100)
 def on_post_page(output, page, config):
     # Après mkdocs-jupyter : l'adresse de MathJax devient la copie locale, relative à la page.
