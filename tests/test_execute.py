@@ -146,6 +146,19 @@ def test_failing_cell_names_tutorial_cell_line_and_error(tmp_path):
     assert not (tmp_path / "out" / "02_panne.ipynb").exists()
 
 
+def test_dead_kernel_names_the_tutorial_and_quotes_the_kernel_log(tmp_path):
+    """Un noyau qui meurt (erreur de segmentation, mémoire épuisée) n'a pas de trace Python :
+    le message cite la fin de ce que le noyau a écrit, qui ne va pas dans le terminal."""
+    # Ce qu'écrirait une bibliothèque compilée : directement sur le descripteur 2.
+    crash = 'import os\nos.write(2, "plantage simulé du noyau\\n".encode())\nos._exit(3)'
+    write_tutorial(tmp_path / "tutorials", "02_crash", BODY.replace("print(score * 2)", crash))
+    with pytest.raises(execute.TutorialError) as err:
+        build(tmp_path)
+    message = str(err.value)
+    assert "02_crash.py a échoué à la cellule 4" in message and "os._exit(3)" in message
+    assert "journal du noyau" in message and "plantage simulé du noyau" in message
+
+
 def test_failing_tutorial_fails_the_cli_without_traceback(tmp_path):
     write_tutorial(tmp_path / "tutorials", "02_panne", BODY.replace("score = 0.75", "1 / 0"))
     result = run_module(

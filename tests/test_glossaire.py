@@ -81,6 +81,10 @@ def test_abbreviations_give_each_term_and_its_forms_the_definition_as_tooltip():
     assert "Époque" in definitions and "époque" in definitions
     # Un sigle garde ses majuscules.
     assert "gPU" not in definitions
+    # Un terme anglais ne prend pas de majuscule ajoutée (« Google Dataset Search ») ; un nom
+    # déclaré « casse: exacte » ne couvre pas le verbe homonyme.
+    assert "dataset" in definitions and "Dataset" not in definitions
+    assert "Transformer" in definitions and "transformer" not in definitions
 
 
 def test_a_malformed_glossary_is_refused_with_the_faulty_entry_named(tmp_path):

@@ -143,6 +143,23 @@ def test_math_is_prepared_for_the_local_mathjax(built_site):
     assert "assets/vendor/mathjax/tex-svg.js" in text
 
 
+def test_glossary_tooltips_follow_the_meaning_of_the_word(built_site):
+    """Pas d'infobulle hors sujet : le verbe « transformer », le nom propre « Google Dataset
+    Search », le biais du compromis biais-variance (redéfini par sa page)."""
+    abbr = re.compile(r'<abbr title="([^"]*)">([^<]*)</abbr>')
+    found: dict[str, set[tuple[str, str]]] = {}
+    for path in html_pages(built_site):
+        page = path.relative_to(built_site).as_posix()
+        found[page] = set(abbr.findall(path.read_text(encoding="utf-8")))
+    everywhere = set().union(*found.values())
+    assert not [t for _, t in everywhere if t in ("transformer", "Dataset")]
+    assert any(t == "Transformer" for _, t in everywhere)
+    bias = {title for title, t in found["surapprentissage/index.html"] if t == "biais"}
+    assert bias and all("compromis biais-variance" in title for title in bias), bias
+    neuron = {title for title, t in found["mlp/index.html"] if t == "biais"}
+    assert neuron and all("neurone" in title for title in neuron), neuron
+
+
 def test_concept_page_edit_rebuilds_fast_without_reexecution(built_site, tmp_path):
     """Une page de cours modifiée : reconstruction sans ré-exécuter aucun tutoriel."""
     docs = tmp_path / "docs"

@@ -248,6 +248,18 @@ def _describe_failure(tutorial: Tutorial, nb, exc: Exception) -> str:
     )
 
 
+def _kernel_log_tail(path: Path, lines: int = 20) -> str:
+    """Les dernières lignes écrites par le noyau (utile quand il meurt sans trace Python)."""
+    try:
+        text = path.read_text(encoding="utf-8", errors="replace").strip()
+    except OSError:
+        return ""
+    if not text:
+        return ""
+    tail = "\n".join(text.splitlines()[-lines:])
+    return f"\n--- fin du journal du noyau ({path}) ---\n{tail}"
+
+
 def run_notebook(tutorial: Tutorial, workdir: Path, timeout: int = CELL_TIMEOUT, log=print):
     """Exécute le notebook ; renvoie (notebook exécuté, mesures)."""
     from nbclient import NotebookClient
@@ -273,6 +285,9 @@ def run_notebook(tutorial: Tutorial, workdir: Path, timeout: int = CELL_TIMEOUT,
     started = time.perf_counter()
     state = {"t": started, "done": 0}
 
+    def on_cell_start(cell, cell_index, **_):
+        state["current"] = cell_index
+
     def on_cell_executed(cell, cell_index, execute_reply, **_):
         state["done"] += 1
         now = time.perf_counter()
@@ -292,10 +307,16 @@ def run_notebook(tutorial: Tutorial, workdir: Path, timeout: int = CELL_TIMEOUT,
         # Les journaux C++ (TensorFlow, CUDA…) écrits directement sur le descripteur 2 restent
         # dans le journal de construction au lieu d'encombrer le notebook publié.
         extra_arguments=["--IPKernelApp.capture_fd_output=False"],
+        on_cell_start=on_cell_start,
         on_cell_executed=on_cell_executed,
     )
+    # Ce que le noyau écrit lui-même (messages C++ de TensorFlow, de CUDA absent…) va dans un
+    # fichier de travail plutôt que dans le terminal de « make serve » ; sa fin est citée en cas
+    # d'échec.
+    kernel_log = workdir / "noyau.log"
     try:
-        client.execute()
+        with kernel_log.open("wb") as sink:
+            client.execute(stdout=sink, stderr=sink)
     except CellTimeoutError as exc:
         found = _error_cell(nb)
         index = found[0] if found else state["done"]
@@ -303,11 +324,23 @@ def run_notebook(tutorial: Tutorial, workdir: Path, timeout: int = CELL_TIMEOUT,
             f"Le tutoriel {tutorial.path.name} a dépassé le délai de {timeout} s à la "
             f"cellule {index + 1} : {exc}"
         ) from None
-    except (CellExecutionError, DeadKernelError) as exc:
+    except CellExecutionError as exc:
         raise TutorialError(_describe_failure(tutorial, nb, exc)) from None
+    except DeadKernelError:
+        index = state.get("current", 0)
+        where = f"cellule {index + 1}"
+        if tutorial.cell_lines:
+            where += f" (ligne {tutorial.cell_lines[index]} de {tutorial.path.name})"
+        raise TutorialError(
+            f"Le tutoriel {tutorial.path.name} a échoué à la {where} : le noyau Python s'est "
+            "arrêté sans trace (plantage d'une bibliothèque compilée, mémoire épuisée…).\n"
+            f"--- code de la cellule ---\n{nb.cells[index].source.strip()[:800]}"
+            + _kernel_log_tail(kernel_log)
+        ) from None
     except RuntimeError as exc:  # noyau qui ne démarre pas
         raise TutorialError(
             f"Le tutoriel {tutorial.path.name} n'a pas pu démarrer son noyau Python : {exc}"
+            + _kernel_log_tail(kernel_log)
         ) from None
     wall = time.perf_counter() - started
     probe_cell = nb.cells.pop()

@@ -11,7 +11,8 @@
 
 Chaque entrée du YAML : ``fr``, ``en``, ``definition`` (une phrase, sans Markdown), ``page``
 (lien relatif à docs/, ancre comprise) et, facultatif, ``formes`` (autres formes du terme qui
-reçoivent aussi l'infobulle, par exemple un pluriel ou un sigle).
+reçoivent aussi l'infobulle, par exemple un pluriel ou un sigle) et ``casse: exacte`` (seules
+les graphies écrites reçoivent l'infobulle, pour un nom qui est aussi un mot courant).
 """
 
 from __future__ import annotations
@@ -74,9 +75,11 @@ def load(path: Path = SOURCE) -> list[dict]:
         for key in FIELDS:
             if not isinstance(entry.get(key), str) or not entry[key].strip():
                 problems.append(f"{name} : champ « {key} » manquant ou vide")
-        unknown = set(entry) - {*FIELDS, "formes"}
+        unknown = set(entry) - {*FIELDS, "formes", "casse"}
         if unknown:
             problems.append(f"{name} : champ(s) inconnu(s) {', '.join(sorted(unknown))}")
+        if entry.get("casse", "exacte") != "exacte":
+            problems.append(f"{name} : « casse » ne peut valoir que « exacte »")
         formes = entry.get("formes", [])
         if not isinstance(formes, list) or not all(isinstance(f, str) for f in formes):
             problems.append(f"{name} : « formes » doit être une liste de textes")
@@ -125,12 +128,32 @@ def _lower_first(term: str) -> str:
     return term[:1].lower() + term[1:]
 
 
+def variants(entry: dict) -> list[str]:
+    """Les graphies qui reçoivent l'infobulle d'une entrée.
+
+    Un terme français vaut aussi en début de phrase (majuscule) ou au fil du texte (minuscule).
+    Un terme anglais ne prend pas de majuscule ajoutée : « Dataset » dans « Google Dataset
+    Search » est un nom propre, pas le terme *dataset*. Une entrée ``casse: exacte`` n'accepte
+    que ses graphies écrites : « Transformer » (l'architecture) n'est pas le verbe
+    « transformer ».
+    """
+    exact = entry.get("casse") == "exacte"
+    found = []
+    for form in (entry["fr"], *entry.get("formes", [])):
+        found += [form] if exact else [form, _lower_first(form), form[:1].upper() + form[1:]]
+    found += [entry["en"]] if exact else [entry["en"], _lower_first(entry["en"])]
+    return list(dict.fromkeys(found))
+
+
 def abbreviations(entries: list[dict]) -> dict[str, str]:
-    """Terme (et chacune de ses formes) → définition : le glossaire de l'extension abbr."""
+    """Terme (et chacune de ses formes) → définition : le glossaire de l'extension abbr.
+
+    Une page peut redéfinir un terme pour elle seule avec la syntaxe de l'extension abbr,
+    ``*[biais]: autre définition``, quand elle l'emploie dans un autre sens.
+    """
     found: dict[str, str] = {}
     for e in entries:
         definition = " ".join(e["definition"].split())
-        for form in (e["fr"], e["en"], *e.get("formes", [])):
-            for variant in (form, _lower_first(form), form[:1].upper() + form[1:]):
-                found.setdefault(variant, definition)
+        for variant in variants(e):
+            found.setdefault(variant, definition)
     return found

@@ -272,7 +272,7 @@ def train_model(
     writer.add_text("mesures", json.dumps({k: v for k, v in record.items() if k != "history"}))
     writer.close()
     print(
-        f"{run_dir:<44} validation {pct(record['val_accuracy'])}, test "
+        f"{run_dir} : validation {pct(record['val_accuracy'])}, test "
         f"{pct(record['test_accuracy'])}, {fr(record['seconds_per_epoch'])} s/époque, "
         f"pic {fr(record['peak_memory_mib'], 0)} Mio"
     )
