@@ -9,21 +9,30 @@ Le réseau : Flatten, Dense(128, relu), Dense(10, softmax), le même MLP que ml
 Le rappel (callback) TensorBoard de Keras écrit dans --logdir les courbes de perte et
 d'exactitude, les histogrammes des poids et le graphe ; le script y ajoute metrics.json
 (durée de chaque époque, pic de mémoire, exactitude, appareil).
+
+Les options, les erreurs et l'écriture des mesures sont dans commun.py, le module partagé par
+les scripts de ce dossier : gardez-le à côté de celui-ci.
 """
 
 from __future__ import annotations
 
 import argparse
 import contextlib
-import errno
-import json
 import os
 import platform
-import re
 import sys
 import tempfile
 import time
-from pathlib import Path
+
+from commun import (
+    InputError,
+    describe_cpu,
+    prepare_logdir,
+    process_peak_memory,
+    run,
+    save_metrics,
+    training_parser,
+)
 
 # Keras 3 sait calculer avec plusieurs moteurs ; son rappel TensorBoard demande TensorFlow.
 os.environ["KERAS_BACKEND"] = "tensorflow"
@@ -32,118 +41,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # moins de messages d'inform
 SCRIPT = "mlp_keras"
 
 
-# --- Options de la ligne de commande --------------------------------------------------------
-# (Bloc identique dans chaque script de snippets/ : chacun reste autonome, un test y veille.)
-
-
-class InputError(Exception):
-    """Une entrée impossible à utiliser : le script s'arrête sur une ligne d'explication."""
-
-
-class FrenchHelpFormatter(argparse.HelpFormatter):
-    def add_usage(self, usage, actions, groups, prefix=None):
-        super().add_usage(usage, actions, groups, "utilisation : " if prefix is None else prefix)
-
-
-class FrenchParser(argparse.ArgumentParser):
-    """argparse en français : une erreur tient sur une ligne et sort avec le code 2."""
-
-    TRANSLATIONS = (
-        (r"^argument (\S+): ", r"option \1 : "),
-        (r"invalid choice: (\S+) \(choose from (.+)\)", r"valeur \1 inconnue (choix : \2)"),
-        (r"unrecognized arguments: ", "option inconnue : "),
-        (r"expected one argument", "une valeur est attendue"),
-        (r"invalid \S+ value: (\S+)", r"valeur \1 invalide"),
-    )
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("formatter_class", FrenchHelpFormatter)
-        super().__init__(add_help=False, allow_abbrev=False, **kwargs)
-        self.add_argument("-h", "--help", action="help", help="affiche cette aide et quitte")
-
-    def error(self, message):
-        for english, french in self.TRANSLATIONS:
-            message = re.sub(english, french, message)
-        self.exit(2, f"{self.prog} : erreur : {message}\n")
-
-
-def positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"« {text} » n'est pas un nombre entier") from None
-    if value <= 0:
-        raise argparse.ArgumentTypeError(f"{value} n'est pas un entier strictement positif")
-    return value
-
-
-def positive_float(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"« {text} » n'est pas un nombre") from None
-    if not value > 0:
-        raise argparse.ArgumentTypeError(f"{text} n'est pas un nombre strictement positif")
-    return value
-
-
-def parse_args(argv: list[str] | None = None) -> tuple[argparse.ArgumentParser, argparse.Namespace]:
-    parser = FrenchParser(
-        prog=f"{SCRIPT}.py",
-        description=__doc__.splitlines()[0],
-        epilog="Les journaux se lisent avec : tensorboard --logdir runs",
-    )
-    parser.add_argument(
-        "--device",
-        choices=("auto", "cpu", "cuda", "mps"),
-        default="auto",
-        help="où calculer ; auto prend le GPU que voit TensorFlow (CUDA, ou Mac avec "
-        "tensorflow-metal), sinon le CPU (défaut : auto)",
-    )
-    parser.add_argument(
-        "--epochs",
-        type=positive_int,
-        default=5,
-        metavar="N",
-        help="nombre d'époques (défaut : %(default)s)",
-    )
-    parser.add_argument(
-        "--batch-size",
-        type=positive_int,
-        default=64,
-        metavar="N",
-        help="images par lot (défaut : %(default)s)",
-    )
-    parser.add_argument(
-        "--lr",
-        type=positive_float,
-        default=1e-3,
-        metavar="TAUX",
-        help="taux d'apprentissage de l'optimiseur Adam (défaut : %(default)s)",
-    )
-    parser.add_argument(
-        "--seed",
-        type=int,
-        default=0,
-        metavar="GRAINE",
-        help="graine aléatoire (défaut : %(default)s)",
-    )
-    parser.add_argument(
-        "--limit",
-        type=positive_int,
-        metavar="N",
-        help="n'entraîner que sur les N premières images (défaut : les 60 000)",
-    )
-    parser.add_argument(
-        "--logdir",
-        type=Path,
-        metavar="DOSSIER",
-        help=f"dossier des journaux et de metrics.json (défaut : runs/{SCRIPT}-DATE-HEURE)",
-    )
-    return parser, parser.parse_args(argv)
-
-
-# --- Démarrage de TensorFlow, appareil, dossier des journaux, données --------------------------
+# --- Démarrage de TensorFlow, appareil, données ----------------------------------------------
 
 
 @contextlib.contextmanager
@@ -200,37 +98,7 @@ def describe_device(tf, name: str) -> str:
     if name != "cpu":
         gpu = tf.config.list_physical_devices("GPU")[0]
         return tf.config.experimental.get_device_details(gpu).get("device_name", gpu.name)
-    cpu = platform.processor() or platform.machine()
-    try:
-        with open("/proc/cpuinfo", encoding="utf-8") as f:
-            cpu = next(line.split(":", 1)[1].strip() for line in f if line.startswith("model name"))
-    except (OSError, StopIteration):
-        pass
-    return f"{cpu}, {os.cpu_count()} cœurs logiques"
-
-
-LOGDIR_ERRORS = {
-    errno.EEXIST: "un fichier porte déjà ce nom",
-    errno.ENOTDIR: "un élément du chemin est un fichier",
-    errno.EACCES: "permission refusée",
-    errno.EPERM: "permission refusée",
-    errno.EROFS: "disque en lecture seule",
-    errno.ENOSPC: "disque plein",
-}
-
-
-def prepare_logdir(logdir: Path | None) -> Path:
-    """Crée le dossier des journaux et vérifie qu'on peut y écrire."""
-    logdir = logdir or Path("runs") / f"{SCRIPT}-{time.strftime('%Y%m%d-%H%M%S')}"
-    try:
-        logdir.mkdir(parents=True, exist_ok=True)
-        with tempfile.TemporaryFile(dir=logdir):
-            pass
-    except OSError as exc:
-        reason = LOGDIR_ERRORS.get(exc.errno, exc.strerror or str(exc))
-        message = f"--logdir {logdir} : impossible d'écrire dans ce dossier ({reason})"
-        raise InputError(message) from None
-    return logdir
+    return describe_cpu()
 
 
 def load_fashion_mnist(keras, limit: int | None):
@@ -257,17 +125,7 @@ def peak_memory(tf, device: str) -> tuple[float | None, str]:
     if device != "cpu":
         peak = tf.config.experimental.get_memory_info("GPU:0")["peak"]
         return peak / 2**20, "GPU, mémoire allouée par TensorFlow (pic)"
-    try:
-        import resource
-    except ImportError:  # Windows
-        return None, "non mesurée sous Windows"
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # Kio sous Linux, octets sur Mac
-    return peak / (2**20 if sys.platform == "darwin" else 2**10), "processus, RSS (pic)"
-
-
-def fr(value: float, decimals: int = 2) -> str:
-    """Un nombre écrit à la française (virgule décimale)."""
-    return f"{value:.{decimals}f}".replace(".", ",")
+    return process_peak_memory()
 
 
 # --- Entraînement ----------------------------------------------------------------------------
@@ -275,7 +133,7 @@ def fr(value: float, decimals: int = 2) -> str:
 
 def train(args: argparse.Namespace) -> dict:
     # 1. Vérifier tout ce qui peut échouer avant de lancer le moindre calcul.
-    logdir = prepare_logdir(args.logdir)
+    logdir = prepare_logdir(args.logdir, SCRIPT)
     with startup_messages_held():
         import keras
         import tensorflow as tf
@@ -351,26 +209,16 @@ def train(args: argparse.Namespace) -> dict:
             "tensorflow": tf.__version__,
         },
     }
-    text = json.dumps(metrics, indent=2, ensure_ascii=False) + "\n"
-    (logdir / "metrics.json").write_text(text, encoding="utf-8")
-    print(
-        f"Exactitude sur les {len(x_test)} images de test : {fr(100 * test_accuracy, 1)} % ; "
-        f"{fr(metrics['seconds_per_epoch'], 1)} s par époque en moyenne"
-    )
-    print(f"Journaux TensorBoard et metrics.json : {logdir}")
+    save_metrics(logdir, metrics)
     return metrics
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser, args = parse_args(argv)
-    try:
-        train(args)
-    except InputError as exc:
-        parser.error(str(exc))
-    except KeyboardInterrupt:
-        print("\nInterrompu.", file=sys.stderr)
-        return 130
-    return 0
+    device_help = (
+        "où calculer ; auto prend le GPU que voit TensorFlow (CUDA, ou Mac avec "
+        "tensorflow-metal), sinon le CPU (défaut : auto)"
+    )
+    return run(training_parser(SCRIPT, __doc__, device_help), train, argv)
 
 
 if __name__ == "__main__":

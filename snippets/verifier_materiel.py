@@ -8,6 +8,9 @@ Exemples :
 Le script indique le processeur, la présence d'un GPU NVIDIA (CUDA) ou Apple (MPS), les versions
 de PyTorch et de TensorFlow installées, puis mesure un produit de deux matrices carrées sur chaque
 appareil retenu, en milliards d'opérations par seconde (GFLOP/s).
+
+Les options en français et les erreurs d'une ligne viennent de commun.py, le module partagé par
+les scripts de ce dossier : gardez-le à côté de celui-ci.
 """
 
 from __future__ import annotations
@@ -16,59 +19,15 @@ import argparse
 import importlib.util
 import os
 import platform
-import re
 import sys
 import time
+
+from commun import FrenchParser, InputError, describe_cpu, positive_int, run
 
 SCRIPT = "verifier_materiel"
 
 
-# --- Options de la ligne de commande --------------------------------------------------------
-# (Bloc identique dans chaque script de snippets/ : chacun reste autonome, un test y veille.)
-
-
-class InputError(Exception):
-    """Une entrée impossible à utiliser : le script s'arrête sur une ligne d'explication."""
-
-
-class FrenchHelpFormatter(argparse.HelpFormatter):
-    def add_usage(self, usage, actions, groups, prefix=None):
-        super().add_usage(usage, actions, groups, "utilisation : " if prefix is None else prefix)
-
-
-class FrenchParser(argparse.ArgumentParser):
-    """argparse en français : une erreur tient sur une ligne et sort avec le code 2."""
-
-    TRANSLATIONS = (
-        (r"^argument (\S+): ", r"option \1 : "),
-        (r"invalid choice: (\S+) \(choose from (.+)\)", r"valeur \1 inconnue (choix : \2)"),
-        (r"unrecognized arguments: ", "option inconnue : "),
-        (r"expected one argument", "une valeur est attendue"),
-        (r"invalid \S+ value: (\S+)", r"valeur \1 invalide"),
-    )
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("formatter_class", FrenchHelpFormatter)
-        super().__init__(add_help=False, allow_abbrev=False, **kwargs)
-        self.add_argument("-h", "--help", action="help", help="affiche cette aide et quitte")
-
-    def error(self, message):
-        for english, french in self.TRANSLATIONS:
-            message = re.sub(english, french, message)
-        self.exit(2, f"{self.prog} : erreur : {message}\n")
-
-
-def positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"« {text} » n'est pas un nombre entier") from None
-    if value <= 0:
-        raise argparse.ArgumentTypeError(f"{value} n'est pas un entier strictement positif")
-    return value
-
-
-def parse_args(argv: list[str] | None = None) -> tuple[argparse.ArgumentParser, argparse.Namespace]:
+def build_parser() -> FrenchParser:
     parser = FrenchParser(prog=f"{SCRIPT}.py", description=__doc__.splitlines()[0])
     parser.add_argument(
         "--device",
@@ -91,19 +50,7 @@ def parse_args(argv: list[str] | None = None) -> tuple[argparse.ArgumentParser, 
         metavar="N",
         help="mesures répétées (défaut : %(default)s)",
     )
-    return parser, parser.parse_args(argv)
-
-
-def cpu_name() -> str:
-    name = platform.processor() or platform.machine()
-    try:
-        with open("/proc/cpuinfo", encoding="utf-8") as f:
-            name = next(
-                line.split(":", 1)[1].strip() for line in f if line.startswith("model name")
-            )
-    except (OSError, StopIteration):
-        pass
-    return name
+    return parser
 
 
 def time_matmul(torch, device: str, size: int, repeats: int) -> float:
@@ -150,7 +97,7 @@ def choose_devices(torch, requested: str) -> list[str]:
 def report(args: argparse.Namespace) -> None:
     print(f"Python      : {platform.python_version()} ({sys.executable})")
     print(f"Système     : {platform.system()} {platform.release()} ({platform.machine()})")
-    print(f"Processeur  : {cpu_name()}, {os.cpu_count()} cœurs logiques")
+    print(f"Processeur  : {describe_cpu()}")
     if importlib.util.find_spec("torch") is None:
         raise InputError("PyTorch n'est pas installé : pip install torch torchvision")
     import torch
@@ -183,15 +130,7 @@ def report(args: argparse.Namespace) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser, args = parse_args(argv)
-    try:
-        report(args)
-    except InputError as exc:
-        parser.error(str(exc))
-    except KeyboardInterrupt:
-        print("\nInterrompu.", file=sys.stderr)
-        return 130
-    return 0
+    return run(build_parser(), report, argv)
 
 
 if __name__ == "__main__":

@@ -1,5 +1,5 @@
 """Les scripts de snippets/ : aide en français, erreurs d'une ligne (code 2, sans trace Python),
-blocs partagés identiques d'un script à l'autre, et un vrai entraînement court de chacun."""
+imports limités aux modules partagés du dossier, et un vrai entraînement court de chacun."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import ast
 import importlib.util
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -17,45 +18,44 @@ from conftest import PYTHON, ROOT
 SNIPPETS = ROOT / "snippets"
 TRAINING = ["mlp_pytorch", "mlp_keras", "cnn_pytorch"]
 ALL = [*TRAINING, "verifier_materiel"]
-# Les définitions recopiées dans chaque script (qui doit rester autonome) : elles ne doivent pas
-# diverger d'un fichier à l'autre.
-SHARED = {
-    "InputError": ALL,
-    "FrenchHelpFormatter": ALL,
-    "FrenchParser": ALL,
-    "positive_int": ALL,
-    "positive_float": TRAINING,
-    "LOGDIR_ERRORS": TRAINING,
-    "prepare_logdir": TRAINING,
-    "fr": TRAINING,
-    "main": TRAINING,
-}
+# Les modules du dossier que les scripts importent : commun.py n'utilise que la bibliothèque
+# standard, entrainement_pytorch.py y ajoute PyTorch.
+SHARED = ["commun", "entrainement_pytorch"]
+THIRD_PARTY = {"torch", "torchvision", "tqdm", "keras", "tensorflow"}
 TRACEBACK = "Traceback"
 # Un script lancé avec les sockets coupées : aucune connexion réseau possible.
 OFFLINE = """
-import runpy, socket, sys
+import os, runpy, socket, sys
 def refuse(*args, **kwargs):
     raise socket.gaierror(socket.EAI_NONAME, "réseau coupé par le test")
 socket.getaddrinfo = refuse
 socket.create_connection = refuse
 socket.socket.connect = refuse
 sys.argv = sys.argv[1:]
+sys.path.insert(0, os.path.dirname(sys.argv[0]))  # comme « python script.py »
 runpy.run_path(sys.argv[0], run_name="__main__")
 """
 
 
-def run_script(name: str, *args: str, env: dict | None = None, offline: bool = False):
+def run_script(
+    name: str,
+    *args: str,
+    env: dict | None = None,
+    offline: bool = False,
+    folder: Path = SNIPPETS,
+    cwd: Path = ROOT,
+):
     # Les données de la construction (make data), comme sous « make test ».
     data = {
         "ATELIER_DATA": os.environ.get("ATELIER_DATA", str(ROOT / "build" / "data")),
         "KERAS_HOME": os.environ.get("KERAS_HOME", str(ROOT / "build" / "data" / "keras")),
     }
     full_env = {**os.environ, **data, "TF_CPP_MIN_LOG_LEVEL": "2", **(env or {})}
-    script = str(SNIPPETS / f"{name}.py")
+    script = str(folder / f"{name}.py")
     command = [PYTHON, "-c", OFFLINE, script] if offline else [PYTHON, script]
     return subprocess.run(
         [*command, *args],
-        cwd=ROOT,
+        cwd=cwd,
         env=full_env,
         capture_output=True,
         text=True,
@@ -66,6 +66,10 @@ def run_script(name: str, *args: str, env: dict | None = None, offline: bool = F
 
 def load(name: str):
     """Importe un script comme module (sans l'exécuter) pour appeler main(argv) directement."""
+    # Comme « python snippets/NOM.py », qui met le dossier du script dans sys.path : les
+    # modules partagés (commun.py…) s'importent.
+    if str(SNIPPETS) not in sys.path:
+        sys.path.insert(0, str(SNIPPETS))
     spec = importlib.util.spec_from_file_location(f"snippet_{name}", SNIPPETS / f"{name}.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
@@ -83,7 +87,7 @@ def assert_one_french_line(stderr: str, *fragments: str) -> str:
     return line
 
 
-# --- Rapides : aide, erreurs d'options, blocs partagés ------------------------------------------
+# --- Rapides : aide, erreurs d'options, modules partagés ----------------------------------------
 # La plupart des cas appellent main(argv) dans le processus des tests (PyTorch n'est importé
 # qu'une fois) ; capfd capture aussi ce qu'écrit le code C (messages de TensorFlow). Quelques cas
 # passent par un vrai « python snippets/NOM.py » pour vérifier le comportement de bout en bout.
@@ -210,30 +214,8 @@ def test_donnees_absentes_hors_ligne(name, tmp_path):
     assert not list((tmp_path / "runs").glob("**/events.out.tfevents*"))
 
 
-def _definitions(name: str) -> dict[str, str]:
-    source = (SNIPPETS / f"{name}.py").read_text(encoding="utf-8")
-    found = {}
-    for node in ast.parse(source).body:
-        if isinstance(node, ast.FunctionDef | ast.ClassDef):
-            found[node.name] = ast.get_source_segment(source, node)
-        elif isinstance(node, ast.Assign) and isinstance(node.targets[0], ast.Name):
-            found[node.targets[0].id] = ast.get_source_segment(source, node)
-    return found
-
-
-@pytest.mark.parametrize("definition", sorted(SHARED))
-def test_blocs_recopies_identiques(definition):
-    scripts = SHARED[definition]
-    sources = {name: _definitions(name).get(definition) for name in scripts}
-    assert all(sources.values()), f"{definition} manque dans {sources}"
-    reference = sources[scripts[0]]
-    for name, text in sources.items():
-        assert text == reference, f"{definition} diffère entre {scripts[0]}.py et {name}.py"
-
-
-@pytest.mark.parametrize("name", ALL)
-def test_script_autonome(name):
-    """Aucun import du dépôt : le fichier copié seul fonctionne."""
+def _imports(name: str) -> set[str]:
+    """Les modules de premier niveau qu'importe snippets/NOM.py."""
     tree = ast.parse((SNIPPETS / f"{name}.py").read_text(encoding="utf-8"))
     modules = set()
     for node in ast.walk(tree):
@@ -241,9 +223,36 @@ def test_script_autonome(name):
             modules |= {alias.name.split(".")[0] for alias in node.names}
         elif isinstance(node, ast.ImportFrom):
             modules.add((node.module or "").split(".")[0])
-    allowed = {"torch", "torchvision", "tqdm", "keras", "tensorflow", "__future__"}
-    local = {m for m in modules if m not in allowed and m not in sys.stdlib_module_names}
-    assert local == set(), f"{name}.py importe {local}"
+    return modules - {"__future__"}
+
+
+@pytest.mark.parametrize("name", [*ALL, *SHARED])
+def test_imports_limites_au_dossier(name):
+    """Rien du reste du dépôt : le dossier snippets/ copié seul fonctionne."""
+    assert (SNIPPETS / f"{name}.py").is_file()
+    local = {m for m in _imports(name) if m not in THIRD_PARTY | sys.stdlib_module_names}
+    assert local <= set(SHARED), f"{name}.py importe {local - set(SHARED)}"
+    for module in local:
+        assert (SNIPPETS / f"{module}.py").is_file(), f"{name}.py importe {module}, introuvable"
+
+
+def test_commun_sans_framework():
+    """commun.py sert aussi au script Keras et à verifier_materiel.py : bibliothèque standard."""
+    outside = _imports("commun") - sys.stdlib_module_names
+    assert outside == set(), f"commun.py importe {outside}"
+
+
+@pytest.mark.parametrize("name", ALL)
+def test_script_lance_depuis_un_autre_dossier(name, tmp_path):
+    """Le dossier copié ailleurs, le script lancé depuis un autre dossier de travail."""
+    copy = tmp_path / "mes-scripts"
+    shutil.copytree(SNIPPETS, copy, ignore=shutil.ignore_patterns("__pycache__"))
+    elsewhere = tmp_path / "ailleurs"
+    elsewhere.mkdir()
+    result = run_script(name, "--help", folder=copy, cwd=elsewhere)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("utilisation\u00a0: ") and result.stderr == ""
+    assert f"{name}.py" in result.stdout
 
 
 # --- Lents : un vrai entraînement court ----------------------------------------------------------

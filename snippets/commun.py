@@ -1,0 +1,222 @@
+"""Le code commun aux scripts de ce dossier : options, erreurs, journaux et mesures.
+
+Ce module n'utilise que la bibliothèque standard de Python, ni PyTorch ni TensorFlow. Il traduit
+argparse en français, arrête un script sur une erreur d'une seule ligne, prépare le dossier des
+journaux, décrit le processeur, mesure le pic de mémoire du processus et écrit metrics.json.
+Les scripts l'importent depuis leur propre dossier : si vous les copiez, gardez-le à côté d'eux.
+"""
+
+from __future__ import annotations
+
+import argparse
+import errno
+import json
+import os
+import platform
+import re
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+# --- Options de la ligne de commande --------------------------------------------------------
+
+
+class InputError(Exception):
+    """Une entrée impossible à utiliser : le script s'arrête sur une ligne d'explication."""
+
+
+class FrenchHelpFormatter(argparse.HelpFormatter):
+    def add_usage(self, usage, actions, groups, prefix=None):
+        super().add_usage(usage, actions, groups, "utilisation : " if prefix is None else prefix)
+
+
+class FrenchParser(argparse.ArgumentParser):
+    """argparse en français : une erreur tient sur une ligne et sort avec le code 2."""
+
+    TRANSLATIONS = (
+        (r"^argument (\S+): ", r"option \1 : "),
+        (r"invalid choice: (\S+) \(choose from (.+)\)", r"valeur \1 inconnue (choix : \2)"),
+        (r"unrecognized arguments: ", "option inconnue : "),
+        (r"expected one argument", "une valeur est attendue"),
+        (r"invalid \S+ value: (\S+)", r"valeur \1 invalide"),
+    )
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("formatter_class", FrenchHelpFormatter)
+        super().__init__(add_help=False, allow_abbrev=False, **kwargs)
+        self.add_argument("-h", "--help", action="help", help="affiche cette aide et quitte")
+
+    def error(self, message):
+        for english, french in self.TRANSLATIONS:
+            message = re.sub(english, french, message)
+        self.exit(2, f"{self.prog} : erreur : {message}\n")
+
+
+def positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"« {text} » n'est pas un nombre entier") from None
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"{value} n'est pas un entier strictement positif")
+    return value
+
+
+def positive_float(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"« {text} » n'est pas un nombre") from None
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"{text} n'est pas un nombre strictement positif")
+    return value
+
+
+# Le choix « auto » des scripts PyTorch ; le script Keras passe le sien.
+DEVICE_HELP = "où calculer ; auto prend CUDA, sinon MPS (Mac), sinon le CPU (défaut : auto)"
+
+
+def training_parser(script: str, doc: str, device_help: str = DEVICE_HELP) -> FrenchParser:
+    """Les options communes aux scripts d'entraînement ; doc est la docstring du script."""
+    parser = FrenchParser(
+        prog=f"{script}.py",
+        description=doc.splitlines()[0],
+        epilog="Les journaux se lisent avec : tensorboard --logdir runs",
+    )
+    parser.add_argument(
+        "--device",
+        choices=("auto", "cpu", "cuda", "mps"),
+        default="auto",
+        help=device_help,
+    )
+    parser.add_argument(
+        "--epochs",
+        type=positive_int,
+        default=5,
+        metavar="N",
+        help="nombre d'époques (défaut : %(default)s)",
+    )
+    parser.add_argument(
+        "--batch-size",
+        type=positive_int,
+        default=64,
+        metavar="N",
+        help="images par lot (défaut : %(default)s)",
+    )
+    parser.add_argument(
+        "--lr",
+        type=positive_float,
+        default=1e-3,
+        metavar="TAUX",
+        help="taux d'apprentissage de l'optimiseur Adam (défaut : %(default)s)",
+    )
+    parser.add_argument(
+        "--seed",
+        type=int,
+        default=0,
+        metavar="GRAINE",
+        help="graine aléatoire (défaut : %(default)s)",
+    )
+    parser.add_argument(
+        "--limit",
+        type=positive_int,
+        metavar="N",
+        help="n'entraîner que sur les N premières images (défaut : les 60 000)",
+    )
+    parser.add_argument(
+        "--logdir",
+        type=Path,
+        metavar="DOSSIER",
+        help=f"dossier des journaux et de metrics.json (défaut : runs/{script}-DATE-HEURE)",
+    )
+    return parser
+
+
+def run(
+    parser: argparse.ArgumentParser,
+    command: Callable[[argparse.Namespace], object],
+    argv: list[str] | None = None,
+) -> int:
+    """Lit les options, lance command(args) et renvoie le code de sortie du script.
+
+    Une InputError devient une ligne d'explication et le code 2, comme une option invalide ;
+    Ctrl+C arrête proprement le script avec le code 130, sans trace Python.
+    """
+    args = parser.parse_args(argv)
+    try:
+        command(args)
+    except InputError as exc:
+        parser.error(str(exc))
+    except KeyboardInterrupt:
+        print("\nInterrompu.", file=sys.stderr)
+        return 130
+    return 0
+
+
+# --- Dossier des journaux, processeur, mémoire, mesures ---------------------------------------
+
+
+LOGDIR_ERRORS = {
+    errno.EEXIST: "un fichier porte déjà ce nom",
+    errno.ENOTDIR: "un élément du chemin est un fichier",
+    errno.EACCES: "permission refusée",
+    errno.EPERM: "permission refusée",
+    errno.EROFS: "disque en lecture seule",
+    errno.ENOSPC: "disque plein",
+}
+
+
+def prepare_logdir(logdir: Path | None, script: str) -> Path:
+    """Crée le dossier des journaux et vérifie qu'on peut y écrire."""
+    logdir = logdir or Path("runs") / f"{script}-{time.strftime('%Y%m%d-%H%M%S')}"
+    try:
+        logdir.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=logdir):
+            pass
+    except OSError as exc:
+        reason = LOGDIR_ERRORS.get(exc.errno, exc.strerror or str(exc))
+        message = f"--logdir {logdir} : impossible d'écrire dans ce dossier ({reason})"
+        raise InputError(message) from None
+    return logdir
+
+
+def describe_cpu() -> str:
+    """Le nom du processeur (lu dans /proc/cpuinfo sous Linux) et son nombre de cœurs."""
+    name = platform.processor() or platform.machine()
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as f:
+            name = next(
+                line.split(":", 1)[1].strip() for line in f if line.startswith("model name")
+            )
+    except (OSError, StopIteration):
+        pass
+    return f"{name}, {os.cpu_count()} cœurs logiques"
+
+
+def process_peak_memory() -> tuple[float | None, str]:
+    """Pic de mémoire du processus en Mio, et ce qui a été mesuré."""
+    try:
+        import resource
+    except ImportError:  # Windows
+        return None, "non mesurée sous Windows"
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # Kio sous Linux, octets sur Mac
+    return peak / (2**20 if sys.platform == "darwin" else 2**10), "processus, RSS (pic)"
+
+
+def fr(value: float, decimals: int = 2) -> str:
+    """Un nombre écrit à la française (virgule décimale)."""
+    return f"{value:.{decimals}f}".replace(".", ",")
+
+
+def save_metrics(logdir: Path, metrics: dict) -> None:
+    """Écrit metrics.json à côté des journaux, puis affiche le bilan de l'entraînement."""
+    text = json.dumps(metrics, indent=2, ensure_ascii=False) + "\n"
+    (logdir / "metrics.json").write_text(text, encoding="utf-8")
+    print(
+        f"Exactitude sur les {metrics['test_images']} images de test : "
+        f"{fr(100 * metrics['test_accuracy'], 1)} % ; "
+        f"{fr(metrics['seconds_per_epoch'], 1)} s par époque en moyenne"
+    )
+    print(f"Journaux TensorBoard et metrics.json : {logdir}")

@@ -1,0 +1,215 @@
+"""L'entraînement commun aux scripts PyTorch de ce dossier (mlp_pytorch.py, cnn_pytorch.py).
+
+Chaque script définit son modèle, puis appelle train(args, build_model, script) : choix de
+l'appareil, chargement de Fashion-MNIST, boucle d'entraînement, journaux TensorBoard et
+metrics.json. Les images sont chargées une fois en mémoire sous forme de tenseurs, puis
+découpées en lots.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import time
+import warnings
+from collections.abc import Callable
+
+import torch
+import torchvision
+from commun import InputError, describe_cpu, fr, prepare_logdir, process_peak_memory, save_metrics
+from torch import nn
+from tqdm import tqdm
+
+# --- Appareil et données ---------------------------------------------------------------------
+
+
+def pick_device(requested: str) -> torch.device:
+    """Vérifie l'appareil demandé ; « auto » prend CUDA, puis MPS, puis le CPU."""
+    cuda = torch.cuda.is_available()
+    mps = torch.backends.mps.is_available()
+    if requested == "cuda" and not cuda:
+        raise InputError("--device cuda : aucun GPU CUDA utilisable ici (essayez --device auto)")
+    if requested == "mps" and not mps:
+        raise InputError(
+            "--device mps : MPS n'existe que sur les Mac Apple (essayez --device auto)"
+        )
+    if requested == "auto":
+        name = "cuda" if cuda else "mps" if mps else "cpu"
+        print(f"Appareil : {name} (choisi automatiquement : CUDA, sinon MPS, sinon CPU)")
+        return torch.device(name)
+    print(f"Appareil : {requested}")
+    return torch.device(requested)
+
+
+def describe_device(device: torch.device) -> str:
+    if device.type == "cuda":
+        return torch.cuda.get_device_name(device)
+    if device.type == "mps":
+        return f"GPU Apple (MPS), {platform.machine()}"
+    return describe_cpu()
+
+
+def load_fashion_mnist(limit: int | None):
+    """Les images en tenseurs (N, 1, 28, 28) entre 0 et 1, chargées une fois pour toutes."""
+    # Chez vous, les fichiers vont dans ./data (une trentaine de Mo, téléchargés une fois) ;
+    # la construction du site fait pointer ATELIER_DATA vers sa copie locale.
+    root = os.environ.get("ATELIER_DATA", "data")
+    try:
+        train = torchvision.datasets.FashionMNIST(root, train=True, download=True)
+        test = torchvision.datasets.FashionMNIST(root, train=False, download=True)
+    except (RuntimeError, OSError):
+        raise InputError(
+            f"Fashion-MNIST est introuvable dans « {root} » et ne peut pas être téléchargé : "
+            "connectez-vous à Internet et relancez, ou, dans le dépôt de l'atelier, lancez "
+            "« make data » (hors ligne : sudo apt-get install dataset-fashion-mnist d'abord) "
+            "puis relancez avec ATELIER_DATA=build/data"
+        ) from None
+    x_train = train.data[:limit].unsqueeze(1).float() / 255
+    x_test = test.data.unsqueeze(1).float() / 255
+    return x_train, train.targets[:limit], x_test, test.targets
+
+
+def minibatches(x, y, batch_size, generator):
+    """Parcourt (x, y) en lots, dans un ordre tiré au hasard à chaque époque."""
+    order = torch.randperm(len(x), generator=generator).to(x.device)
+    for start in range(0, len(x), batch_size):
+        index = order[start : start + batch_size]
+        yield x[index], y[index]
+
+
+def synchronize(device: torch.device) -> None:
+    """Attend la fin des calculs en cours sur le GPU (sinon le chronomètre ment)."""
+    if device.type == "cuda":
+        torch.cuda.synchronize()
+    elif device.type == "mps":
+        torch.mps.synchronize()
+
+
+def peak_memory(device: torch.device) -> tuple[float | None, str]:
+    """Pic de mémoire en Mio, et ce qui a été mesuré."""
+    if device.type == "cuda":
+        return torch.cuda.max_memory_allocated(device) / 2**20, "GPU, tenseurs alloués (pic)"
+    if device.type == "mps":
+        return torch.mps.driver_allocated_memory() / 2**20, "GPU Apple, mémoire du pilote (fin)"
+    return process_peak_memory()
+
+
+# --- Entraînement ----------------------------------------------------------------------------
+
+
+@torch.no_grad()
+def evaluate(model, x, y, loss_fn, batch_size=1000):
+    """Perte et exactitude moyennes sur (x, y), sans calculer de gradients."""
+    model.eval()
+    total_loss = torch.zeros((), device=x.device)
+    correct = torch.zeros((), device=x.device)
+    for start in range(0, len(x), batch_size):
+        xb, yb = x[start : start + batch_size], y[start : start + batch_size]
+        logits = model(xb)
+        total_loss += loss_fn(logits, yb) * len(xb)
+        correct += (logits.argmax(dim=1) == yb).sum()
+    return total_loss.item() / len(x), correct.item() / len(x)
+
+
+def train(args: argparse.Namespace, build_model: Callable[[], nn.Module], script: str) -> dict:
+    """Entraîne le modèle que renvoie build_model() et renvoie les mesures de metrics.json."""
+    # 1. Vérifier tout ce qui peut échouer avant de lancer le moindre calcul.
+    device = pick_device(args.device)
+    logdir = prepare_logdir(args.logdir, script)
+    x_train, y_train, x_test, y_test = load_fashion_mnist(args.limit)
+    print(f"Données : {len(x_train)} images d'entraînement, {len(x_test)} images de test")
+
+    # 2. Les graines : mêmes poids initiaux et même ordre des lots à chaque exécution.
+    torch.manual_seed(args.seed)
+    generator = torch.Generator().manual_seed(args.seed)
+    x_train, y_train = x_train.to(device), y_train.to(device)
+    x_test, y_test = x_test.to(device), y_test.to(device)
+    model = build_model().to(device)
+    loss_fn = nn.CrossEntropyLoss()
+    optimizer = torch.optim.Adam(model.parameters(), lr=args.lr)
+
+    # --8<-- [start:journaux]
+    # 3. Deux journaux, comme le rappel TensorBoard de Keras : train/ et validation/. Les mêmes
+    # étiquettes (epoch_loss, epoch_accuracy) superposent les deux courbes dans TensorBoard.
+    # SummaryWriter est importé ici : il charge TensorFlow s'il est installé (quelques secondes).
+    from torch.utils.tensorboard import SummaryWriter
+
+    train_log = SummaryWriter(str(logdir / "train"))
+    val_log = SummaryWriter(str(logdir / "validation"))
+    model.eval()
+    with warnings.catch_warnings():
+        # add_graph passe par torch.jit.trace, que PyTorch annonce comme obsolète.
+        warnings.simplefilter("ignore", FutureWarning)
+        train_log.add_graph(model, x_train[:1])  # le graphe du modèle, une fois
+    # --8<-- [end:journaux]
+
+    epoch_seconds = []
+    for epoch in range(args.epochs):
+        model.train()
+        synchronize(device)
+        start = time.perf_counter()
+        total_loss = torch.zeros((), device=device)
+        correct = torch.zeros((), device=device)
+        batches = minibatches(x_train, y_train, args.batch_size, generator)
+        n_batches = -(-len(x_train) // args.batch_size)
+        # Une barre de progression par époque (effacée à la fin, remplacée par le bilan).
+        desc = f"Époque {epoch + 1}/{args.epochs}"
+        for xb, yb in tqdm(batches, total=n_batches, desc=desc, unit="lot", leave=False):
+            logits = model(xb)
+            loss = loss_fn(logits, yb)
+            optimizer.zero_grad()
+            loss.backward()
+            optimizer.step()
+            # Cumuler sur l'appareil, sans .item() : pas d'attente du GPU à chaque lot.
+            total_loss += loss.detach() * len(xb)
+            correct += (logits.argmax(dim=1) == yb).sum()
+        synchronize(device)
+        epoch_seconds.append(time.perf_counter() - start)
+        train_loss = total_loss.item() / len(x_train)
+        train_accuracy = correct.item() / len(x_train)
+        test_loss, test_accuracy = evaluate(model, x_test, y_test, loss_fn)
+
+        # --8<-- [start:ecriture]
+        train_log.add_scalar("epoch_loss", train_loss, epoch)
+        train_log.add_scalar("epoch_accuracy", train_accuracy, epoch)
+        val_log.add_scalar("epoch_loss", test_loss, epoch)
+        val_log.add_scalar("epoch_accuracy", test_accuracy, epoch)
+        for name, parameter in model.named_parameters():
+            train_log.add_histogram(f"poids/{name}", parameter, epoch)
+        # --8<-- [end:ecriture]
+        print(
+            f"Époque {epoch + 1}/{args.epochs} : perte {fr(train_loss, 3)}, "
+            f"exactitude test {fr(100 * test_accuracy, 1)} %, {fr(epoch_seconds[-1], 1)} s"
+        )
+    train_log.close()
+    val_log.close()
+
+    # 4. Les mesures finales, à côté des journaux.
+    memory, memory_kind = peak_memory(device)
+    metrics = {
+        "script": f"{script}.py",
+        "device": device.type,
+        "device_name": describe_device(device),
+        "epochs": args.epochs,
+        "batch_size": args.batch_size,
+        "lr": args.lr,
+        "seed": args.seed,
+        "train_images": len(x_train),
+        "test_images": len(x_test),
+        "parameters": sum(p.numel() for p in model.parameters()),
+        "epoch_seconds": [round(s, 3) for s in epoch_seconds],
+        "seconds_per_epoch": round(sum(epoch_seconds) / len(epoch_seconds), 3),
+        "peak_memory_mib": None if memory is None else round(memory, 1),
+        "peak_memory_kind": memory_kind,
+        "train_accuracy": round(train_accuracy, 4),
+        "test_accuracy": round(test_accuracy, 4),
+        "test_loss": round(test_loss, 4),
+        "versions": {
+            "python": platform.python_version(),
+            "torch": torch.__version__,
+            "torchvision": torchvision.__version__,
+        },
+    }
+    save_metrics(logdir, metrics)
+    return metrics
