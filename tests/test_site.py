@@ -143,6 +143,34 @@ def test_math_is_prepared_for_the_local_mathjax(built_site):
     assert "assets/vendor/mathjax/tex-svg.js" in text
 
 
+def test_exercise_solutions_are_folded_but_executed(built_site):
+    """Chaque cellule « # Solution » d'un tutoriel est repliée dans un bloc « Solution » fermé,
+    avec sa sortie ; le notebook téléchargé la garde repliée dans JupyterLab."""
+    from tools import execute
+
+    for name in tutorial_names():
+        tutorial = execute.load(execute.TUTORIALS / f"{name}.py")
+        expected = sum(
+            c.cell_type == "code" and c.source.startswith("# Solution")
+            for c in tutorial.notebook.cells
+        )
+        html = (built_site / "tutoriels" / name / "index.html").read_text(encoding="utf-8")
+        blocks = re.findall(
+            r'<details class="success solution"><summary>Solution</summary>(.*?)</details>',
+            html,
+            re.S,
+        )
+        assert len(blocks) == expected > 0, (name, len(blocks), expected)
+        for block in blocks:
+            assert "celltag_solution" in block and "Solution" in block
+            assert "jp-OutputArea" in block or "jp-mod-noOutputs" in block
+        nb = nbformat.read(built_site / "tutoriels" / f"{name}.ipynb", as_version=4)
+        folded = [c for c in nb.cells if "solution" in c.metadata.get("tags", [])]
+        assert len(folded) == expected
+        assert all(c.metadata["jupyter"]["source_hidden"] for c in folded)
+        assert all(c.outputs or c.execution_count for c in folded)
+
+
 def test_glossary_tooltips_follow_the_meaning_of_the_word(built_site):
     """Pas d'infobulle hors sujet : le verbe « transformer », le nom propre « Google Dataset
     Search », le biais du compromis biais-variance (redéfini par sa page)."""

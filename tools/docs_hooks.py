@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import importlib
 import logging
+import re
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
@@ -89,3 +90,20 @@ def on_page_markdown(markdown, page, config, files):
         )
     except docs_exec.PageCodeError as exc:
         raise PluginError(str(exc)) from None
+
+
+# L'extension toc reconstruit le texte des titres en normalisant les espaces : l'espace
+# insécable avant « ? », « ! », « : », « ; » et « » » devient une espace simple, et le signe
+# passe seul à la ligne dans la table des matières. On la remet.
+TOC_SPACE_RE = re.compile(r" (?=[?!:;»])|(?<=«) ")
+
+
+def _fix_toc(items) -> None:
+    for item in items:
+        item.title = TOC_SPACE_RE.sub("\u00a0", item.title)
+        _fix_toc(item.children)
+
+
+def on_page_context(context, page, config, nav):
+    _fix_toc(page.toc)
+    return context

@@ -142,6 +142,9 @@ def collect_results(tutorial: Tutorial, workdir: Path) -> dict:
     return results
 
 
+SOLUTION_MARK = "# Solution"
+
+
 def load(path: Path) -> Tutorial:
     text = path.read_text(encoding="utf-8")
     try:
@@ -152,6 +155,11 @@ def load(path: Path) -> Tutorial:
     # tire sinon au hasard, ce qui réécrirait le notebook et relancerait « make serve » sans fin).
     for index, cell in enumerate(nb.cells):
         cell["id"] = f"cellule-{index + 1:03d}"
+        if cell.cell_type == "code" and cell.source.lstrip().startswith(SOLUTION_MARK):
+            # Solution d'exercice : repliée dans JupyterLab (source_hidden) et, sur le site,
+            # dans un bloc « Solution » à déplier (tools/mkdocs_hooks.py, classe celltag_solution).
+            cell.metadata["tags"] = [*cell.metadata.get("tags", []), "solution"]
+            cell.metadata["jupyter"] = {**cell.metadata.get("jupyter", {}), "source_hidden": True}
     header = nb.metadata.get("atelier")
     problems = validate_header(header, path.stem)
     if problems:
@@ -279,6 +287,9 @@ def run_notebook(tutorial: Tutorial, workdir: Path, timeout: int = CELL_TIMEOUT,
     }
     for key, value in env_defaults.items():
         os.environ.setdefault(key, value)
+    # Le noyau travaille dans build/work/NN : un chemin de données relatif n'y mènerait nulle part.
+    for key in ("ATELIER_DATA", "KERAS_HOME"):
+        os.environ[key] = str(Path(os.environ[key]).resolve())
     # Le noyau affiche les figures dans le notebook, quel que soit MPLBACKEND du terminal.
     os.environ["MPLBACKEND"] = env_defaults["MPLBACKEND"]
     n_code = sum(c.cell_type == "code" for c in nb.cells) - 1

@@ -26,6 +26,7 @@ from mkdocs.structure.files import File
 from mkdocs.utils import get_relative_url
 
 from tools import execute
+from tools.rapport_hook import date_fr
 
 # « make serve » recharge ce fichier à chaque reconstruction : recharger aussi l'exécuteur pour
 # qu'une modification de tools/execute.py soit prise en compte sans relancer le serveur.
@@ -82,6 +83,11 @@ def _num(value: float, digits: int = 1) -> str:
     return f"{value:.{digits}f}".replace(".", ",")
 
 
+def _thousands(value: float) -> str:
+    """1781.4 → « 1 781 » (espace fine insécable entre les milliers, à la française)."""
+    return f"{round(value):,}".replace(",", "\u202f")
+
+
 def _metric_text(metric: dict) -> str:
     value = metric["valeur"]
     bounds = []
@@ -96,6 +102,11 @@ def _metric_text(metric: dict) -> str:
 
 
 def _format_value(name: str, value: float) -> str:
+    if ("accuracy" in name or "exactitude" in name) and any(
+        word in name for word in ("gap", "gain", "ecart", "écart")
+    ):
+        # Différence de deux exactitudes : des points de pourcentage, pas un pourcentage.
+        return f"{_num(100 * value)}{NBSP}points"
     if "accuracy" in name or "exactitude" in name:
         return f"{_num(100 * value)}{NBSP}%"
     if "seconds" in name or "secondes" in name:
@@ -117,12 +128,12 @@ def tutorial_banner(record: dict, header: dict, colab: str) -> str:
     esc = html.escape
     devices = ", ".join(record.get("devices") or []) or "CPU"
     versions = ", ".join(f"{k} {v}" for k, v in record.get("versions", {}).items())
-    memory = f"{_num(record['peak_rss_mib'], 0)}{NBSP}Mio (pic du processus)"
+    memory = f"{_thousands(record['peak_rss_mib'])}{NBSP}Mio (pic du processus)"
     if "cuda_peak_mib" in record:
-        memory += f", GPU {_num(record['cuda_peak_mib'], 0)}{NBSP}Mio"
+        memory += f", GPU {_thousands(record['cuda_peak_mib'])}{NBSP}Mio"
     metrics = "".join(f"<li>{_metric_text(m)}</li>" for m in record["metriques"])
     wall = f"{_num(record['wall_seconds'])}{NBSP}s"
-    prerequis = ", ".join(esc(p) for p in header["prerequis"])
+    prerequis = "".join(f"<li>{esc(p)}</li>" for p in header["prerequis"])
     return f"""
 <p class="atelier-description">{esc(header["description"])}</p>
 <div class="atelier-tutoriel" data-tutoriel="{esc(name)}">
@@ -137,7 +148,7 @@ def tutorial_banner(record: dict, header: dict, colab: str) -> str:
   <dl class="atelier-fiche">
     <dt>Niveau</dt><dd>{esc(header["niveau"])}</dd>
     <dt>Durée estimée</dt><dd>{esc(header["duree"])}</dd>
-    <dt>Prérequis</dt><dd>{prerequis}</dd>
+    <dt>Prérequis</dt><dd><ul class="atelier-prerequis">{prerequis}</ul></dd>
     <dt>GPU</dt><dd>{esc(header["gpu"])}</dd>
   </dl>
   <details class="atelier-mesures" open>
@@ -148,7 +159,7 @@ def tutorial_banner(record: dict, header: dict, colab: str) -> str:
         sur {esc(record.get("cpu", "CPU"))} ({esc(devices)})</li>
       <li>Mémoire{NBSP}: {memory}</li>
       <li>Versions{NBSP}: {esc(versions)}</li>
-      <li>Exécuté le {esc(record["executed_at"][:10])}</li>
+      <li>Exécuté le {esc(date_fr(record["executed_at"]))}</li>
     </ul>
   </details>
 </div>
@@ -167,7 +178,41 @@ def on_page_content(html_text, page, config, files):
     head, sep, tail = html_text.partition("</h1>")
     if not sep:
         raise PluginError(f"Le tutoriel {name} doit commencer par un titre « # … ».")
-    return head + sep + banner + tail
+    return head + sep + banner + fold_solutions(tail)
+
+
+SOLUTION_CELL_RE = re.compile(r'<div\b[^>]*\bclass="[^"]*\bcelltag_solution\b[^"]*"[^>]*>')
+DIV_TAG_RE = re.compile(r"<div\b|</div>")
+
+
+def fold_solutions(html_text: str) -> str:
+    """Replie chaque cellule de solution (code et sortie) dans un bloc « Solution » à déplier.
+
+    tools/execute.py marque ces cellules (première ligne « # Solution ») de l'étiquette
+    « solution », que nbconvert rend en classe celltag_solution. Le bloc est un <details> de
+    Material : fermé par défaut, il s'ouvre d'un clic et s'imprime ouvert.
+    """
+    parts, position = [], 0
+    for start in SOLUTION_CELL_RE.finditer(html_text):
+        if start.start() < position:  # imbriquée dans une cellule déjà repliée
+            continue
+        depth, end = 0, None
+        for tag in DIV_TAG_RE.finditer(html_text, start.start()):
+            depth += 1 if tag.group() == "<div" else -1
+            if depth == 0:
+                end = tag.end()
+                break
+        if end is None:
+            raise PluginError("Cellule de solution sans fin de bloc dans le HTML du notebook.")
+        parts += [
+            html_text[position : start.start()],
+            '<details class="success solution"><summary>Solution</summary>\n',
+            html_text[start.start() : end],
+            "\n</details>",
+        ]
+        position = end
+    parts.append(html_text[position:])
+    return "".join(parts)
 
 
 # mkdocs-jupyter 0.27 ajoute à la fin du notebook un bloc <style> indenté contenant la liste

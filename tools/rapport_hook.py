@@ -18,6 +18,7 @@ import html
 import io
 import json
 import logging
+import re
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
@@ -105,12 +106,34 @@ def pct(value: float, decimals: int = 1) -> str:
     return f"{fr(100 * value, decimals)}{NBSP}%"
 
 
+MONTHS = (
+    "janvier février mars avril mai juin juillet août septembre octobre novembre décembre"
+).split()
+
+
+def date_fr(iso: str) -> str:
+    """Une date ISO (2026-11-23) écrite en toutes lettres : 23 novembre 2026."""
+    try:
+        year, month, day = (int(part) for part in iso[:10].split("-"))
+        name = MONTHS[month - 1]
+    except (ValueError, IndexError):
+        return iso
+    return f"{'1er' if day == 1 else day}{NBSP}{name} {year}"
+
+
+def dates_fr(first: str, last: str) -> str:
+    """« le 23 novembre 2026 », ou « du 22 au 23 novembre 2026 » pour plusieurs jours."""
+    if first[:10] == last[:10]:
+        return f"le {date_fr(first)}"
+    return f"du {date_fr(first)} au {date_fr(last)}"
+
+
 def runs_table(runs: list[dict]) -> str:
     """Le tableau de comparaison d'un axe, colonne pour colonne celui des notebooks."""
     lines = [
         "| Essai (`runs/…`) | Exactitude (validation) | Exactitude (test) "
         "| Temps par époque | Pic mémoire | Époques |",
-        "|:--|--:|--:|--:|--:|--:|",
+        "|:---|---:|---:|---:|---:|---:|",
     ]
     for r in runs:
         lines.append(
@@ -130,7 +153,7 @@ def leader(axis: dict) -> dict:
 def summary_table(axes: list[dict]) -> str:
     lines = [
         "| Axe | Essais | En tête | Exactitude (test) | Temps par époque | Époques |",
-        "|:--|--:|:--|--:|--:|--:|",
+        "|:---|---:|:---|---:|---:|---:|",
     ]
     for axis in axes:
         best = leader(axis)
@@ -145,12 +168,54 @@ def summary_table(axes: list[dict]) -> str:
 
 FIGURE_CAPTIONS = {
     "accuracy": "exactitude de validation de chaque essai, époque par époque",
-    "losses": "perte d'entraînement (tirets) et de validation (trait plein), époque par époque",
+    "losses": (
+        "perte de validation (trait plein) et perte d'entraînement (tirets) de chaque essai, "
+        "époque par époque"
+    ),
     "grid": (
-        "exactitude de validation de chaque configuration, de la meilleure (en haut) à la moins "
-        f"bonne{NBSP}; en orange, la validation croisée de la meilleure (moyenne ± un écart-type)"
+        "exactitude de validation de chaque configuration après la recherche en grille, de la "
+        f"meilleure (en haut) à la moins bonne{NBSP}; la bande orange verticale couvre la "
+        "moyenne ± un écart-type des plis de la validation croisée de la meilleure configuration"
     ),
 }
+
+
+def _plotted_series(run: dict, kind: str) -> tuple:
+    """Les valeurs tracées pour un essai (pour repérer deux courbes confondues)."""
+    h = run["history"]
+    if kind == "losses":
+        return tuple(h["val_loss"]) + tuple(h["train_loss"])
+    return tuple(h["val_accuracy"])
+
+
+def identical_curves(axis: dict) -> list[list[str]]:
+    """Les groupes d'essais dont les courbes se superposent exactement (figure par époque)."""
+    kind = axis.get("figure", "accuracy")
+    if kind == "grid":
+        return []
+    groups: dict[tuple, list[str]] = {}
+    for run in axis["runs"]:
+        groups.setdefault(_plotted_series(run, kind), []).append(run["variant"])
+    return [names for names in groups.values() if len(names) > 1]
+
+
+def figure_caption(axis: dict) -> str:
+    """La légende écrite sous la figure, complétée quand des courbes se confondent."""
+    caption = FIGURE_CAPTIONS.get(axis.get("figure", "accuracy"), "")
+    for names in identical_curves(axis):
+        listed = ", ".join(f"`{n}`" for n in names[:-1]) + f" et `{names[-1]}`"
+        dotted = "la seconde est tracée" if len(names) == 2 else "les suivantes sont tracées"
+        caption += (
+            f"{NBSP}; les courbes de {listed} sont identiques et se superposent "
+            f"({dotted} en pointillés)"
+        )
+    return caption
+
+
+def caption_html(caption: str) -> str:
+    """La légende en HTML : première lettre en capitale, noms d'essais en code."""
+    text = html.escape(caption[:1].upper() + caption[1:], quote=False)
+    return re.sub(r"`([^`]+)`", r"<code>\1</code>", text)
 
 
 def figure_svg(axis: dict) -> str:
@@ -159,6 +224,7 @@ def figure_svg(axis: dict) -> str:
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
+    from matplotlib.ticker import MaxNLocator
 
     runs = axis["runs"]
     kind = axis.get("figure", "accuracy")
@@ -172,22 +238,27 @@ def figure_svg(axis: dict) -> str:
             ax.set_xlabel("Exactitude de validation (%)")
             ax.grid(alpha=0.3, axis="x")
             cv = axis.get("cross_validation")
-            if cv:
+            if cv:  # bande orange, décrite par la légende de la figure
                 ax.axvspan(
                     100 * (cv["mean"] - cv["std"]),
                     100 * (cv["mean"] + cv["std"]),
                     color="tab:orange",
                     alpha=0.25,
-                    label=f"validation croisée ({cv['k']} plis) : moyenne ± écart-type",
                 )
-                ax.legend(loc="lower right", fontsize=8)
         else:
-            fig, ax = plt.subplots(figsize=(6.4, 3.8))
+            # Légende sous le graphique, pour ne cacher aucune courbe.
+            rows = -(-(len(runs) + (2 if kind == "losses" else 0)) // 3)
+            fig, ax = plt.subplots(figsize=(6.4, 3.6 + 0.22 * rows))
+            seen = set()
             for r in runs:
                 h = r["history"]
                 epochs = range(1, len(h["val_loss"]) + 1)
+                series = _plotted_series(r, kind)
+                # Une courbe identique à une précédente passe en pointillés, par-dessus.
+                style = {"linestyle": (0, (2, 2))} if series in seen else {}
+                seen.add(series)
                 if kind == "losses":
-                    (line,) = ax.plot(epochs, h["val_loss"], label=r["variant"])
+                    (line,) = ax.plot(epochs, h["val_loss"], label=r["variant"], **style)
                     ax.plot(epochs, h["train_loss"], color=line.get_color(), linestyle="--")
                 else:
                     ax.plot(
@@ -196,11 +267,22 @@ def figure_svg(axis: dict) -> str:
                         marker="o",
                         markersize=3,
                         label=r["variant"],
+                        **style,
                     )
+            if kind == "losses":  # le sens des deux styles de trait, dans la légende même
+                ax.plot([], [], color="gray", label="validation (trait plein)")
+                ax.plot([], [], color="gray", linestyle="--", label="entraînement (tirets)")
             ax.set_xlabel("Époque")
+            ax.xaxis.set_major_locator(MaxNLocator(integer=True))
             ax.set_ylabel("Perte" if kind == "losses" else "Exactitude de validation (%)")
             ax.grid(alpha=0.3)
-            ax.legend(fontsize=8)
+            ax.legend(
+                fontsize=8,
+                loc="upper center",
+                bbox_to_anchor=(0.5, -0.16),
+                ncol=3,
+                frameon=False,
+            )
         fig.tight_layout()
         out = io.StringIO()
         fig.savefig(out, format="svg", metadata={"Date": None})
@@ -244,14 +326,13 @@ def render(axes: list[dict]) -> tuple[str, dict[str, str]]:
         'type="button" onclick="window.print()">Imprimer ou enregistrer en PDF</button></p>',
         "",
         "Ce rapport rassemble les six axes de l'atelier. C'est le rapport que vous rédigez à "
-        "la fin de la séance : un tableau et une figure par axe, et une interprétation qui "
+        f"la fin de la séance{NBSP}: un tableau et une figure par axe, et une interprétation qui "
         "s'appuie sur les chiffres. Ici, tout est produit par la construction du site à partir "
-        "des enregistrements des notebooks exécutés : aucun nombre n'est recopié à la main.",
+        f"des enregistrements des notebooks exécutés{NBSP}: aucun nombre n'est recopié à la main.",
         "",
         '!!! info "Conditions de l\'exécution publiée"',
         "",
-        f"    - Exécution du {executed[0]}"
-        + (f" au {executed[-1]}" if executed[-1] != executed[0] else "")
+        f"    - Exécution {dates_fr(executed[0], executed[-1])}"
         + f" sur {html.escape(first['cpu'] or 'CPU')} (calculs sur {' et '.join(devices)}), "
         f"PyTorch {torch_version}.",
         f"    - Durée totale d'exécution des {len({a['tutorial'] for a in axes})} notebooks"
@@ -277,14 +358,15 @@ def render(axes: list[dict]) -> tuple[str, dict[str, str]]:
     if any(a.get("ranking") == "validation" for a in axes):
         parts += [
             "[^validation]: Classé sur l'exactitude de validation, le critère de choix de la "
-            "recherche en grille ; l'exactitude de test est celle de la configuration retenue.",
+            f"recherche en grille{NBSP}; l'exactitude de test est celle de la configuration "
+            "retenue.",
             "",
         ]
     for axis in axes:
         n = axis["axis"]
         uri = f"{FIGURES}/axe_{n}.svg"
         figures[uri] = figure_svg(axis)
-        caption = FIGURE_CAPTIONS.get(axis.get("figure", "accuracy"), "")
+        caption = figure_caption(axis)
         text = [f"**Interprétation.** {axis['conclusion']}"]
         if axis.get("cross_validation"):
             text.insert(0, cross_validation_text(axis["cross_validation"]))
@@ -301,8 +383,8 @@ def render(axes: list[dict]) -> tuple[str, dict[str, str]]:
             "",
             '<div class="rapport-axe" markdown>',
             '<figure class="rapport-figure" markdown>',
-            f"![Figure de l'axe {n}{NBSP}: {caption}](figures/axe_{n}.svg)",
-            f"<figcaption>Figure {n}. {html.escape(caption).capitalize()}.</figcaption>",
+            f"![Figure de l'axe {n}{NBSP}: {caption.replace('`', '')}](figures/axe_{n}.svg)",
+            f"<figcaption>Figure {n}. {caption_html(caption)}.</figcaption>",
             "</figure>",
             '<div class="rapport-texte" markdown>',
             "",

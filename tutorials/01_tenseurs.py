@@ -120,7 +120,8 @@ for name, a in [("NumPy", a_np), ("PyTorch", a_pt), ("TensorFlow", a_tf)]:
     print(f"{name:<11} forme {tuple(a.shape)}  rang {a.ndim}  type {a.dtype}")
 
 print(f"Taille : {a_np.size} (NumPy), {a_pt.numel()} (PyTorch), {tf.size(a_tf)} (TensorFlow)")
-print(f"Emplacement : {a_pt.device} (PyTorch), {a_tf.device} (TensorFlow)")
+print(f"Emplacement PyTorch    : {a_pt.device}")
+print(f"Emplacement TensorFlow : {a_tf.device}")
 
 # %% [markdown]
 # Les formes et les rangs sont identiques. Une différence saute aux yeux : le **type par défaut**.
@@ -194,7 +195,7 @@ print(f"Une ligne, un logement : {housing[1]}")
 # de forme vide `()`.
 
 # %% [markdown]
-# ### Des séries temporelles : rang 3
+# ### Des séries temporelles et du texte : rang 3
 #
 # Une série temporelle ajoute un axe : le temps. Imaginons le cours d'une action relevé chaque
 # minute pendant une séance de bourse de 390 minutes (de 9 h 30 à 16 h), avec trois indicateurs
@@ -213,7 +214,8 @@ stock = np.stack([price, volume, spread], axis=-1).astype(np.float32)  # nouvel 
 stock_pt = torch.from_numpy(stock)
 stock_tf = tf.constant(stock)
 print(f"Forme (séances, minutes, indicateurs) : {tuple(stock_pt.shape)}")
-print(f"Séance 0, minute 0 : {stock[0, 0].round(2)}")
+price_0, volume_0, spread_0 = stock[0, 0]
+print(f"Séance 0, minute 0 : prix {fr(price_0)}, volume {volume_0:.0f}, écart {fr(spread_0)}")
 
 # %% [markdown]
 # Le texte suit le même schéma. Un message court est une suite de caractères ; chaque caractère
@@ -362,6 +364,8 @@ print(f"Mémoire partagée avec .numpy() (PyTorch) : {np.shares_memory(shared_pt
 # Seul le tenseur créé par `torch.from_numpy` voit la modification.
 # Ce partage est une force : convertir 60 000 images ne coûte rien.
 # C'est aussi un piège : si vous modifiez le tableau plus tard, le tenseur change en silence.
+# La dernière ligne montre que le partage vaut aussi dans l'autre sens : sur le CPU,
+# `.numpy()` ne copie rien, le tableau obtenu utilise la mémoire du tenseur.
 #
 # !!! warning "Sur GPU, `.numpy()` ne suffit pas"
 #
@@ -616,7 +620,7 @@ print(f"Pixels différents : {fr(100 * (wrong != right).float().mean().item(), 1
 try:
     right.view(8, -1)
 except RuntimeError as error:
-    print(f"view : {str(error)[:90]}…")
+    print(f"view : {str(error).split(' (')[0]}…")  # le début du message
 print(f"contiguous().view : {tuple(right.contiguous().view(8, -1).shape)}")
 print(f"reshape           : {tuple(right.reshape(8, -1).shape)} (copie si nécessaire)")
 
@@ -663,7 +667,8 @@ print(f"PyTorch, après .float() : sortie {tuple(layer(torch.from_numpy(housing6
 try:
     tf.constant([1, 2]) + tf.constant([0.5, 0.5])
 except tf.errors.InvalidArgumentError as error:
-    print(f"TensorFlow : {error.message.splitlines()[0][:90]}…")
+    essential = error.message.split(" was ")[-1].split(" [Op:")[0]  # l'essentiel du message
+    print(f"TensorFlow : {essential}")
 print(f"TensorFlow, après tf.cast : {tf.cast(tf.constant([1, 2]), tf.float32) + 0.5}")
 
 # %% [markdown]
@@ -771,23 +776,24 @@ print(f"Images par classe : {one_hot_pt.sum(dim=0).tolist()}")  # somme sur l'ax
 # %% [markdown]
 # ### Exercice 3 : des distances par diffusion
 #
-# Les 5 logements de `housing_pt` sont 5 points dans un espace à 3 dimensions.
-# Calculez la matrice (5, 5) des distances euclidiennes entre tous les couples de logements,
-# **sans boucle** : donnez aux données les formes (5, 1, 3) et (1, 5, 3), soustrayez,
-# puis réduisez le dernier axe. Comparez avec `torch.cdist`.
+# Les 5 logements sont 5 points dans un espace à 3 dimensions. Partez de leurs variables
+# standardisées, `standard_pt`, et calculez la matrice (5, 5) des distances euclidiennes
+# entre tous les couples de logements, **sans boucle** : donnez aux données les formes
+# (5, 1, 3) et (1, 5, 3), soustrayez, puis réduisez le dernier axe.
+# Comparez avec `torch.cdist`.
 
 # %%
 # Solution
-difference = standard_pt.unsqueeze(1) - standard_pt.unsqueeze(
-    0
-)  # (5, 1, 3) - (1, 5, 3) -> (5, 5, 3)
+rows = standard_pt.unsqueeze(1)  # (5, 1, 3)
+columns = standard_pt.unsqueeze(0)  # (1, 5, 3)
+difference = rows - columns  # diffusion : (5, 5, 3)
 distances = difference.pow(2).sum(dim=-1).sqrt()  # (5, 5)
 print(distances.numpy().round(2))
 reference = torch.cdist(standard_pt, standard_pt)
 print(f"Égal à torch.cdist : {torch.allclose(distances, reference, atol=1e-5)}")
 
 # %% [markdown]
-# Nous avons utilisé les données standardisées : sans cela, la surface (des dizaines de m²)
+# Pourquoi partir des données standardisées ? Sans cela, la surface (des dizaines de m²)
 # écraserait le nombre de pièces dans le calcul des distances.
 
 # %% [markdown]

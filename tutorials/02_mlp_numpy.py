@@ -516,7 +516,7 @@ print(f"Plus grande erreur relative : {grad_check_error:.1e}")
 x_check32 = x_check.astype(np.float32)
 _, grads32 = loss_and_grads(params, x_check32, y_check)
 errors32 = gradient_check(params, x_check32, y_check, grads32)
-print(f"float32, même epsilon : plus grande erreur relative {max(errors32.values()):.1e}")
+print(f"float32, même epsilon : plus grande erreur relative {fr(max(errors32.values()))}")
 
 # %% [markdown]
 # En `float32`, l'erreur relative n'a plus de sens : le même gradient, pourtant juste,
@@ -527,7 +527,7 @@ print(f"float32, même epsilon : plus grande erreur relative {max(errors32.value
 wrong_grads = {name: grad * len(y_check) for name, grad in grads64.items()}
 wrong_errors = gradient_check(params64, x_check, y_check, wrong_grads)
 worst_wrong = max(wrong_errors.values())
-print(f"Gradients sans la division par B : plus grande erreur relative {worst_wrong:.2f}")
+print(f"Gradients sans la division par B : plus grande erreur relative {fr(worst_wrong)}")
 
 # %% [markdown]
 # Le contrôle détecte immédiatement l'erreur. Gardez ce réflexe : à chaque nouvelle couche
@@ -602,8 +602,9 @@ print(f"Entraînement complet : {fr(train_seconds, 1)} s")
 
 # %% [markdown]
 # Chaque époque ne prend que quelques instants : le calcul tient en quelques multiplications
-# de matrices par lot, exactement comme dans un framework. La perte baisse à chaque époque
-# et l'exactitude de validation progresse de moins en moins vite.
+# de matrices par lot, exactement comme dans un framework. La perte baisse à chaque époque.
+# L'exactitude de validation progresse de moins en moins vite, avec de petites oscillations
+# d'une époque à l'autre : chaque mise à jour ne voit qu'un mini-lot, la descente est bruitée.
 
 # %% [markdown]
 # ## Courbes d'apprentissage et résultat final
@@ -678,8 +679,9 @@ print(f"Classe la moins bien reconnue : {CLASS_NAMES[worst]}")
 # *Figure 2. Matrice de confusion du réseau sur les 10 000 images de test.
 # Chaque ligne correspond à une vraie classe, chaque colonne à une classe prédite.*
 #
-# Les erreurs se concentrent hors de la diagonale, sur des classes voisines :
-# T-shirt, pull, manteau et chemise se ressemblent beaucoup à 28 × 28 pixels.
+# Les erreurs ne se répartissent pas au hasard : elles se concentrent sur quelques cases,
+# celles de classes qui se ressemblent. T-shirt, pull, manteau et chemise se confondent
+# souvent à 28 × 28 pixels ; sandale, basket et bottine, dans une moindre mesure.
 
 # %% [markdown]
 # ## Récapitulatif

@@ -72,6 +72,7 @@
 
 # %%
 import os
+import shutil
 import sys
 import time
 import warnings
@@ -280,12 +281,10 @@ print(f"Tenseurs préchargés  : {fr(preloaded_seconds, 3)} s par passe ({n_batc
 print(f"Une passe sur les tenseurs préchargés est {fr(speedup, 0)} fois plus rapide.")
 
 n_epochs = 10  # un entraînement typique
-print(
-    f"Sur {n_epochs} époques, les données coûtent {fr(n_epochs * classic_seconds, 1)} s "
-    f"avec le DataLoader classique, contre "
-    f"{fr(prepare_seconds + n_epochs * preloaded_seconds, 1)} s préparation comprise "
-    f"avec les tenseurs préchargés."
-)
+print(f"Coût des données sur {n_epochs} époques :")
+print(f"  DataLoader classique : {fr(n_epochs * classic_seconds, 1)} s")
+preloaded_total = prepare_seconds + n_epochs * preloaded_seconds
+print(f"  Tenseurs préchargés  : {fr(preloaded_total, 1)} s, préparation comprise")
 
 # %% [markdown]
 # La sortie ci-dessus donne les durées mesurées sur la machine qui a construit ce site.
@@ -434,6 +433,8 @@ print(f"Entraînement : {len(y_train)} images, validation : {len(y_val)}, test :
 #   toutes les images d'entraînement.
 #
 # Nous ouvrons aussi un journal TensorBoard dans le dossier `runs/premier_reseau`.
+# Nous vidons d'abord ce dossier : sinon, chaque nouvelle exécution du notebook y ajouterait
+# un fichier, et TensorBoard superposerait les courbes de toutes les exécutions.
 # Nous y reviendrons plus bas.
 
 # %%
@@ -444,6 +445,7 @@ LEARNING_RATE = 2e-3
 loss_fn = nn.CrossEntropyLoss()  # softmax + log-vraisemblance négative, calculées sur les logits
 optimizer = torch.optim.Adam(model.parameters(), lr=LEARNING_RATE)
 scheduler = torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max=EPOCHS)
+shutil.rmtree("runs/premier_reseau", ignore_errors=True)  # un journal neuf à chaque exécution
 writer = SummaryWriter("runs/premier_reseau")
 
 # %% [markdown]
@@ -531,7 +533,9 @@ print(f"Entraînement complet : {fr(train_seconds, 1)} s")
 # le réseau a appris l'essentiel de ce qu'il peut apprendre.
 #
 # La durée d'une époque dépend de votre processeur et de ce qui tourne en même temps sur la machine.
-# Relancez la cellule : les pertes seront identiques (même graine), pas les durées.
+# Relancez le notebook depuis le début : sur la même machine, les pertes seront identiques
+# (même graine), pas les durées. Relancer cette seule cellule, en revanche, poursuivrait
+# l'entraînement du modèle déjà entraîné.
 
 # %% [markdown]
 # ## Mesurer le modèle : `evaluate_model`
@@ -692,10 +696,11 @@ print(f"{len(event_files)} fichier(s) d'événements dans runs/premier_reseau")
 #
 # !!! tip "Un dossier par expérience"
 #
-#     Chaque exécution ajoute un fichier d'événements dans `runs/premier_reseau`,
-#     et TensorBoard superpose alors les courbes. Donnez plutôt un nom de dossier à chaque essai,
-#     par exemple `runs/premier_reseau_lr_1e-3` : TensorBoard les affichera côte à côte,
-#     avec une couleur par dossier.
+#     Un `SummaryWriter` ajoute un fichier d'événements à son dossier à chaque exécution,
+#     et TensorBoard superpose alors les courbes : c'est pourquoi nous avons vidé
+#     `runs/premier_reseau` avant l'entraînement. Pour comparer plusieurs essais, donnez plutôt
+#     un nom de dossier à chacun, par exemple `runs/premier_reseau_lr_1e-3` :
+#     TensorBoard les affichera côte à côte, avec une couleur par dossier.
 
 # %% [markdown]
 # ## Quelques prédictions

@@ -279,8 +279,9 @@ train_seconds = time.perf_counter() - train_start
 print(f"Entraînement : {fr(train_seconds, 1)} s, soit {fr(train_seconds / EPOCHS)} s par époque")
 
 # %% [markdown]
-# Chaque ligne donne, pour une époque, sa durée, la perte et l'exactitude sur l'entraînement
-# (`loss`, `accuracy`), puis sur la validation (`val_loss`, `val_accuracy`).
+# Pour chaque époque, Keras affiche le nombre de lots traités, la durée, puis la perte et
+# l'exactitude sur l'entraînement (`loss`, `accuracy`) et sur la validation
+# (`val_loss`, `val_accuracy`).
 # La durée totale est rangée dans `train_seconds`.
 
 # %% [markdown]
@@ -322,9 +323,10 @@ print(f"Écart final entre entraînement et validation : {fr(100 * gap, 1)} poin
 #
 # Les courbes d'entraînement continuent de s'améliorer jusqu'au bout. Celles de validation
 # progressent moins vite et finissent par plafonner : l'écart qui se creuse entre les deux
-# est le début du **surapprentissage**, le réseau apprend des détails propres
-# aux images d'entraînement. La page [Le surapprentissage](../surapprentissage.md) lui est
-# consacrée.
+# montre que le réseau commence à apprendre des détails propres aux images d'entraînement.
+# Tant que la perte de validation baisse encore, ce n'est pas grave. Si elle se mettait
+# à remonter, ce serait le signe d'un **surapprentissage**. La page
+# [Le surapprentissage](../surapprentissage.md) lui est consacrée.
 
 # %% [markdown]
 # ## Évaluer sur le jeu de test
@@ -353,7 +355,8 @@ print(f"Exactitude sur le test : {fr(100 * test_accuracy, 2)} % ({len(y_test)} i
 probabilities = model.predict(x_test, batch_size=1000, verbose=0)
 predicted = probabilities.argmax(axis=1)
 print(f"Sortie de predict : {probabilities.shape}")
-print(f"Probabilités de la première image : {probabilities[0].round(3)}")
+print("Probabilités de la première image :")
+print("  " + "  ".join(fr(p, 3) for p in probabilities[0]))
 print(f"Somme : {fr(probabilities[0].sum(), 4)}, classe prédite : {CLASS_NAMES[predicted[0]]}")
 print(f"Vraie classe : {CLASS_NAMES[y_test[0]]}")
 

@@ -480,7 +480,9 @@ print(f"Entraînement complet : {fr(train_seconds, 1)} s")
 
 # %% [markdown]
 # La première époque est plus longue que les suivantes : elle inclut le traçage du graphe
-# pour notre modèle, et le premier remplissage du tampon de mélange de `shuffle`.
+# pour notre modèle, et même un second traçage pour le dernier lot de l'époque,
+# plus petit que les autres (le nombre d'images n'est pas un multiple de 256).
+# Les époques suivantes réutilisent ces deux graphes.
 
 # %% [markdown]
 # ## Résultats
@@ -562,6 +564,9 @@ print(f"Après 2 époques, SGD à la main : {fr(100 * accuracy(sgd_model, x_val,
 print(f"Après 2 époques, Adam          : {fr(100 * history['val_accuracy'][1], 1)} %")
 
 # %% [markdown]
+# À nombre d'époques égal, Adam fait mieux ici que la descente de gradient simple :
+# c'est l'une des raisons pour lesquelles il est si souvent le premier optimiseur essayé.
+#
 # Le pas d'apprentissage est passé comme tenseur (`tf.constant(0.1)`) : un nombre Python
 # ferait partie de la signature du graphe, et chaque nouvelle valeur déclencherait un traçage.
 
@@ -599,6 +604,7 @@ print(f"experimental_get_tracing_count() : {double.experimental_get_tracing_coun
 # Pour afficher une valeur à chaque appel, utilisez `tf.print` plutôt que `print`.
 # Une `tf.function` appelée avec des formes toujours différentes se retrace sans cesse
 # et devient plus lente que le mode *eager* : c'est pourquoi on garde des lots de taille fixe.
+# Un dernier lot plus petit, comme dans notre boucle, ne coûte qu'un traçage de plus.
 
 # %% [markdown]
 # ## Pour aller plus loin

@@ -36,7 +36,7 @@
 #
 # Dans ce tutoriel, vous allez le provoquer, le voir sur des courbes, le mesurer,
 # puis le combattre avec trois outils classiques.
-# Tout se joue sur des chiffres : chaque remède est jugé sur le même jeu de validation,
+# Tout repose sur des mesures : chaque remède est jugé sur le même jeu de validation,
 # avec la même graine.
 
 # %% [markdown]
@@ -46,7 +46,7 @@
 #
 # - reconnaître le surapprentissage sur un exemple minuscule : cinq points et deux modèles ;
 # - le provoquer sur un vrai réseau, en l'entraînant sur 1 000 images seulement,
-#   dont une partie mal étiquetée ;
+#   dont nous faussons volontairement une partie des étiquettes ;
 # - le détecter sur les courbes d'entraînement et de validation ;
 # - appliquer trois remèdes : le *dropout*, le *weight decay* et l'arrêt précoce ;
 # - comparer ces remèdes dans un tableau construit à partir des mesures, et non à l'œil.
@@ -288,9 +288,9 @@ print(f"Pour comparaison, variance du bruit : {fr(NOISE**2, 3)}")
 # la validation : le réseau ne les voit jamais, nous mesurons dessus à chaque époque.
 # Le jeu de test, lui, reste de côté jusqu'à la toute fin.
 #
-# Comme dans le tutoriel précédent, les images sont converties **une seule fois**
-# en tenseurs normalisés, gardés en mémoire. Ici, elles sont aplaties tout de suite :
-# un MLP reçoit un vecteur de 784 pixels.
+# Comme dans le tutoriel « Premier réseau avec PyTorch », les images sont converties
+# **une seule fois** en tenseurs normalisés, gardés en mémoire.
+# Ici, elles sont aplaties tout de suite : un MLP reçoit un vecteur de 784 pixels.
 
 # %%
 DATA_DIR = os.environ.get("ATELIER_DATA", "data")  # la construction du site n'y télécharge rien
@@ -328,15 +328,28 @@ print(f"Images par classe : {torch.bincount(y_clean).tolist()}")
 # Les cinq points de la première partie étaient bruités. Pour des images,
 # le bruit le plus courant est une **erreur d'étiquette** : une chemise annotée « T-shirt »,
 # une sandale annotée « basket ». Les jeux de données réels en contiennent tous.
-# En 2021, Northcutt, Athalye et Mueller ont estimé qu'au moins 3,3 % des étiquettes
+# En 2021, Northcutt, Athalye et Mueller ont estimé qu'en moyenne au moins 3,3 % des étiquettes
 # des jeux de test de dix jeux de données très utilisés étaient fausses
 # ([article](https://arxiv.org/abs/2103.14749)).
 #
-# Fashion-MNIST est très propre. Nous ajoutons donc nous-mêmes du bruit, de façon contrôlée :
-# 20 % des images d'entraînement reçoivent une classe tirée au hasard.
+# Nous ajoutons nous-mêmes ce bruit aux images d'entraînement, de façon contrôlée :
+# 20 % d'entre elles reçoivent une classe tirée au hasard.
 # Le tirage retombe parfois sur la bonne classe, si bien qu'un peu moins de 20 %
 # des étiquettes deviennent fausses. Les étiquettes de validation et de test restent exactes :
 # elles mesurent ce que le réseau a vraiment appris.
+#
+# !!! warning "Un bruit ajouté exprès, et pourquoi"
+#
+#     Ce bruit est un choix de mise en scène. Sans lui, le réseau surapprend aussi,
+#     mais au fil des époques cela se voit surtout dans la **perte** de validation,
+#     qui remonte, alors que l'**exactitude** de validation ne baisse guère :
+#     le réseau devient trop sûr de lui sans changer beaucoup de ses réponses.
+#     L'exercice 1 vous le fait vérifier. Avec des étiquettes fausses, approcher 100 %
+#     d'exactitude sur l'entraînement oblige le réseau à les apprendre par cœur,
+#     et cela se paie en exactitude de validation : le surapprentissage devient visible
+#     sur les deux courbes, et les remèdes se départagent nettement.
+#     Les écarts mesurés dans ce tutoriel sont donc plus grands que ceux que vous
+#     obtiendriez avec les étiquettes d'origine de Fashion-MNIST.
 
 # %%
 LABEL_NOISE = 0.2  # proportion d'images d'entraînement dont la classe est retirée au hasard
@@ -574,6 +587,8 @@ print(
 # La perte remonte plus vite que l'exactitude ne baisse, car elle mesure aussi la **confiance**.
 # Un réseau qui a appris par cœur devient très sûr de lui,
 # et chacune de ses erreurs sur une image nouvelle coûte alors très cher.
+# La baisse de l'exactitude, elle, vient surtout des étiquettes fausses apprises par cœur :
+# sans elles, seule la perte remonterait nettement (exercice 1).
 
 # %% [markdown]
 # ## Trois remèdes
@@ -672,7 +687,7 @@ early = train("arrêt précoce", patience=10)
 # %%
 header = (
     f"{'variante':<14}{'époques':>8}{'meilleure':>10}{'perte':>7}"
-    f"{'entr.':>9}{'val.':>8}{'écart':>7}{'par cœur':>9}"
+    f"{'entr.':>9}{'val.':>8}{'écart':>7}{'par cœur':>10}"
 )
 print(header)
 print("-" * len(header))
@@ -681,7 +696,7 @@ for name, rec in runs.items():
         f"{name:<14}{rec['epochs_run']:>8}{rec['best_epoch']:>10}"
         f"{fr(rec['best_val_loss'], 3):>7}{fr(100 * rec['train_acc'], 1) + ' %':>9}"
         f"{fr(100 * rec['val_acc'], 1) + ' %':>8}{fr(100 * rec['gap'], 1):>7}"
-        f"{fr(100 * rec['memorized'], 1) + ' %' if rec['memorized'] is not None else '-':>9}"
+        f"{fr(100 * rec['memorized'], 1) + ' %' if rec['memorized'] is not None else '-':>10}"
     )
 
 # %% [markdown]
@@ -777,8 +792,8 @@ print(f"Différence : {fr(100 * (test_best - test_base), 1)} points sur {len(y_t
 # Le test, mesuré sur 10 000 images que personne n'a regardées pendant les réglages,
 # confirme ou non ce que la validation annonçait : lisez la dernière ligne.
 # Gardez aussi l'ordre de grandeur en tête : avec 1 000 images, dont une partie
-# mal étiquetée, aucun remède n'approche les scores du tutoriel précédent,
-# entraîné sur 54 000 images propres.
+# mal étiquetée, aucun remède n'approche les scores des tutoriels précédents,
+# entraînés sur 54 000 images aux étiquettes d'origine.
 # La régularisation limite les dégâts du manque de données ; elle ne le remplace pas.
 
 # %% [markdown]
@@ -788,6 +803,8 @@ print(f"Différence : {fr(100 * (test_best - test_base), 1)} points sur {len(y_t
 #   de données bruitées : erreur d'entraînement très basse, erreur de validation élevée.
 # - Il se **détecte** sur les courbes : la perte de validation remonte pendant que la perte
 #   d'entraînement continue de baisser.
+# - Sans erreurs d'étiquettes, il se lit surtout dans la perte de validation ;
+#   les étiquettes faussées exprès dans ce tutoriel le rendent visible aussi dans l'exactitude.
 # - Le **sous-apprentissage** est le défaut inverse ; le bon modèle réalise
 #   le compromis biais-variance.
 # - Remèdes : plus de données (et des données plus propres), un modèle plus petit,
@@ -825,8 +842,11 @@ print(
 # Sans étiquettes fausses, le réseau atteint encore une exactitude d'entraînement
 # quasi parfaite : l'écart reste grand, car 1 000 images ne suffisent pas à généraliser.
 # Comparez les deux dernières lignes : la perte de validation remonte toujours,
-# signe que le réseau devient trop sûr de lui, mais l'exactitude de validation ne s'effondre
-# pas comme avec les étiquettes bruitées. Le bruit rend le surapprentissage bien plus coûteux.
+# signe que le réseau devient trop sûr de lui, mais l'exactitude de validation ne baisse pas
+# entre la meilleure époque et la fin, contrairement au modèle de base.
+# Sur des étiquettes exactes, le surapprentissage se lit donc dans la perte bien plus que
+# dans l'exactitude : c'est la raison des étiquettes faussées de ce tutoriel.
+# Le bruit rend aussi le surapprentissage bien plus coûteux.
 
 # %% [markdown]
 # ### Exercice 2 : plus de données
@@ -849,6 +869,13 @@ print(
 )
 
 # %% [markdown]
+# Quatre fois plus d'images pour le même nombre de pas : l'exactitude de validation
+# progresse nettement et l'écart disparaît. L'exactitude d'entraînement, mesurée sur
+# des étiquettes dont près d'une sur cinq est fausse, reste proche de la part d'étiquettes
+# justes : le réseau n'a plus les moyens d'apprendre le bruit par cœur.
+# Plus de données reste le meilleur remède.
+
+# %% [markdown]
 # ### Exercice 3 : un polynôme mieux nourri
 #
 # Reprenez l'expérience des 1 000 tirages avec 30 points d'entraînement au lieu de 5.
@@ -860,6 +887,13 @@ print(
 line_30, poly_30 = compare_on_draws(30)
 ratio_5, ratio_30 = median_poly / median_line, poly_30 / line_30
 print(f"Rapport polynôme / droite : {fr(ratio_5, 1)} avec 5 points, {fr(ratio_30, 2)} avec 30.")
+
+# %% [markdown]
+# Avec 30 points, le polynôme de degré 6 fait encore un peu moins bien que la droite
+# dans presque tous les tirages, mais son erreur médiane s'en approche : le rapport
+# de la dernière ligne passe d'une valeur énorme à une valeur proche de 1.
+# Plus de données rend un modèle trop souple bien moins dangereux,
+# sans le rendre meilleur que le modèle adapté au problème.
 
 # %% [markdown]
 # ## Pour aller plus loin

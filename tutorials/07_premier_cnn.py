@@ -34,7 +34,7 @@
 # et qu'un col de chemise reste un col s'il est décalé de trois pixels.
 #
 # Les **réseaux convolutifs** (*convolutional neural networks*, CNN) tiennent compte
-# de cette structure. Ils dominent la vision par ordinateur depuis le succès
+# de cette structure. Ils sont au cœur de la vision par ordinateur depuis le succès
 # d'[AlexNet](https://proceedings.neurips.cc/paper/2012/hash/c399862d3b9d6b76c8436e924a68c45b-Abstract.html)
 # au concours ImageNet de 2012.
 # Dans ce tutoriel, vous allez comprendre leurs briques de base, puis entraîner
@@ -102,7 +102,8 @@ print(f"Calculs sur : {device} ({torch.get_num_threads()} fils d'exécution CPU)
 # une image en couleurs en aurait trois (rouge, vert, bleu).
 # Les couches de convolution attendent des tenseurs de forme (N, C, H, W).
 #
-# Comme dans le tutoriel précédent, 10 % des images d'entraînement servent à la validation.
+# Comme dans le tutoriel « Premier réseau avec PyTorch », 10 % des images d'entraînement
+# servent à la validation.
 
 # %%
 DATA_DIR = os.environ.get("ATELIER_DATA", "data")  # la construction du site n'y télécharge rien
@@ -146,7 +147,7 @@ print(f"Un pixel de fond (noir) vaut {fr(float(-mean / std), 3)} après normalis
 # Une couche de convolution repose sur deux idées :
 #
 # - des **connexions locales** : chaque sortie ne regarde qu'une petite fenêtre de l'image,
-#   par exemple 3 × 3 pixels ;
+#   par exemple 3 × 3 pixels ;
 # - des **poids partagés** : la même petite fenêtre de poids, le **filtre** (ou **noyau**,
 #   *kernel*), glisse sur toute l'image. Un motif appris à un endroit est reconnu partout.
 #
@@ -163,6 +164,9 @@ print(f"Un pixel de fond (noir) vaut {fr(float(-mean / std), 3)} après normalis
 #
 # où $k$ est la taille du filtre et $b$ un biais. Le tableau des $y_{i,j}$ s'appelle
 # une **carte de caractéristiques** (*feature map*).
+# Au sens strict des mathématiques, ce calcul est une corrélation croisée : une vraie
+# convolution retournerait le filtre. Les bibliothèques l'appellent pourtant convolution,
+# et comme les poids sont appris, la différence n'a aucune importance.
 #
 # Avant de laisser un réseau apprendre ses filtres, posons-en deux à la main.
 # Le premier répond aux bords verticaux (un pixel sombre à gauche, clair à droite),
@@ -210,7 +214,7 @@ plt.show()
 # Deux réglages fixent la taille des cartes de sortie :
 #
 # - le **padding** (remplissage) ajoute $p$ rangées de zéros autour de l'image ;
-#   avec un filtre 3 × 3, `padding=1` garde la taille de l'image ;
+#   avec un filtre 3 × 3, `padding=1` garde la taille de l'image ;
 # - le **stride** (pas) $s$ est le déplacement du filtre entre deux positions ;
 #   avec `stride=2`, on ne calcule qu'une position sur deux dans chaque direction,
 #   et la carte est deux fois plus petite en hauteur comme en largeur.
@@ -244,7 +248,7 @@ for kernel, padding, stride in [(3, 0, 1), (3, 1, 1), (5, 2, 1), (3, 1, 2), (5, 
 # ### Le pooling
 #
 # Le **pooling** réduit aussi la taille des cartes, sans aucun paramètre à apprendre.
-# Le *max pooling* 2 × 2 découpe chaque carte en carrés de 2 × 2 et ne garde
+# Le *max pooling* 2 × 2 découpe chaque carte en carrés de 2 × 2 et ne garde
 # que la plus grande valeur de chaque carré. Le réseau retient ainsi qu'un motif est présent
 # dans une zone, sans sa position exacte au pixel près.
 
@@ -256,7 +260,7 @@ print("Après nn.MaxPool2d(2) :")
 print(nn.MaxPool2d(2)(grid)[0, 0])
 
 # %% [markdown]
-# Chaque valeur de sortie est le maximum d'un carré 2 × 2 de l'entrée.
+# Chaque valeur de sortie est le maximum d'un carré 2 × 2 de l'entrée.
 # La sortie est quatre fois plus petite, et la couche suivante coûtera quatre fois moins cher.
 
 # %% [markdown]
@@ -266,14 +270,14 @@ print(nn.MaxPool2d(2)(grid)[0, 0])
 #
 # Notre réseau enchaîne deux blocs de convolution, puis un classifieur dense :
 #
-# 1. une convolution 5 × 5 à **16 filtres**, avec un **stride de 2** et un padding de 2 :
-#    les cartes passent tout de suite de 28 × 28 à 14 × 14 ;
-# 2. une convolution 3 × 3 à **32 filtres** avec un padding de 1, puis un **max pooling**
-#    2 × 2 : les cartes passent à 7 × 7 ;
+# 1. une convolution 5 × 5 à **16 filtres**, avec un **stride de 2** et un padding de 2 :
+#    les cartes passent tout de suite de 28 × 28 à 14 × 14 ;
+# 2. une convolution 3 × 3 à **32 filtres** avec un padding de 1, puis un **max pooling**
+#    2 × 2 : les cartes passent à 7 × 7 ;
 # 3. une couche dense de 128 neurones, puis les 10 sorties (les logits).
 #
 # Chaque convolution est suivie d'une ReLU. L'architecture classique ferait deux blocs
-# « convolution 3 × 3 puis pooling » avec 32 puis 64 filtres. La nôtre réduit l'image
+# « convolution 3 × 3 puis pooling » avec 32 puis 64 filtres. La nôtre réduit l'image
 # dès la première couche, et garde peu de filtres là où les cartes sont grandes :
 # c'est là que se concentre le calcul. Nous mesurerons la différence plus bas.
 
@@ -348,7 +352,8 @@ print(f"MLP 784-256-10 (premier réseau avec PyTorch) : {n_mlp} paramètres")
 #   canal par canal (N, C, H, W) ; `torch.channels_last` range côte à côte les valeurs
 #   des différents canaux d'un même pixel, l'ordre que préfèrent les bibliothèques
 #   de calcul des processeurs (oneDNN) ;
-# - des **lots de 256 images** et des **tenseurs préchargés**, comme dans le tutoriel précédent.
+# - des **lots de 256 images** et des **tenseurs préchargés**, comme dans le tutoriel
+#   « Premier réseau avec PyTorch ».
 #
 # Chronométrons un pas d'entraînement (propagation avant, rétropropagation, mise à jour)
 # pour notre réseau et pour l'architecture classique à 32 puis 64 filtres,
@@ -486,7 +491,7 @@ print(f"{EPOCHS} époques de {steps_per_epoch} lots, pas maximal {fr(MAX_LR, 3)}
 # %% [markdown]
 # ### La boucle d'entraînement
 #
-# La boucle est celle du tutoriel précédent, à un détail près :
+# La boucle est celle du tutoriel « Premier réseau avec PyTorch », à un détail près :
 # `scheduler.step()` est appelé après **chaque lot**, car OneCycle règle le pas lot par lot.
 # Le chronomètre entoure toute la boucle, évaluation de validation comprise ;
 # sa durée est rangée dans `train_seconds`.
@@ -567,7 +572,7 @@ plt.show()
 #
 # ### Les filtres de la première couche
 #
-# La première couche a 16 filtres de 5 × 5 poids. Affichons-les comme de petites images :
+# La première couche a 16 filtres de 5 × 5 poids. Affichons-les comme de petites images :
 # rouge pour un poids positif, bleu pour un poids négatif.
 
 # %%
@@ -616,7 +621,7 @@ plt.show()
 
 # %% [markdown]
 # *Figure 4. En haut à gauche, l'image d'entrée. Les 16 autres vignettes sont les cartes
-# de caractéristiques (14 × 14, à cause du stride 2) produites par les 16 filtres,
+# de caractéristiques (14 × 14, à cause du stride 2) produites par les 16 filtres,
 # après la ReLU : les zones claires sont celles où le filtre répond fort.*
 #
 # Certaines cartes s'allument sur les contours du vêtement, d'autres sur le fond
@@ -672,14 +677,17 @@ keras_model = keras.Sequential(
         keras.layers.Dense(10),  # logits, comme en PyTorch
     ]
 )
-keras_model.summary()
+keras_model.summary(line_length=72, print_fn=print)  # tableau de 72 caractères, en texte simple
 print(f"Paramètres : Keras {keras_model.count_params()}, PyTorch {n_cnn}")
 
 # %% [markdown]
 # Le résumé donne, pour chaque couche, la forme de sortie et le nombre de paramètres.
-# Les totaux sont identiques à ceux de PyTorch : c'est bien le même réseau.
-# L'ordre des poids diffère seulement (Keras range un noyau de convolution
-# en (k, k, C_in, C_out), PyTorch en (C_out, C_in, k, k)).
+# Les totaux sont identiques à ceux de PyTorch : c'est bien la même architecture.
+# L'ordre des poids diffère (Keras range un noyau de convolution
+# en `(k, k, C_in, C_out)`, PyTorch en `(C_out, C_in, k, k)`), et deux détails aussi :
+# Keras tire les poids initiaux selon une autre loi (Glorot uniforme par défaut),
+# et avec un stride de 2, `padding="same"` ajoute ici une rangée de zéros en haut
+# et à gauche, mais deux en bas et à droite, là où notre `padding=2` en met deux partout.
 #
 # Nous entraînons ce modèle moins longtemps que la version PyTorch, pour que le tutoriel
 # reste rapide : 3 époques, sur les 60 000 images d'entraînement et sans validation.
@@ -707,9 +715,10 @@ print(f"                     {fr(100 * test_accuracy, 2)} % (PyTorch, {EPOCHS} �
 
 # %% [markdown]
 # Comparez les deux dernières lignes. Le modèle Keras n'a eu que 3 époques,
-# contre 12 pour la version PyTorch : l'écart d'exactitude vient de cette différence
-# d'entraînement, pas de la bibliothèque, car les deux réseaux sont identiques
-# et calculent la même chose. Les durées, elles, ne se comparent pas directement :
+# contre 12 pour la version PyTorch, avec un autre calendrier du pas d'apprentissage :
+# l'écart d'exactitude vient surtout de cette différence d'entraînement, pas de
+# la bibliothèque, puisque l'architecture est la même. Les durées, elles, ne se comparent
+# pas directement :
 # PyTorch et TensorFlow n'utilisent pas les mêmes bibliothèques de calcul sur CPU.
 #
 # `fit` a fait pour nous ce que notre boucle faisait à la main : découpage en lots mélangés,
@@ -726,7 +735,7 @@ print(f"                     {fr(100 * test_accuracy, 2)} % (PyTorch, {EPOCHS} �
 #   le **stride** et le **pooling** la réduisent.
 # - Sur un processeur, on réduit l'image tôt, on garde peu de filtres sur les grandes cartes,
 #   et on passe au format `channels_last` : mesurez chaque choix.
-# - Les filtres appris par la première couche ressemblent à des détecteurs de bords.
+# - Plusieurs filtres appris par la première couche ressemblent à des détecteurs de bords.
 # - Keras décrit le même réseau avec `Conv2D`, `MaxPooling2D` et `Dense`, au format (N, H, W, C).
 
 # %% [markdown]
@@ -735,8 +744,8 @@ print(f"                     {fr(100 * test_accuracy, 2)} % (PyTorch, {EPOCHS} �
 # ### Exercice 1 : prévoir les formes
 #
 # Sans rien exécuter, calculez la forme de sortie de cette pile de couches pour une image
-# de 28 × 28 : convolution 3 × 3 sans padding à 8 filtres, puis convolution 3 × 3
-# de stride 2 et padding 1 à 16 filtres, puis max pooling 2 × 2.
+# de 28 × 28 : convolution 3 × 3 sans padding à 8 filtres, puis convolution 3 × 3
+# de stride 2 et padding 1 à 16 filtres, puis max pooling 2 × 2.
 # Vérifiez ensuite avec PyTorch.
 
 # %%
@@ -751,7 +760,7 @@ print(f"Forme de sortie : {tuple(stack(sample).shape)}")
 # %% [markdown]
 # ### Exercice 2 : le prix du partage des poids
 #
-# La deuxième convolution de notre réseau transforme 16 cartes 14 × 14 en 32 cartes 14 × 14.
+# La deuxième convolution de notre réseau transforme 16 cartes 14 × 14 en 32 cartes 14 × 14.
 # Combien de paramètres faudrait-il à une couche **dense** qui relierait ces mêmes entrées
 # à ces mêmes sorties ? Comparez au nombre de paramètres de la convolution.
 
@@ -786,6 +795,13 @@ for count, index in zip(counts.tolist(), indices.tolist(), strict=True):
     print(
         f"{CLASS_NAMES[true_class]:<8} pris pour {CLASS_NAMES[predicted_class]:<8} : {count} fois"
     )
+
+# %% [markdown]
+# Les confusions les plus fréquentes opposent des vêtements du haut du corps
+# aux silhouettes voisines, la chemise en tête : à 28 × 28 pixels et en niveaux de gris,
+# une chemise, un T-shirt et un manteau se ressemblent beaucoup. Certaines de ces images
+# sont ambiguës même pour un humain ; un réseau plus grand ou l'augmentation de données
+# réduisent ces erreurs sans les faire disparaître.
 
 # %% [markdown]
 # ## Pour aller plus loin

@@ -652,8 +652,9 @@ print(f"{len(run_files)} fichier(s) dans runs/reference/sgd_lr0.01 : {run_files[
 # tensorboard --logdir runs
 # ```
 #
-# puis ouvrez <http://localhost:6006>. Dans Jupyter ou Colab, les commandes magiques
-# `%load_ext tensorboard` puis `%tensorboard --logdir runs` l'affichent sous la cellule.
+# puis ouvrez dans votre navigateur l'adresse affichée, en général `http://localhost:6006`.
+# Dans Jupyter ou Colab, les commandes magiques `%load_ext tensorboard` puis
+# `%tensorboard --logdir runs` l'affichent sous la cellule.
 # À la fin de l'atelier, `runs/` contiendra un dossier par axe et un sous-dossier par variante :
 # TensorBoard superpose les courbes des variantes d'un même axe, une couleur par dossier.
 
@@ -716,6 +717,10 @@ share = (adam_mib - sgd_mib) / reference["peak_memory_mib"]
 print(f"Écart : {fr(adam_mib - sgd_mib, 2)} Mio, soit {fr(100 * share, 2)} % du pic mesuré")
 
 # %% [markdown]
+# L'état d'Adam ne pèse qu'une fraction infime du pic mesuré sur CPU, dominé par les
+# bibliothèques et les données : la différence entre SGD et Adam y sera invisible. Sur GPU,
+# où la mesure ne compte que les tenseurs, elle devient lisible.
+#
 # ### Exercice 2 : un fil ou deux ?
 #
 # Chronométrez 200 mini-lots d'entraînement avec un seul fil d'exécution, puis avec tous les

@@ -382,7 +382,8 @@ for name, value in max_slope.items():
 # calculées par l'autograd de PyTorch.*
 #
 # La dérivée de la sigmoïde ne dépasse jamais la valeur affichée ci-dessus, bien inférieure à 1.
-# À chaque couche traversée, le gradient est donc au moins divisé d'autant. Pour de grandes
+# À chaque couche traversée, l'activation multiplie donc le gradient par un facteur au plus égal
+# à cette valeur : avec plusieurs couches, le gradient fond très vite. Pour de grandes
 # valeurs de $|z|$, Tanh et Sigmoid sont **saturées** : leur dérivée est presque nulle et le
 # neurone n'apprend presque plus. ReLU ne sature pas du côté positif.
 

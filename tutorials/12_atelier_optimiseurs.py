@@ -374,8 +374,8 @@ print(f"Paramètres sauvegardés : {list(model.state_dict())}")
 #
 # **SGD** recule d'un pas proportionnel au gradient : $w \leftarrow w - \eta\, g_t$.
 #
-# **SGD avec momentum** accumule une « vitesse » $v$, moyenne glissante des gradients passés,
-# avec un coefficient $\mu = 0{,}9$ :
+# **SGD avec momentum** accumule une « vitesse » $v$ : la somme des gradients passés, où la
+# contribution de chaque gradient est multipliée par $\mu = 0{,}9$ à chaque nouveau pas :
 #
 # $$
 # v \leftarrow \mu\, v + g_t, \qquad w \leftarrow w - \eta\, v.
@@ -391,10 +391,11 @@ print(f"Paramètres sauvegardés : {list(model.state_dict())}")
 # toujours grands avance prudemment, un poids aux gradients faibles avance plus vite.
 #
 # **Adam** combine les deux idées : une moyenne glissante des gradients (comme le
-# *momentum*) et une moyenne des carrés (comme RMSprop), avec une correction des premiers pas.
+# *momentum*) et une moyenne des carrés (comme RMSprop). Ces deux moyennes partent de zéro et
+# sont donc trop petites au début : Adam les corrige pendant les premiers pas.
 #
-# Chaque moyenne glissante est un tenseur de la taille des poids : SGD n'a aucun état,
-# le *momentum* et RMSprop en ont un, Adam deux.
+# Chaque vitesse ou moyenne glissante est un tenseur de la taille des poids : SGD n'a aucun
+# état, le *momentum* et RMSprop en ont un, Adam deux.
 
 # %% [markdown]
 # ## L'expérience
@@ -524,7 +525,7 @@ save_results(3, f"Optimiseurs{NBSP}: SGD, momentum, Adam, RMSprop", records, con
 # - Un optimiseur se crée après le rechargement des poids, pour partir sans état.
 # - Le *momentum* accumule les gradients passés : plus de chemin parcouru par époque.
 # - RMSprop et Adam adaptent le pas de chaque poids ; ils gardent un ou deux tenseurs d'état
-#   de la taille du modèle, et coûtent un peu plus de calcul par pas.
+#   de la taille du modèle, et coûtent plus de calcul par pas : le tableau mesure l'écart.
 
 # %% [markdown]
 # ## Exercices

@@ -522,8 +522,8 @@ print(f"Zéros après ReLU : {pct(relu_zeros)}, après ReLU et dropout : {pct(al
 print(f"Proportion attendue après dropout : {pct(expected)}")
 
 # %% [markdown]
-# Le dropout éteint au hasard la moitié des neurones, y compris certains que ReLU avait déjà mis
-# à 0. Si une part $z$ des sorties est nulle après ReLU, on attend donc une part
+# Le dropout éteint chaque neurone avec une probabilité de 0,5, y compris ceux que ReLU avait
+# déjà mis à 0. Si une part $z$ des sorties est nulle après ReLU, on attend donc une part
 # $z + (1 - z)/2$ de zéros après le dropout : c'est la dernière ligne affichée, à comparer
 # à la proportion observée.
 #

@@ -358,9 +358,10 @@ def save_results(axis, title, records, conclusion, figure="accuracy", **extra):
 # - le **calendrier** du pas : constant, ou décroissant selon un cosinus.
 #
 # Le calendrier en cosinus (`CosineAnnealingLR`) part du pas choisi $\eta_0$ et le fait
-# décroître jusqu'à presque zéro à la dernière époque $T$ :
+# décroître vers zéro au fil des $T$ époques : après $t$ époques, le pas vaut
 # $\eta_t = \tfrac{\eta_0}{2}\left(1 + \cos \tfrac{\pi t}{T}\right)$.
-# De grands pas au début pour avancer vite, de petits pas à la fin pour se stabiliser.
+# De grands pas au début pour avancer vite, des pas de plus en plus petits ensuite
+# pour se stabiliser.
 #
 # Chaque configuration s'entraîne 5 époques : la grille entière tient ainsi en quelques minutes
 # sur un CPU. Les classements seraient peut-être différents après plus d'époques ; c'est une
@@ -524,6 +525,10 @@ plt.show()
 # *Figure 2. Points bleus : exactitude de validation des cinq meilleures configurations de
 # la grille. Croix noires : les cinq plis de la validation croisée de la meilleure. Bande grise :
 # moyenne des plis plus ou moins un écart-type.*
+#
+# Regardez aussi où tombe le point bleu de la meilleure configuration par rapport à ses propres
+# plis. Le gagnant d'une grille est souvent un peu optimiste : parmi 16 mesures bruitées, on a
+# retenu la plus haute, qui a pu profiter d'un découpage favorable.
 
 # %% [markdown]
 # ## Le bilan de l'axe
@@ -582,8 +587,8 @@ save_results(
 #   nombres de valeurs, d'où l'intérêt d'une grille petite et de peu d'époques au départ.
 # - On choisit sur la validation, jamais sur le test.
 # - Un dossier TensorBoard par configuration, nommé d'après elle, rend la grille lisible.
-# - L'effet moyen d'un hyperparamètre se mesure en comparant les configurations qui ne
-#   diffèrent que par lui.
+# - L'effet moyen d'un hyperparamètre est l'écart entre la moyenne des configurations qui
+#   prennent l'une de ses valeurs et celle des configurations qui prennent l'autre.
 # - La validation croisée à k plis estime la dispersion d'un résultat : un écart plus petit
 #   que cette dispersion ne permet pas de départager deux configurations.
 
@@ -604,9 +609,10 @@ estimate = n_configs * 20 * mean_epoch
 print(f"{n_configs} configurations × 20 époques × {fr(mean_epoch)} s ≈ {fr(estimate / 60, 0)} min")
 
 # %% [markdown]
-# Le coût croît comme une puissance du nombre de valeurs. Au-delà de quelques
-# hyperparamètres, on préfère une **recherche aléatoire** : tirer au hasard un nombre
-# fixé de configurations dans les intervalles choisis.
+# Le nombre de configurations est le nombre de valeurs élevé à la puissance du nombre
+# d'hyperparamètres : il croît exponentiellement avec le nombre d'hyperparamètres. Au-delà de
+# quelques-uns, on préfère une **recherche aléatoire** : tirer au hasard un nombre fixé de
+# configurations dans les intervalles choisis.
 #
 # ### Exercice 2 : exactitude par seconde
 #

@@ -433,7 +433,7 @@ plt.show()
 #
 # Avec des poids nuls, chaque histogramme se réduit à une seule barre en 0. Voici pourquoi :
 #
-# 1. toutes les sorties de la première couche valent 0, et ReLU(0) = 0 ;
+# 1. toutes les sorties de la première couche valent 0, et $\mathrm{ReLU}(0) = 0$ ;
 # 2. il en va de même pour la deuxième couche, et la sortie du réseau ne dépend que des biais
 #    de la dernière couche ;
 # 3. le gradient des poids d'une couche est le produit de l'erreur qui revient de la couche

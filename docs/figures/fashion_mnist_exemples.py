@@ -39,7 +39,7 @@ def main(out_dir: Path) -> None:
     train_set = datasets.FashionMNIST(root, train=True, download=True)
     images, labels = train_set.data.numpy(), train_set.targets.numpy()
 
-    fig, axes = plt.subplots(PER_CLASS, 10, figsize=(10, 3.4))
+    fig, axes = plt.subplots(PER_CLASS, 10, figsize=(10, 3.9))
     for label, name in enumerate(CLASSES_FR):
         # les premières images de cette classe dans le jeu d'entraînement
         indices = (labels == label).nonzero()[0][:PER_CLASS]
@@ -49,9 +49,10 @@ def main(out_dir: Path) -> None:
             ax.set_xticks([])
             ax.set_yticks([])
             if row == 0:
-                ax.set_title(f"{label}\u00a0: {name}", fontsize=9)
+                # le numéro, puis le nom : assez grands pour rester lisibles une fois la figure réduite
+                ax.set_title(f"{label}\n{name}", fontsize=12)
     fig.tight_layout(pad=0.3)
-    fig.savefig(out_dir / "fashion_mnist_exemples.png", dpi=100, metadata={"Software": None})
+    fig.savefig(out_dir / "fashion_mnist_exemples.png", dpi=150, metadata={"Software": None})
     plt.close(fig)
 
 

@@ -73,7 +73,7 @@ def main(out_dir: Path) -> dict:
     }
     errors = {name: (mse(c, x_train, y_train), mse(c, x_val, y_val)) for name, c in models.items()}
 
-    plt.rcParams.update({"svg.hashsalt": "atelier", "font.size": 11})
+    plt.rcParams.update({"svg.hashsalt": "atelier", "font.size": 13})
     fig, axes = plt.subplots(1, 2, figsize=(10, 4.2), sharey=True)
     grid = np.linspace(-1, 1, 400)
     colors = ["#3949ab", "#e64a19"]
@@ -88,7 +88,7 @@ def main(out_dir: Path) -> dict:
         ax.set_title(
             f"{name[0].upper()}{name[1:]}\nMSE entraînement {fr(train_err)}, "
             f"validation {fr(val_err)}",
-            fontsize=11,
+            fontsize=13,
         )
         ax.set_xlabel("x")
         ax.set_xlim(-1.05, 1.05)
@@ -100,7 +100,7 @@ def main(out_dir: Path) -> dict:
     high = max(y_train.max(), y_val.max())
     margin = 0.25 * (high - low)
     axes[0].set_ylim(low - margin, high + margin)
-    axes[0].legend(loc="upper left", fontsize=9)
+    axes[0].legend(loc="upper left", fontsize=11)
     fig.tight_layout()
     fig.savefig(out_dir / "surapprentissage.svg", metadata={"Date": None})
     plt.close(fig)
