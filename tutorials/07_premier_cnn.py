@@ -577,14 +577,14 @@ plt.show()
 
 # %%
 weights = model.features[0].weight.detach().cpu()  # (16, 1, 5, 5)
-fig, axes = plt.subplots(2, 8, figsize=(10, 2.8))
+fig, axes = plt.subplots(2, 8, figsize=(10, 3.4))
 for i, ax in enumerate(axes.flat):
     limit = weights[i].abs().max()
     ax.imshow(weights[i, 0], cmap="RdBu_r", vmin=-limit, vmax=limit)
     ax.set_title(f"filtre {i}", fontsize=8)
     ax.axis("off")
 fig.suptitle("Les 16 filtres 5 × 5 de la première convolution")
-fig.tight_layout()
+fig.tight_layout(h_pad=1.5)  # de la place pour les titres de la seconde rangée
 plt.show()
 
 # %% [markdown]
@@ -786,7 +786,8 @@ print(f"Soit {dense_params // conv_params} fois moins pour la convolution.")
 # Solution
 model.eval()
 with torch.no_grad():
-    predicted = torch.cat([model(x_test_cl[i : i + 2000]).argmax(1) for i in range(0, 10000, 2000)])
+    batches = range(0, len(x_test_cl), 2000)
+    predicted = torch.cat([model(x_test_cl[i : i + 2000]).argmax(1) for i in batches])
 pairs = torch.bincount(10 * y_test + predicted, minlength=100).reshape(10, 10).cpu()
 pairs.fill_diagonal_(0)  # on ne garde que les erreurs
 counts, indices = pairs.flatten().topk(3)

@@ -410,7 +410,7 @@ for init in INITS:
 # %%
 xb, yb = x_train[:BATCH_SIZE], y_train[:BATCH_SIZE]
 first_step = {}
-fig, axes = plt.subplots(len(INITS), 3, figsize=(11, 7))
+fig, axes = plt.subplots(len(INITS), 3, figsize=(9, 7.5))
 for row, init in enumerate(INITS):
     model = initialize(make_mlp(hidden=HIDDEN), init)
     model.train()
@@ -420,7 +420,7 @@ for row, init in enumerate(INITS):
     for col, m in enumerate(linear):
         ax = axes[row, col]
         ax.hist(m.weight.grad.flatten().numpy(force=True), bins=50, color=f"C{row}")
-        ax.set_title(f"{init}, couche {col + 1} : norme {fr(first_step[init][col], 4)}", fontsize=9)
+        ax.set_title(f"{init}, couche {col + 1}\nnorme {fr(first_step[init][col], 4)}", fontsize=10)
         ax.ticklabel_format(axis="x", style="sci", scilimits=(-2, 2))
 fig.suptitle("Gradients des poids après un mini-lot (sans normalisation par lots)")
 fig.tight_layout()
@@ -444,7 +444,7 @@ plt.show()
 
 # %%
 for init, norms in first_step.items():
-    print(f"{init:<8} normes des gradients par couche : {[round(n, 5) for n in norms]}")
+    print(f"{init:<8} normes des gradients par couche : {' ; '.join(fr(n, 5) for n in norms)}")
 zero_model = initialize(make_mlp(hidden=HIDDEN), "zeros")
 nn.functional.cross_entropy(zero_model(xb), yb).backward()
 bias_norm = zero_model[-1].bias.grad.norm().item()
