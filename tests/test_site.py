@@ -146,6 +146,7 @@ def test_math_is_prepared_for_the_local_mathjax(built_site):
 def test_exercise_solutions_are_folded_but_executed(built_site):
     """Chaque cellule « # Solution » d'un tutoriel est repliée dans un bloc « Solution » fermé,
     avec sa sortie ; le notebook téléchargé la garde repliée dans JupyterLab."""
+    site = built_site["dir"]
     from tools import execute
 
     for name in tutorial_names():
@@ -154,7 +155,7 @@ def test_exercise_solutions_are_folded_but_executed(built_site):
             c.cell_type == "code" and c.source.startswith("# Solution")
             for c in tutorial.notebook.cells
         )
-        html = (built_site / "tutoriels" / name / "index.html").read_text(encoding="utf-8")
+        html = (site / "tutoriels" / name / "index.html").read_text(encoding="utf-8")
         blocks = re.findall(
             r'<details class="success solution"><summary>Solution</summary>(.*?)</details>',
             html,
@@ -164,7 +165,7 @@ def test_exercise_solutions_are_folded_but_executed(built_site):
         for block in blocks:
             assert "celltag_solution" in block and "Solution" in block
             assert "jp-OutputArea" in block or "jp-mod-noOutputs" in block
-        nb = nbformat.read(built_site / "tutoriels" / f"{name}.ipynb", as_version=4)
+        nb = nbformat.read(site / "tutoriels" / f"{name}.ipynb", as_version=4)
         folded = [c for c in nb.cells if "solution" in c.metadata.get("tags", [])]
         assert len(folded) == expected
         assert all(c.metadata["jupyter"]["source_hidden"] for c in folded)
@@ -174,10 +175,11 @@ def test_exercise_solutions_are_folded_but_executed(built_site):
 def test_glossary_tooltips_follow_the_meaning_of_the_word(built_site):
     """Pas d'infobulle hors sujet : le verbe « transformer », le nom propre « Google Dataset
     Search », le biais du compromis biais-variance (redéfini par sa page)."""
+    site = built_site["dir"]
     abbr = re.compile(r'<abbr title="([^"]*)">([^<]*)</abbr>')
     found: dict[str, set[tuple[str, str]]] = {}
-    for path in html_pages(built_site):
-        page = path.relative_to(built_site).as_posix()
+    for path in html_pages(site):
+        page = path.relative_to(site).as_posix()
         found[page] = set(abbr.findall(path.read_text(encoding="utf-8")))
     everywhere = set().union(*found.values())
     assert not [t for _, t in everywhere if t in ("transformer", "Dataset")]
