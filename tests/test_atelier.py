@@ -248,7 +248,7 @@ def test_report_tables_and_figures_come_from_the_records(fake_workshop):
     summary = markdown.split("## Synthèse", 1)[1].split("## 1.", 1)[0]
     assert "`relu`" in summary and "`sigmoid`" not in summary
     # Durée totale : 60 s + 120 s = 3,0 min ; pic : le plus grand des deux notebooks.
-    assert "3,0\u00a0min" in markdown and "1502\u00a0Mio" in markdown
+    assert "3,0\u00a0min" in markdown and "1\u202f502\u00a0Mio" in markdown
     assert set(figures) == {"atelier/figures/axe_1.svg", "atelier/figures/axe_2.svg"}
     assert all(svg.lstrip().startswith("<?xml") and "<svg" in svg for svg in figures.values())
     assert "sigmoid" in figures["atelier/figures/axe_2.svg"]  # légende tracée depuis les essais

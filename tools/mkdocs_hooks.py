@@ -26,7 +26,7 @@ from mkdocs.structure.files import File
 from mkdocs.utils import get_relative_url
 
 from tools import execute
-from tools.rapport_hook import date_fr
+from tools.rapport_hook import date_fr, thousands
 
 # « make serve » recharge ce fichier à chaque reconstruction : recharger aussi l'exécuteur pour
 # qu'une modification de tools/execute.py soit prise en compte sans relancer le serveur.
@@ -83,11 +83,6 @@ def _num(value: float, digits: int = 1) -> str:
     return f"{value:.{digits}f}".replace(".", ",")
 
 
-def _thousands(value: float) -> str:
-    """1781.4 → « 1 781 » (espace fine insécable entre les milliers, à la française)."""
-    return f"{round(value):,}".replace(",", "\u202f")
-
-
 def _metric_text(metric: dict) -> str:
     value = metric["valeur"]
     bounds = []
@@ -128,9 +123,9 @@ def tutorial_banner(record: dict, header: dict, colab: str) -> str:
     esc = html.escape
     devices = ", ".join(record.get("devices") or []) or "CPU"
     versions = ", ".join(f"{k} {v}" for k, v in record.get("versions", {}).items())
-    memory = f"{_thousands(record['peak_rss_mib'])}{NBSP}Mio (pic du processus)"
+    memory = f"{thousands(record['peak_rss_mib'])}{NBSP}Mio (pic du processus)"
     if "cuda_peak_mib" in record:
-        memory += f", GPU {_thousands(record['cuda_peak_mib'])}{NBSP}Mio"
+        memory += f", GPU {thousands(record['cuda_peak_mib'])}{NBSP}Mio"
     metrics = "".join(f"<li>{_metric_text(m)}</li>" for m in record["metriques"])
     wall = f"{_num(record['wall_seconds'])}{NBSP}s"
     prerequis = "".join(f"<li>{esc(p)}</li>" for p in header["prerequis"])

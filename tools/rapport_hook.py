@@ -102,6 +102,11 @@ def count(value) -> str:
     return f"{value:,}".replace(",", NBSP) if isinstance(value, int) else str(value)
 
 
+def thousands(value: float) -> str:
+    """1781.4 → « 1 781 » : entier, espace fine insécable entre les milliers."""
+    return f"{round(value):,}".replace(",", "\u202f")
+
+
 def pct(value: float, decimals: int = 1) -> str:
     return f"{fr(100 * value, decimals)}{NBSP}%"
 
@@ -139,7 +144,7 @@ def runs_table(runs: list[dict]) -> str:
         lines.append(
             f"| `{r['run_dir'].removeprefix('runs/')}` | {pct(r['val_accuracy'])} "
             f"| {pct(r['test_accuracy'])} | {fr(r['seconds_per_epoch'])}{NBSP}s "
-            f"| {fr(r['peak_memory_mib'], 0)}{NBSP}Mio | {r['epochs']} |"
+            f"| {thousands(r['peak_memory_mib'])}{NBSP}Mio | {r['epochs']} |"
         )
     return "\n".join(lines)
 
@@ -337,7 +342,7 @@ def render(axes: list[dict]) -> tuple[str, dict[str, str]]:
         f"PyTorch {torch_version}.",
         f"    - Durée totale d'exécution des {len({a['tutorial'] for a in axes})} notebooks"
         f"{NBSP}: {fr(wall / 60, 1)}{NBSP}min{NBSP}; pic de mémoire d'un notebook"
-        f"{NBSP}: {fr(peak, 0)}{NBSP}Mio.",
+        f"{NBSP}: {thousands(peak)}{NBSP}Mio.",
         f"    - Données{NBSP}: Fashion-MNIST, {count(data.get('train', '?'))} images "
         f"d'entraînement, {count(data.get('val', '?'))} de validation, "
         f"{count(data.get('test', '?'))} de test, le même "

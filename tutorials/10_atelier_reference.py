@@ -146,6 +146,12 @@ def pct(x, decimals=1):
     return f"{fr(100 * x, decimals)}{NBSP}%"
 
 
+def points(x, decimals=1):
+    """Un écart d'exactitude (0.031) en points de pourcentage : « 3,1 points », « 0,6 point »."""
+    value = fr(100 * x, decimals)
+    return f"{value}{NBSP}point{'s' if abs(float(value.replace(',', '.'))) >= 2 else ''}"
+
+
 print(f"PyTorch {torch.__version__}, calculs sur {device} ({torch.get_num_threads()} fil(s) CPU)")
 
 # %% [markdown]
@@ -562,7 +568,7 @@ display(
     Markdown(
         f"L'exactitude de validation passe de {pct(val_acc[0])} après la première époque "
         f"à {pct(val_acc[-1])} après la dernière. La deuxième époque lui fait gagner "
-        f"{fr(100 * gain_first, 1)}{NBSP}point(s), la dernière {fr(100 * gain_last, 1)}{NBSP}: "
+        f"{points(gain_first)}, la dernière {points(gain_last)}{NBSP}: "
         f"l'apprentissage {pace}. {verdict} En fin d'entraînement, {losses}."
     )
 )
@@ -675,7 +681,7 @@ conclusion = (
 )
 if gain_last > 0:
     conclusion += (
-        f"Son exactitude de validation a encore gagné {fr(100 * gain_last, 1)}{NBSP}point(s) "
+        f"Son exactitude de validation a encore gagné {points(gain_last)} "
         f"à la dernière époque{NBSP}: l'apprentissage n'était pas terminé."
     )
 else:

@@ -109,6 +109,12 @@ def pct(x, decimals=1):
     return f"{fr(100 * x, decimals)}{NBSP}%"
 
 
+def points(x, decimals=1):
+    """Un écart d'exactitude (0.031) en points de pourcentage : « 3,1 points », « 0,6 point »."""
+    value = fr(100 * x, decimals)
+    return f"{value}{NBSP}point{'s' if abs(float(value.replace(',', '.'))) >= 2 else ''}"
+
+
 print(f"PyTorch {torch.__version__}, calculs sur {device} ({torch.get_num_threads()} fil(s) CPU)")
 
 # %%
@@ -557,7 +563,7 @@ leaky_record = train_model(
 )
 relu_after_3 = records[0]["history"]["val_accuracy"][2]
 print(f"Après 3 époques : LeakyReLU {pct(leaky_record['val_accuracy'])}, ReLU {pct(relu_after_3)}")
-print(f"Écart : {fr(100 * (leaky_record['val_accuracy'] - relu_after_3), 2)} point(s)")
+print(f"Écart : {points(leaky_record['val_accuracy'] - relu_after_3, 2)}")
 
 # %% [markdown]
 # Même départ, même ordre des mini-lots : l'écart, s'il existe, vient de la seule pente négative.

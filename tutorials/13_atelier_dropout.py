@@ -109,6 +109,12 @@ def pct(x, decimals=1):
     return f"{fr(100 * x, decimals)}{NBSP}%"
 
 
+def points(x, decimals=1):
+    """Un écart d'exactitude (0.031) en points de pourcentage : « 3,1 points », « 0,6 point »."""
+    value = fr(100 * x, decimals)
+    return f"{value}{NBSP}point{'s' if abs(float(value.replace(',', '.'))) >= 2 else ''}"
+
+
 print(f"PyTorch {torch.__version__}, calculs sur {device} ({torch.get_num_threads()} fil(s) CPU)")
 
 # %%

@@ -113,6 +113,12 @@ def pct(x, decimals=1):
     return f"{fr(100 * x, decimals)}{NBSP}%"
 
 
+def points(x, decimals=1):
+    """Un écart d'exactitude (0.031) en points de pourcentage : « 3,1 points », « 0,6 point »."""
+    value = fr(100 * x, decimals)
+    return f"{value}{NBSP}point{'s' if abs(float(value.replace(',', '.'))) >= 2 else ''}"
+
+
 print(f"PyTorch {torch.__version__}, calculs sur {device} ({torch.get_num_threads()} fil(s) CPU)")
 
 # %%
@@ -468,7 +474,7 @@ for key, (low, high) in GRID.items():
     effects[key] = {"from": low, "to": high, "accuracy": acc[high] - acc[low]}
     effects[key]["seconds"] = sec[high] / sec[low] - 1
     print(
-        f"{key:<9} {low} → {high} : {fr(100 * effects[key]['accuracy'], 2):>6} point(s) "
+        f"{key:<9} {low} → {high} : {points(effects[key]['accuracy'], 2):>13} "
         f"d'exactitude, {fr(100 * effects[key]['seconds'], 0):>4} % de temps par époque"
     )
 
@@ -499,7 +505,7 @@ cv_mean_accuracy = statistics.mean(fold_accuracies)
 cv_std_accuracy = statistics.stdev(fold_accuracies)
 print(f"Configuration : {best['variant']}")
 print(f"Exactitude de validation des {K} plis : {', '.join(pct(a, 2) for a in fold_accuracies)}")
-print(f"Moyenne {pct(cv_mean_accuracy, 2)}, écart-type {fr(100 * cv_std_accuracy, 2)} point(s)")
+print(f"Moyenne {pct(cv_mean_accuracy, 2)}, écart-type {points(cv_std_accuracy, 2)}")
 
 # %% [markdown]
 # Comparons cette dispersion à l'écart qui sépare les meilleures configurations de la grille.
@@ -555,7 +561,7 @@ conclusion = (
     f"{pct(best['test_accuracy'])} sur le test). L'hyperparamètre le plus influent en moyenne "
     f"est `{main}`{NBSP}: passer de {str(effects[main]['from']).replace('.', ',')} à "
     f"{str(effects[main]['to']).replace('.', ',')} "
-    f"change l'exactitude de {fr(100 * effects[main]['accuracy'], 2)}{NBSP}point(s). "
+    f"change l'exactitude de {points(effects[main]['accuracy'], 2)}. "
     f"La validation croisée à {K}{NBSP}plis de cette configuration donne "
     f"{pct(cv_mean_accuracy, 2)} en moyenne, avec un écart-type de "
     f"{fr(100 * cv_std_accuracy, 2)}{NBSP}point. L'écart entre les deux premières "

@@ -110,6 +110,12 @@ def pct(x, decimals=1):
     return f"{fr(100 * x, decimals)}{NBSP}%"
 
 
+def points(x, decimals=1):
+    """Un écart d'exactitude (0.031) en points de pourcentage : « 3,1 points », « 0,6 point »."""
+    value = fr(100 * x, decimals)
+    return f"{value}{NBSP}point{'s' if abs(float(value.replace(',', '.'))) >= 2 else ''}"
+
+
 print(f"PyTorch {torch.__version__}, calculs sur {device} ({torch.get_num_threads()} fil(s) CPU)")
 
 # %%
@@ -522,8 +528,7 @@ bn_cost = statistics.mean(
     by_name[f"{i}_bn"]["seconds_per_epoch"] / by_name[i]["seconds_per_epoch"] - 1 for i in INITS
 )
 gains = " et ".join(
-    f"{'+' if g >= 0 else ''}{fr(100 * g, 1)}{NBSP}point(s) avec l'initialisation `{i}`"
-    for i, g in bn_gain.items()
+    f"{'+' if g >= 0 else ''}{points(g)} avec l'initialisation `{i}`" for i, g in bn_gain.items()
 )
 zero_runs = [by_name["zeros"], by_name["zeros_bn"]]
 zero_norms = [norms for r in zero_runs for norms in r["history"]["grad_norms"].values()]
