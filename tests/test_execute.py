@@ -218,6 +218,7 @@ def test_tutorial_without_output_fails_the_build(tmp_path):
         ("#       min: 0.5\n", "", "seuil « min » ou « max » manquant"),
         ("#     - nom: score\n", "#     - nom: 2score\n", "nom de variable Python"),
         ("#     gpu: inutile\n", "", "« gpu » manquant"),
+        ("#       min: 0.5\n", "#       min: 0.5\n#       unite: kg\n", "unité « kg » inconnue"),
     ],
 )
 def test_header_validation_names_the_problem(tmp_path, old, new, attendu):
@@ -253,3 +254,20 @@ def test_every_project_tutorial_has_a_valid_header():
         assert "## Exercices" in text and "## Pour aller plus loin" in text
         solutions = [c for c in tutorial.notebook.cells if c.source.startswith("# Solution")]
         assert solutions, f"{path.name} : aucune solution d'exercice exécutée"
+
+
+def test_banner_writes_each_metric_in_its_declared_unit():
+    from tools import mkdocs_hooks
+
+    def shown(unit, value):
+        metric = {"nom": "m", "libelle": "Mesure", "valeur": value, "min": value}
+        if unit:
+            metric["unite"] = unit
+        return mkdocs_hooks._metric_text(metric).split("<strong>")[1].split("</strong>")[0]
+
+    nbsp = "\u00a0"
+    assert shown("pourcentage", 0.8925) == f"89,2{nbsp}%"
+    assert shown("points", 0.2736) == f"27,4{nbsp}points"
+    assert shown("points", 0.006) == f"0,6{nbsp}point"
+    assert shown("secondes", 33.56) == f"33,6{nbsp}s"
+    assert shown(None, 3.8e-6) == "3,8e-06"

@@ -52,6 +52,9 @@ REQUIRED = {
     "metriques": list,
 }
 LEVELS = ("débutant", "intermédiaire", "avancé")
+# Unité d'affichage d'une métrique (facultative) : « pourcentage » pour une proportion (0,87 →
+# 87 %), « points » pour l'écart entre deux proportions (0,03 → 3 points), « secondes ».
+UNITS = ("pourcentage", "points", "secondes")
 PROBE_MARK = "__ATELIER_MESURES__"
 ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 
@@ -111,6 +114,11 @@ def validate_header(header: object, name: str) -> list[str]:
             problems.append(f"métrique {i} : seuil « min » ou « max » manquant")
         if any(not isinstance(b, int | float) or isinstance(b, bool) for b in bounds):
             problems.append(f"métrique {i} : les seuils doivent être des nombres")
+        if "unite" in metric and metric["unite"] not in UNITS:
+            problems.append(
+                f"métrique {i} : unité « {metric['unite']} » inconnue "
+                f"(attendu : {', '.join(UNITS)}, ou pas d'unité)"
+            )
     # Facultatif : fichiers JSON que le notebook écrit dans son dossier d'exécution et que
     # l'enregistrement reprend (l'atelier d'expériences y range ses mesures).
     results = header.get("resultats", [])
@@ -239,14 +247,20 @@ def _error_cell(nb: nbformat.NotebookNode) -> tuple[int, dict] | None:
     return None
 
 
+def _cell_location(tutorial: Tutorial, index: int) -> str:
+    """« cellule 4 (ligne 34 de 02_essai.py) » : où chercher la cellule dans le .py."""
+    where = f"cellule {index + 1}"
+    if tutorial.cell_lines:
+        where += f" (ligne {tutorial.cell_lines[index]} de {tutorial.path.name})"
+    return where
+
+
 def _describe_failure(tutorial: Tutorial, nb, exc: Exception) -> str:
     found = _error_cell(nb)
     if found is None:
         return f"Le tutoriel {tutorial.path.name} a échoué : {type(exc).__name__} : {exc}"
     index, output = found
-    where = f"cellule {index + 1}"
-    if tutorial.cell_lines:
-        where += f" (ligne {tutorial.cell_lines[index]} de {tutorial.path.name})"
+    where = _cell_location(tutorial, index)
     trace = ANSI.sub("", "\n".join(output.get("traceback", [])[-6:]))
     return (
         f"Le tutoriel {tutorial.path.name} a échoué à la {where} : "
@@ -339,12 +353,10 @@ def run_notebook(tutorial: Tutorial, workdir: Path, timeout: int = CELL_TIMEOUT,
         raise TutorialError(_describe_failure(tutorial, nb, exc)) from None
     except DeadKernelError:
         index = state.get("current", 0)
-        where = f"cellule {index + 1}"
-        if tutorial.cell_lines:
-            where += f" (ligne {tutorial.cell_lines[index]} de {tutorial.path.name})"
         raise TutorialError(
-            f"Le tutoriel {tutorial.path.name} a échoué à la {where} : le noyau Python s'est "
-            "arrêté sans trace (plantage d'une bibliothèque compilée, mémoire épuisée…).\n"
+            f"Le tutoriel {tutorial.path.name} a échoué à la {_cell_location(tutorial, index)} : "
+            "le noyau Python s'est arrêté sans trace (plantage d'une bibliothèque compilée, "
+            "mémoire épuisée…).\n"
             f"--- code de la cellule ---\n{nb.cells[index].source.strip()[:800]}"
             + _kernel_log_tail(kernel_log)
         ) from None

@@ -84,27 +84,26 @@ def _num(value: float, digits: int = 1) -> str:
 
 
 def _metric_text(metric: dict) -> str:
-    value = metric["valeur"]
     bounds = []
     if "min" in metric:
-        bounds.append(f"seuil ≥{NBSP}{_format_value(metric['nom'], metric['min'])}")
+        bounds.append(f"seuil ≥{NBSP}{_format_value(metric, metric['min'])}")
     if "max" in metric:
-        bounds.append(f"seuil ≤{NBSP}{_format_value(metric['nom'], metric['max'])}")
+        bounds.append(f"seuil ≤{NBSP}{_format_value(metric, metric['max'])}")
     return (
-        f"{html.escape(metric['libelle'])}{NBSP}: <strong>{_format_value(metric['nom'], value)}"
-        f"</strong> ({', '.join(bounds)})"
+        f"{html.escape(metric['libelle'])}{NBSP}: <strong>"
+        f"{_format_value(metric, metric['valeur'])}</strong> ({', '.join(bounds)})"
     )
 
 
-def _format_value(name: str, value: float) -> str:
-    if ("accuracy" in name or "exactitude" in name) and any(
-        word in name for word in ("gap", "gain", "ecart", "écart")
-    ):
-        # Différence de deux exactitudes : des points de pourcentage, pas un pourcentage.
-        return f"{_num(100 * value)}{NBSP}points"
-    if "accuracy" in name or "exactitude" in name:
+def _format_value(metric: dict, value: float) -> str:
+    """Une valeur (ou un seuil) dans l'unité que déclare l'en-tête du tutoriel."""
+    unit = metric.get("unite")
+    if unit == "pourcentage":
         return f"{_num(100 * value)}{NBSP}%"
-    if "seconds" in name or "secondes" in name:
+    if unit == "points":  # écart entre deux proportions : « 0,6 point », « 27,4 points »
+        text = _num(100 * value)
+        return f"{text}{NBSP}point{'s' if abs(float(text.replace(',', '.'))) >= 2 else ''}"
+    if unit == "secondes":
         return f"{_num(value)}{NBSP}s"
     if value != 0 and abs(value) < 0.01:
         # Erreurs relatives, écarts numériques : notation scientifique (« 3,0e-09 »).

@@ -21,12 +21,14 @@
 #     metriques:
 #     - nom: test_accuracy
 #       libelle: Exactitude sur le jeu de test
+#       unite: pourcentage
 #       min: 0.85
 #     - nom: grad_check_error
 #       libelle: Erreur relative des gradients (différences finies, float64)
 #       max: 1.0e-6
 #     - nom: train_seconds
 #       libelle: Durée d'entraînement
+#       unite: secondes
 #       max: 60
 # ---
 

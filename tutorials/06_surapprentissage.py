@@ -20,9 +20,11 @@
 #     metriques:
 #     - nom: baseline_accuracy_gap
 #       libelle: Écart d'exactitude entraînement − validation du modèle de base
+#       unite: points
 #       min: 0.1
 #     - nom: best_accuracy_gain
 #       libelle: Gain d'exactitude de validation de la meilleure régularisation
+#       unite: points
 #       min: 0.02
 # ---
 

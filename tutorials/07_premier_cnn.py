@@ -20,9 +20,11 @@
 #     metriques:
 #     - nom: test_accuracy
 #       libelle: Exactitude sur le jeu de test
+#       unite: pourcentage
 #       min: 0.91
 #     - nom: train_seconds
 #       libelle: Durée d'entraînement
+#       unite: secondes
 #       max: 120
 # ---
 

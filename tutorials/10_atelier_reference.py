@@ -20,9 +20,11 @@
 #     metriques:
 #     - nom: reference_test_accuracy
 #       libelle: Exactitude de test de la référence
+#       unite: pourcentage
 #       min: 0.82
 #     - nom: reference_seconds_per_epoch
 #       libelle: Temps par époque de la référence (s)
+#       unite: secondes
 #       max: 15
 #     resultats:
 #     - resultats/axe_1.json

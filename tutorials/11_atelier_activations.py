@@ -20,9 +20,11 @@
 #     metriques:
 #     - nom: best_activation_accuracy
 #       libelle: Exactitude de test de la meilleure activation
+#       unite: pourcentage
 #       min: 0.83
 #     - nom: worst_activation_accuracy
 #       libelle: Exactitude de test de la moins bonne activation
+#       unite: pourcentage
 #       min: 0.6
 #     resultats:
 #     - resultats/axe_2.json

@@ -20,9 +20,11 @@
 #     metriques:
 #     - nom: best_optimizer_accuracy
 #       libelle: Exactitude de test du meilleur optimiseur
+#       unite: pourcentage
 #       min: 0.86
 #     - nom: sgd_accuracy
 #       libelle: Exactitude de test de SGD seul
+#       unite: pourcentage
 #       min: 0.82
 #     resultats:
 #     - resultats/axe_3.json

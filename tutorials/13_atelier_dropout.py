@@ -20,9 +20,11 @@
 #     metriques:
 #     - nom: dropout_test_accuracy
 #       libelle: Exactitude de test avec dropout
+#       unite: pourcentage
 #       min: 0.85
 #     - nom: no_dropout_test_accuracy
 #       libelle: Exactitude de test sans dropout
+#       unite: pourcentage
 #       min: 0.85
 #     resultats:
 #     - resultats/axe_4.json

@@ -20,12 +20,15 @@
 #     metriques:
 #     - nom: best_config_val_accuracy
 #       libelle: Exactitude de validation de la meilleure configuration
+#       unite: pourcentage
 #       min: 0.85
 #     - nom: cv_mean_accuracy
 #       libelle: Exactitude moyenne de la validation croisée
+#       unite: pourcentage
 #       min: 0.84
 #     - nom: cv_std_accuracy
 #       libelle: Écart-type de la validation croisée
+#       unite: points
 #       max: 0.02
 #     resultats:
 #     - resultats/axe_5.json

@@ -20,9 +20,11 @@
 #     metriques:
 #     - nom: best_init_accuracy
 #       libelle: Exactitude de test de la meilleure variante
+#       unite: pourcentage
 #       min: 0.84
 #     - nom: zeros_accuracy
 #       libelle: Exactitude de test avec des poids nuls (échec attendu)
+#       unite: pourcentage
 #       max: 0.2
 #     resultats:
 #     - resultats/axe_6.json
