@@ -168,6 +168,24 @@ LOGDIR_ERRORS = {
 }
 
 
+def torch_device_name(torch, requested: str) -> str:
+    """Vérifie l'appareil PyTorch demandé et renvoie son nom ; « auto » prend CUDA, puis MPS,
+    puis le CPU. PyTorch est passé en argument : ce module n'importe que la bibliothèque
+    standard."""
+
+    cuda = torch.cuda.is_available()
+    mps = torch.backends.mps.is_available()
+    if requested == "cuda" and not cuda:
+        raise InputError("--device cuda : aucun GPU CUDA utilisable ici (essayez --device auto)")
+    if requested == "mps" and not mps:
+        raise InputError(
+            "--device mps : MPS n'existe que sur les Mac Apple (essayez --device auto)"
+        )
+    if requested == "auto":
+        return "cuda" if cuda else "mps" if mps else "cpu"
+    return requested
+
+
 def prepare_logdir(logdir: Path | None, script: str) -> Path:
     """Crée le dossier des journaux et vérifie qu'on peut y écrire."""
     logdir = logdir or Path("runs") / f"{script}-{time.strftime('%Y%m%d-%H%M%S')}"
@@ -210,8 +228,46 @@ def fr(value: float, decimals: int = 2) -> str:
     return f"{value:.{decimals}f}".replace(".", ",")
 
 
-def save_metrics(logdir: Path, metrics: dict) -> None:
-    """Écrit metrics.json à côté des journaux, puis affiche le bilan de l'entraînement."""
+def save_metrics(
+    logdir: Path,
+    script: str,
+    args: argparse.Namespace,
+    *,
+    device: str,
+    device_name: str,
+    train_images: int,
+    test_images: int,
+    parameters: int,
+    epoch_seconds: list[float],
+    peak_memory: tuple[float | None, str],
+    train_accuracy: float,
+    test_accuracy: float,
+    test_loss: float,
+    versions: dict[str, str],
+) -> dict:
+    """Écrit metrics.json à côté des journaux, affiche le bilan de l'entraînement et renvoie
+    les mesures : les mêmes champs, arrondis de la même façon, pour PyTorch et pour Keras."""
+    memory, memory_kind = peak_memory
+    metrics = {
+        "script": f"{script}.py",
+        "device": device,
+        "device_name": device_name,
+        "epochs": args.epochs,
+        "batch_size": args.batch_size,
+        "lr": args.lr,
+        "seed": args.seed,
+        "train_images": train_images,
+        "test_images": test_images,
+        "parameters": parameters,
+        "epoch_seconds": [round(s, 3) for s in epoch_seconds],
+        "seconds_per_epoch": round(sum(epoch_seconds) / len(epoch_seconds), 3),
+        "peak_memory_mib": None if memory is None else round(memory, 1),
+        "peak_memory_kind": memory_kind,
+        "train_accuracy": round(float(train_accuracy), 4),
+        "test_accuracy": round(float(test_accuracy), 4),
+        "test_loss": round(float(test_loss), 4),
+        "versions": {"python": platform.python_version(), **versions},
+    }
     text = json.dumps(metrics, indent=2, ensure_ascii=False) + "\n"
     (logdir / "metrics.json").write_text(text, encoding="utf-8")
     print(
@@ -220,3 +276,4 @@ def save_metrics(logdir: Path, metrics: dict) -> None:
         f"{fr(metrics['seconds_per_epoch'], 1)} s par époque en moyenne"
     )
     print(f"Journaux TensorBoard et metrics.json : {logdir}")
+    return metrics

@@ -17,7 +17,15 @@ from collections.abc import Callable
 
 import torch
 import torchvision
-from commun import InputError, describe_cpu, fr, prepare_logdir, process_peak_memory, save_metrics
+from commun import (
+    InputError,
+    describe_cpu,
+    fr,
+    prepare_logdir,
+    process_peak_memory,
+    save_metrics,
+    torch_device_name,
+)
 from torch import nn
 from tqdm import tqdm
 
@@ -25,21 +33,11 @@ from tqdm import tqdm
 
 
 def pick_device(requested: str) -> torch.device:
-    """Vérifie l'appareil demandé ; « auto » prend CUDA, puis MPS, puis le CPU."""
-    cuda = torch.cuda.is_available()
-    mps = torch.backends.mps.is_available()
-    if requested == "cuda" and not cuda:
-        raise InputError("--device cuda : aucun GPU CUDA utilisable ici (essayez --device auto)")
-    if requested == "mps" and not mps:
-        raise InputError(
-            "--device mps : MPS n'existe que sur les Mac Apple (essayez --device auto)"
-        )
-    if requested == "auto":
-        name = "cuda" if cuda else "mps" if mps else "cpu"
-        print(f"Appareil : {name} (choisi automatiquement : CUDA, sinon MPS, sinon CPU)")
-        return torch.device(name)
-    print(f"Appareil : {requested}")
-    return torch.device(requested)
+    """Vérifie l'appareil demandé ; « auto » prend CUDA, puis MPS, puis le CPU."""
+    name = torch_device_name(torch, requested)
+    how = " (choisi automatiquement : CUDA, sinon MPS, sinon CPU)" if requested == "auto" else ""
+    print(f"Appareil : {name}{how}")
+    return torch.device(name)
 
 
 def describe_device(device: torch.device) -> str:
@@ -186,30 +184,19 @@ def train(args: argparse.Namespace, build_model: Callable[[], nn.Module], script
     val_log.close()
 
     # 4. Les mesures finales, à côté des journaux.
-    memory, memory_kind = peak_memory(device)
-    metrics = {
-        "script": f"{script}.py",
-        "device": device.type,
-        "device_name": describe_device(device),
-        "epochs": args.epochs,
-        "batch_size": args.batch_size,
-        "lr": args.lr,
-        "seed": args.seed,
-        "train_images": len(x_train),
-        "test_images": len(x_test),
-        "parameters": sum(p.numel() for p in model.parameters()),
-        "epoch_seconds": [round(s, 3) for s in epoch_seconds],
-        "seconds_per_epoch": round(sum(epoch_seconds) / len(epoch_seconds), 3),
-        "peak_memory_mib": None if memory is None else round(memory, 1),
-        "peak_memory_kind": memory_kind,
-        "train_accuracy": round(train_accuracy, 4),
-        "test_accuracy": round(test_accuracy, 4),
-        "test_loss": round(test_loss, 4),
-        "versions": {
-            "python": platform.python_version(),
-            "torch": torch.__version__,
-            "torchvision": torchvision.__version__,
-        },
-    }
-    save_metrics(logdir, metrics)
-    return metrics
+    return save_metrics(
+        logdir,
+        script,
+        args,
+        device=device.type,
+        device_name=describe_device(device),
+        train_images=len(x_train),
+        test_images=len(x_test),
+        parameters=sum(p.numel() for p in model.parameters()),
+        epoch_seconds=epoch_seconds,
+        peak_memory=peak_memory(device),
+        train_accuracy=train_accuracy,
+        test_accuracy=test_accuracy,
+        test_loss=test_loss,
+        versions={"torch": torch.__version__, "torchvision": torchvision.__version__},
+    )

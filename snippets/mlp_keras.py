@@ -19,7 +19,6 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
-import platform
 import sys
 import tempfile
 import time
@@ -184,33 +183,22 @@ def train(args: argparse.Namespace) -> dict:
     test_loss, test_accuracy = model.evaluate(x_test, y_test, batch_size=1000, verbose=0)
 
     # 4. Les mesures finales, à côté des journaux.
-    memory, memory_kind = peak_memory(tf, device)
-    metrics = {
-        "script": f"{SCRIPT}.py",
-        "device": device,
-        "device_name": describe_device(tf, device),
-        "epochs": args.epochs,
-        "batch_size": args.batch_size,
-        "lr": args.lr,
-        "seed": args.seed,
-        "train_images": len(x_train),
-        "test_images": len(x_test),
-        "parameters": model.count_params(),
-        "epoch_seconds": [round(s, 3) for s in epoch_seconds],
-        "seconds_per_epoch": round(sum(epoch_seconds) / len(epoch_seconds), 3),
-        "peak_memory_mib": None if memory is None else round(memory, 1),
-        "peak_memory_kind": memory_kind,
-        "train_accuracy": round(float(history.history["accuracy"][-1]), 4),
-        "test_accuracy": round(float(test_accuracy), 4),
-        "test_loss": round(float(test_loss), 4),
-        "versions": {
-            "python": platform.python_version(),
-            "keras": keras.__version__,
-            "tensorflow": tf.__version__,
-        },
-    }
-    save_metrics(logdir, metrics)
-    return metrics
+    return save_metrics(
+        logdir,
+        SCRIPT,
+        args,
+        device=device,
+        device_name=describe_device(tf, device),
+        train_images=len(x_train),
+        test_images=len(x_test),
+        parameters=model.count_params(),
+        epoch_seconds=epoch_seconds,
+        peak_memory=peak_memory(tf, device),
+        train_accuracy=history.history["accuracy"][-1],
+        test_accuracy=test_accuracy,
+        test_loss=test_loss,
+        versions={"keras": keras.__version__, "tensorflow": tf.__version__},
+    )
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -22,7 +22,14 @@ import platform
 import sys
 import time
 
-from commun import FrenchParser, InputError, describe_cpu, positive_int, run
+from commun import (
+    FrenchParser,
+    InputError,
+    describe_cpu,
+    positive_int,
+    run,
+    torch_device_name,
+)
 
 SCRIPT = "verifier_materiel"
 
@@ -76,22 +83,14 @@ def time_matmul(torch, device: str, size: int, repeats: int) -> float:
 
 
 def choose_devices(torch, requested: str) -> list[str]:
-    """Les appareils à chronométrer ; une erreur si celui qui est demandé n'existe pas ici."""
-    cuda = torch.cuda.is_available()
-    mps = torch.backends.mps.is_available()
-    if requested == "cuda" and not cuda:
-        raise InputError("--device cuda : aucun GPU CUDA utilisable ici (essayez --device auto)")
-    if requested == "mps" and not mps:
-        raise InputError(
-            "--device mps : MPS n'existe que sur les Mac Apple (essayez --device auto)"
-        )
+    """Les appareils à chronométrer ; une erreur si celui qui est demandé n'existe pas ici."""
     if requested == "tous":
+        cuda, mps = torch.cuda.is_available(), torch.backends.mps.is_available()
         return ["cpu"] + ["cuda"] * cuda + ["mps"] * mps
+    name = torch_device_name(torch, requested)
     if requested == "auto":
-        name = "cuda" if cuda else "mps" if mps else "cpu"
         print(f"Appareil choisi automatiquement (CUDA, sinon MPS, sinon CPU) : {name}")
-        return [name]
-    return [requested]
+    return [name]
 
 
 def report(args: argparse.Namespace) -> None:
