@@ -271,3 +271,28 @@ def test_banner_writes_each_metric_in_its_declared_unit():
     assert shown("points", 0.006) == f"0,6{nbsp}point"
     assert shown("secondes", 33.56) == f"33,6{nbsp}s"
     assert shown(None, 3.8e-6) == "3,8e-06"
+
+
+# Ce qu'un notebook téléchargé peut importer : la bibliothèque standard et des paquets pip
+# (installés par « pip install torch torchvision tensorflow matplotlib psutil », présents dans
+# Colab). Jamais un module du dépôt : le notebook doit tourner seul.
+PIP_MODULES = {"numpy", "torch", "torchvision", "tensorflow", "keras", "tensorboard"}
+PIP_MODULES |= {"matplotlib", "psutil", "tqdm", "IPython"}
+
+
+def test_every_tutorial_is_self_contained_and_uses_the_canonical_loaders():
+    import ast
+    import sys
+
+    for path in sorted(execute.TUTORIALS.glob("[0-9][0-9]_*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        modules = set()
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                modules |= {alias.name.split(".")[0] for alias in node.names}
+            elif isinstance(node, ast.ImportFrom) and node.level == 0:
+                modules.add((node.module or "").split(".")[0])
+        foreign = {m for m in modules if m not in sys.stdlib_module_names | PIP_MODULES}
+        assert foreign == set(), f"{path.name} importe {foreign}"
+        source = path.read_text(encoding="utf-8")
+        assert "FashionMNIST(" in source or "fashion_mnist.load_data(" in source, path.name
