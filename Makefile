@@ -99,8 +99,9 @@ test: data vendor ## Lance toute la suite de tests (unitaires, exécution, site,
 test-fast: venv ## Tests rapides seulement (sans construction du site ni navigateur)
 	@$(PY) -m pytest -m "not slow"
 
+# Bibliothèque standard seulement : le job de publication n'installe pas le venv.
 publish-notebooks: ## Pousse les notebooks exécutés sur la branche « notebooks » (Colab)
-	@$(PY) -m tools.publish_notebooks
+	@$(or $(wildcard $(PY)),python3) -m tools.publish_notebooks
 
 clean: ## Supprime tout ce qui est généré (pas le venv)
 	rm -rf $(BUILD) site runs .cache .pytest_cache

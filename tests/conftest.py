@@ -6,7 +6,6 @@ import functools
 import gzip
 import hashlib
 import os
-import shutil
 import struct
 import subprocess
 import sys
@@ -97,15 +96,13 @@ def tutorial_names() -> list[str]:
 
 
 def chromium_path() -> str:
-    for candidate in (
-        os.environ.get("CHROMIUM"),
-        shutil.which("chromium"),
-        shutil.which("chromium-browser"),
-        shutil.which("google-chrome"),
-    ):
-        if candidate and os.path.exists(candidate):
-            return candidate
-    pytest.fail("Chromium introuvable : installez le paquet Debian « chromium » (make system).")
+    """La même recherche que la construction (tools/browser.py)."""
+    from tools import browser
+
+    try:
+        return browser.chromium_path()
+    except browser.BrowserNotFound as exc:
+        pytest.fail(str(exc))
 
 
 class QuietHandler(SimpleHTTPRequestHandler):

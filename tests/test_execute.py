@@ -169,6 +169,8 @@ def test_failing_tutorial_fails_the_cli_without_traceback(tmp_path):
         str(tmp_path / "out"),
         "--cache",
         str(tmp_path / "cache"),
+        "--work",
+        str(tmp_path / "work"),
     )
     assert result.returncode == 1
     # La trace montrée est celle de la cellule, pas celle de l'outil de construction.

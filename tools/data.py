@@ -14,7 +14,18 @@ SHA-256 du contenu décompressé), puis recopié dans les deux caches canoniques
 * ``$KERAS_HOME/datasets/fashion-mnist/`` : ``keras.datasets.fashion_mnist.load_data()`` aussi.
 
 Un manifeste ``$ATELIER_DATA/fashion-mnist.json`` donne l'empreinte des données, que le cache
-d'exécution des tutoriels utilise.
+d'exécution des tutoriels utilise. Elle est calculée à partir du contenu réel des fichiers
+installés, relus après écriture.
+
+À chaque appel, la copie installée est entièrement revérifiée : empreinte SHA-256 de chaque
+fichier idx, décompression complète et empreinte de chaque ``.gz`` de Keras. Un fichier
+corrompu (octet modifié, archive tronquée) est signalé comme tel, en le nommant, puis remplacé
+depuis la source ; un fichier absent est simplement recopié. Toute écriture est atomique
+(tools/storage.py) : une erreur de disque donne une ligne qui nomme le fichier et la cause, et
+ne laisse aucun fichier temporaire.
+
+Les empreintes attendues sont dans ``tools/fashion-mnist.sha256`` : la CI y accroche la clé du
+cache des données.
 """
 
 from __future__ import annotations
@@ -26,11 +37,13 @@ import json
 import os
 import struct
 import sys
-import tempfile
 import urllib.error
 import urllib.request
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
+
+from tools import storage
 
 ROOT = Path(__file__).resolve().parent.parent
 SYSTEM_DIR = Path("/usr/share/datasets/fashion-mnist")
@@ -52,25 +65,37 @@ class Spec:
     sha256: str
 
 
-# Empreintes du contenu décompressé des fichiers publiés par Zalando Research.
+# Empreintes SHA-256 du contenu décompressé des fichiers publiés par Zalando Research, au format
+# de sha256sum (la CI accroche la clé du cache des données à ce fichier).
+CHECKSUMS = Path(__file__).resolve().with_name("fashion-mnist.sha256")
+SHAPES = {
+    "train-images-idx3-ubyte": (IMAGES_MAGIC, 60000),
+    "train-labels-idx1-ubyte": (LABELS_MAGIC, 60000),
+    "t10k-images-idx3-ubyte": (IMAGES_MAGIC, 10000),
+    "t10k-labels-idx1-ubyte": (LABELS_MAGIC, 10000),
+}
+
+
+def _read_checksums(path: Path = CHECKSUMS) -> dict[str, str]:
+    sums = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            digest, name = line.split()
+            sums[name] = digest
+    return sums
+
+
 SPECS: dict[str, Spec] = {
-    "train-images-idx3-ubyte": Spec(
-        IMAGES_MAGIC, 60000, "c59f468a2f672dc815687fe0f83887768d799fd8a3f3276145d20f83aa44d888"
-    ),
-    "train-labels-idx1-ubyte": Spec(
-        LABELS_MAGIC, 60000, "bad3541b69d912435c50bb6ba87bec294ff4f6a2e1246121d8633921760443d9"
-    ),
-    "t10k-images-idx3-ubyte": Spec(
-        IMAGES_MAGIC, 10000, "5b4141f0afbad91edebe8549f8fcffe087ea10ca49f1dbef5c9a5cd8815ce37b"
-    ),
-    "t10k-labels-idx1-ubyte": Spec(
-        LABELS_MAGIC, 10000, "0402a96d92fd2663957122ceb108a494c5af83dab82d92729df917d7dec38c34"
-    ),
+    name: Spec(magic, count, _read_checksums()[name]) for name, (magic, count) in SHAPES.items()
 }
 
 
 class DataError(Exception):
     """Erreur destinée à l'apprenant : un message français, sans trace Python."""
+
+
+class CorruptError(DataError):
+    """Un fichier présent mais dont le contenu n'est pas le bon (à distinguer d'un absent)."""
 
 
 def data_dir() -> Path:
@@ -88,39 +113,53 @@ def manifest_path(dest: Path | None = None) -> Path:
 def check_idx(name: str, content: bytes, spec: Spec) -> None:
     """Vérifie la structure puis l'empreinte d'un fichier idx décompressé."""
     if len(content) < 8:
-        raise DataError(f"{name} est tronqué ({len(content)} octets).")
+        raise CorruptError(f"{name} est tronqué ({len(content)} octets).")
     magic, count = struct.unpack(">II", content[:8])
     if magic != spec.magic:
-        raise DataError(f"{name} n'est pas un fichier idx attendu (nombre magique {magic}).")
+        raise CorruptError(f"{name} n'est pas un fichier idx attendu (nombre magique {magic}).")
     if count != spec.count:
-        raise DataError(f"{name} contient {count} exemples au lieu de {spec.count}.")
+        raise CorruptError(f"{name} contient {count} exemples au lieu de {spec.count}.")
     if spec.magic == IMAGES_MAGIC:
         rows, cols = struct.unpack(">II", content[8:16])
         if (rows, cols) != (28, 28):
-            raise DataError(f"{name} contient des images {rows}x{cols} au lieu de 28x28.")
+            raise CorruptError(f"{name} contient des images {rows}x{cols} au lieu de 28x28.")
         expected = 16 + count * 28 * 28
     else:
         expected = 8 + count
     if len(content) != expected:
-        raise DataError(f"{name} fait {len(content)} octets au lieu de {expected} (tronqué).")
+        raise CorruptError(f"{name} fait {len(content)} octets au lieu de {expected} (tronqué).")
     if spec.magic == LABELS_MAGIC and max(content[8:], default=0) >= N_CLASSES:
-        raise DataError(f"{name} contient des étiquettes hors de l'intervalle 0 à 9.")
+        raise CorruptError(f"{name} contient des étiquettes hors de l'intervalle 0 à 9.")
     digest = hashlib.sha256(content).hexdigest()
     if digest != spec.sha256:
-        raise DataError(f"{name} a une empreinte SHA-256 inattendue ({digest[:12]}…) : corrompu.")
+        raise CorruptError(
+            f"{name} a une empreinte SHA-256 inattendue ({digest[:12]}…) : corrompu."
+        )
+
+
+def read_gzip(path: Path) -> bytes:
+    """Décompresse tout PATH ; CorruptError si l'archive est tronquée ou abîmée."""
+    try:
+        with gzip.open(path, "rb") as f:
+            return f.read()
+    except (EOFError, gzip.BadGzipFile, zlib.error) as exc:
+        raise CorruptError(
+            f"{path} est corrompu : archive gzip tronquée ou abîmée ({exc})."
+        ) from None
+    except OSError as exc:
+        raise DataError(f"{path} est illisible : {storage.cause(exc)}.") from None
 
 
 def read_local(folder: Path, name: str) -> bytes | None:
     """Lit NAME ou NAME.gz dans FOLDER ; None s'il n'y est pas."""
     plain, packed = folder / name, folder / f"{name}.gz"
-    try:
-        if packed.is_file():
-            with gzip.open(packed, "rb") as f:
-                return f.read()
-        if plain.is_file():
+    if packed.is_file():
+        return read_gzip(packed)
+    if plain.is_file():
+        try:
             return plain.read_bytes()
-    except (OSError, EOFError) as exc:
-        raise DataError(f"{packed if packed.exists() else plain} est illisible ({exc}).") from exc
+        except OSError as exc:
+            raise DataError(f"{plain} est illisible : {storage.cause(exc)}.") from None
     return None
 
 
@@ -138,9 +177,14 @@ def download(name: str) -> bytes:
     raise ConnectionError("; ".join(errors))
 
 
-def missing_message(searched: list[Path], reason: str) -> str:
+def missing_message(searched: list[Path], reason: str, corrupt: list[str] = ()) -> str:
     places = "\n".join(f"  - {p}" for p in searched)
-    return (
+    damaged = (
+        "La copie locale était corrompue (" + " ; ".join(corrupt) + ") et a été retirée.\n"
+        if corrupt
+        else ""
+    )
+    return damaged + (
         "Fashion-MNIST est introuvable et ne peut pas être téléchargé "
         f"({reason}).\nDossiers consultés :\n{places}\n"
         "Pour continuer, au choix :\n"
@@ -162,32 +206,75 @@ def candidate_dirs() -> list[Path]:
 
 
 def write_atomic(path: Path, content: bytes, *, compress: bool = False) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.NamedTemporaryFile(dir=path.parent, delete=False) as tmp:
+    """Écriture atomique (tools/storage.py), éventuellement compressée en gzip."""
+    with storage.atomic_open(path, "wb") as tmp:
         if compress:
             with gzip.GzipFile(fileobj=tmp, mode="wb", mtime=0, compresslevel=1) as gz:
                 gz.write(content)
         else:
             tmp.write(content)
-    os.replace(tmp.name, path)
+
+
+def fingerprint(digests: dict[str, str]) -> str:
+    """L'empreinte des données : celle des empreintes SHA-256 des contenus, dans l'ordre."""
+    return hashlib.sha256("".join(digests[n] for n in SPECS).encode()).hexdigest()
+
+
+def expected_fingerprint() -> str:
+    return fingerprint({n: s.sha256 for n, s in SPECS.items()})
+
+
+def installed_files(dest: Path, kdir: Path) -> list[tuple[str, Path, bool]]:
+    """(nom idx, chemin, compressé ?) de chaque fichier de la copie installée."""
+    raw = dest / "FashionMNIST" / "raw"
+    files = []
+    for name in SPECS:
+        files += [(name, raw / name, False), (name, kdir / f"{name}.gz", True)]
+    return files
+
+
+def inspect_copy(dest: Path, kdir: Path) -> tuple[dict[str, str], list[str], list[str]]:
+    """Revérifie toute la copie installée : (empreintes relues, absents, corrompus).
+
+    Chaque fichier est relu en entier : empreinte SHA-256 du fichier idx, décompression complète
+    et empreinte du contenu de chaque .gz.
+    """
+    digests: dict[str, str] = {}
+    missing, corrupt = [], []
+    for name, path, packed in installed_files(dest, kdir):
+        if not path.is_file():
+            missing.append(str(path))
+            continue
+        try:
+            if packed:
+                content = read_gzip(path)
+            else:
+                try:
+                    content = path.read_bytes()
+                except OSError as exc:
+                    raise CorruptError(f"{path} est illisible : {storage.cause(exc)}.") from None
+            check_idx(name, content, SPECS[name])
+        except DataError as exc:
+            text = str(exc)
+            corrupt.append(text if str(path) in text else f"{path} : {text}")
+            continue
+        digests[name] = hashlib.sha256(content).hexdigest()
+    return digests, missing, corrupt
 
 
 def already_seeded(dest: Path, kdir: Path) -> dict | None:
-    """Le manifeste existe, correspond aux empreintes attendues et les fichiers sont là."""
+    """Le manifeste est lisible et la copie entière correspond à ce qu'il annonce."""
     try:
         manifest = json.loads(manifest_path(dest).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
-    if manifest.get("files") != {n: s.sha256 for n, s in SPECS.items()}:
+    if not isinstance(manifest, dict):
         return None
-    raw = dest / "FashionMNIST" / "raw"
-    for name, spec in SPECS.items():
-        target = raw / name
-        if not target.is_file() or not (kdir / f"{name}.gz").is_file():
-            return None
-        size = 16 + spec.count * 784 if spec.magic == IMAGES_MAGIC else 8 + spec.count
-        if target.stat().st_size != size:
-            return None
+    digests, missing, corrupt = inspect_copy(dest, kdir)
+    if missing or corrupt or len(digests) != len(SPECS):
+        return None
+    if manifest.get("fingerprint") != fingerprint(digests):
+        return None
     return manifest
 
 
@@ -199,6 +286,15 @@ def provision(dest: Path | None = None, *, offline: bool | None = None) -> dict:
         offline = os.environ.get("ATELIER_OFFLINE", "") not in ("", "0")
     if manifest := already_seeded(dest, kdir):
         return manifest
+    _, missing, corrupt = inspect_copy(dest, kdir)
+    for problem in corrupt:
+        storage.warn(f"copie locale corrompue, remplacée depuis la source : {problem}")
+    if corrupt:
+        # Plus rien ne doit passer pour bon tant que la copie n'est pas refaite.
+        manifest_path(dest).unlink(missing_ok=True)
+        for _, path, _ in installed_files(dest, kdir):
+            if any(str(path) in problem for problem in corrupt):
+                path.unlink(missing_ok=True)
     searched = candidate_dirs()
     origins = {}
     contents = {}
@@ -209,7 +305,7 @@ def provision(dest: Path | None = None, *, offline: bool | None = None) -> dict:
                 try:
                     check_idx(name, content, spec)
                 except DataError as exc:
-                    raise DataError(
+                    raise CorruptError(
                         f"Fichier corrompu dans {folder} : {exc}\n"
                         "Supprimez ou remplacez ce fichier (ou réinstallez le paquet "
                         "dataset-fashion-mnist), puis relancez."
@@ -218,11 +314,13 @@ def provision(dest: Path | None = None, *, offline: bool | None = None) -> dict:
                 break
         else:
             if offline:
-                raise DataError(missing_message(searched, "mode hors ligne"))
+                raise DataError(missing_message(searched, "mode hors ligne", corrupt))
             try:
                 content = download(name)
             except ConnectionError as exc:
-                raise DataError(missing_message(searched, f"pas de réseau : {exc}")) from None
+                raise DataError(
+                    missing_message(searched, f"pas de réseau : {exc}", corrupt)
+                ) from None
             try:
                 check_idx(name, content, spec)
             except DataError as exc:
@@ -233,11 +331,16 @@ def provision(dest: Path | None = None, *, offline: bool | None = None) -> dict:
     for name, content in contents.items():
         write_atomic(raw / name, content)
         write_atomic(kdir / f"{name}.gz", content, compress=True)
-    fingerprint = hashlib.sha256("".join(s.sha256 for s in SPECS.values()).encode()).hexdigest()
+    # L'empreinte vient de ce qui est réellement sur le disque, relu après écriture.
+    digests, missing, corrupt = inspect_copy(dest, kdir)
+    if missing or corrupt:
+        raise CorruptError(
+            "la copie écrite ne se relit pas à l'identique : " + " ; ".join(missing + corrupt)
+        )
     manifest = {
         "dataset": "Fashion-MNIST",
-        "fingerprint": fingerprint,
-        "files": {n: s.sha256 for n, s in SPECS.items()},
+        "fingerprint": fingerprint(digests),
+        "files": digests,
         "origins": origins,
     }
     write_atomic(manifest_path(dest), json.dumps(manifest, indent=2).encode())
@@ -253,11 +356,28 @@ def main(argv: list[str] | None = None) -> int:
         "--dest", type=Path, help="dossier cible (défaut : $ATELIER_DATA ou build/data)"
     )
     parser.add_argument("--offline", action="store_true", help="ne jamais télécharger")
+    parser.add_argument(
+        "--empreinte",
+        action="store_true",
+        help="affiche l'empreinte attendue des données (celle de tools/fashion-mnist.sha256)",
+    )
     args = parser.parse_args(argv)
+    if args.empreinte:
+        print(expected_fingerprint())
+        return 0
+    dest = args.dest or data_dir()
     try:
-        manifest = provision(args.dest, offline=args.offline or None)
+        with storage.build_lock(dest.parent):
+            manifest = provision(args.dest, offline=args.offline or None)
     except DataError as exc:
         print(f"Erreur : {exc}", file=sys.stderr)
+        return 2
+    except storage.StorageError as exc:
+        print(f"Erreur : Fashion-MNIST : {exc}.", file=sys.stderr)
+        return 2
+    except OSError as exc:  # lecture de la source, suppression d'une copie corrompue…
+        where = exc.filename or dest
+        print(f"Erreur : Fashion-MNIST : {where} : {storage.cause(exc)}.", file=sys.stderr)
         return 2
     where = args.dest or data_dir()
     sources = sorted(set(manifest.get("origins", {}).values())) or ["déjà en place"]

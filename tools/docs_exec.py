@@ -32,7 +32,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from tools import execute
+from tools import execute, storage
 
 ROOT = execute.ROOT
 DOCS = ROOT / "docs"
@@ -223,15 +223,19 @@ def outputs_for(
         return [], True
     path = cache / f"{cache_key(blocks)}.json"
     if not force and path.is_file():
-        return json.loads(path.read_text(encoding="utf-8"))["outputs"], True
+        try:
+            outputs = json.loads(path.read_text(encoding="utf-8"))["outputs"]
+            if isinstance(outputs, list) and len(outputs) == len(blocks):
+                return outputs, True
+        except (OSError, ValueError, KeyError, TypeError):
+            pass
+        # Entrée tronquée ou illisible : un simple défaut de cache, signalé en la nommant.
+        storage.warn(f"entrée de cache ignorée, la page sera ré-exécutée : {path}.")
     started = time.perf_counter()
     outputs = run_blocks(blocks, label)
     seconds = time.perf_counter() - started
     record = {"page": label, "seconds": round(seconds, 2), "outputs": outputs}
-    cache.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-    tmp.write_text(json.dumps(record, indent=1, ensure_ascii=False), encoding="utf-8")
-    os.replace(tmp, path)
+    storage.atomic_write(path, json.dumps(record, indent=1, ensure_ascii=False))
     if log:
         log(f"{label} : {len(blocks)} bloc(s) de code exécuté(s) en {seconds:.1f} s")
     return outputs, False

@@ -8,6 +8,14 @@ Pour chaque ``tutorials/NN_slug.py`` :
   sorties en cache sont reportées sur le nouveau texte ;
 * sinon le notebook est exécuté par nbclient, cellule par cellule avec un délai maximal ;
 * on enregistre durée, pic de mémoire du noyau, matériel, versions et métriques déclarées ;
+* une charge de calibration fixe est chronométrée juste avant et juste après chaque exécution :
+  un seuil de durée (``max_calibrations``) porte sur le rapport durée / calibration, si bien
+  qu'une machine chargée ne fait pas échouer la construction mais qu'un tutoriel devenu
+  réellement plus lent, si ; les durées absolues sont enregistrées pour information ;
+* le noyau n'utilise pas plus de fils de calcul que de cœurs réellement disponibles
+  (``os.sched_getaffinity``) ;
+* toute écriture est atomique (tools/storage.py) et la construction tient le verrou de build/ ;
+  une entrée de cache illisible est un simple défaut de cache, signalé en nommant le fichier.
 * la construction échoue en nommant le tutoriel, la cellule (et sa ligne dans le .py) et
   l'erreur quand une cellule lève une exception, quand une métrique manque son seuil ou quand le
   tutoriel ne produit aucune sortie.
@@ -23,6 +31,7 @@ import hashlib
 import json
 import os
 import re
+import statistics
 import sys
 import time
 import tomllib
@@ -32,6 +41,8 @@ from pathlib import Path
 import jupytext
 import nbformat
 
+from tools import storage
+
 ROOT = Path(__file__).resolve().parent.parent
 TUTORIALS = ROOT / "tutorials"
 BUILD = ROOT / "build"
@@ -40,7 +51,25 @@ CACHE = BUILD / "cache"
 WORK = BUILD / "work"
 # À incrémenter quand la manière d'exécuter change (invalide tout le cache).
 EXECUTOR_VERSION = "2"
-CELL_TIMEOUT = int(os.environ.get("ATELIER_CELL_TIMEOUT", "600"))
+DEFAULT_CELL_TIMEOUT = 600
+
+
+def cell_timeout_from_env() -> int:
+    """Délai par cellule (s) : ATELIER_CELL_TIMEOUT, sinon 600 ; une valeur invalide est refusée."""
+    raw = os.environ.get("ATELIER_CELL_TIMEOUT", "").strip()
+    if not raw:
+        return DEFAULT_CELL_TIMEOUT
+    try:
+        value = int(float(raw))
+    except ValueError:
+        value = 0
+    if value <= 0:
+        raise TutorialError(
+            f"ATELIER_CELL_TIMEOUT={raw!r} : un nombre de secondes positif est attendu."
+        )
+    return value
+
+
 NAME_RE = re.compile(r"^\d{2}_[a-z0-9_]+$")
 REQUIRED = {
     "titre": str,
@@ -55,6 +84,9 @@ LEVELS = ("débutant", "intermédiaire", "avancé")
 # Unité d'affichage d'une métrique (facultative) : « pourcentage » pour une proportion (0,87 →
 # 87 %), « points » pour l'écart entre deux proportions (0,03 → 3 points), « secondes ».
 UNITS = ("pourcentage", "points", "secondes")
+# Seuil d'une durée, en unités de calibration : la durée mesurée divisée par celle de la charge
+# de calibration (calibrate()) chronométrée dans la même exécution.
+RELATIVE_MAX = "max_calibrations"
 PROBE_MARK = "__ATELIER_MESURES__"
 ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 
@@ -109,11 +141,28 @@ def validate_header(header: object, name: str) -> list[str]:
             problems.append(f"métrique {i} : « nom » doit être un nom de variable Python")
         if not isinstance(metric.get("libelle"), str):
             problems.append(f"métrique {i} : « libelle » manquant")
-        bounds = [metric.get(b) for b in ("min", "max") if b in metric]
+        for bound in ("min", "max", RELATIVE_MAX):
+            # YAML lit « 1e-5 » (sans point) comme une chaîne : on accepte toute écriture
+            # d'un nombre que Python sait lire.
+            if isinstance(metric.get(bound), str):
+                try:
+                    metric[bound] = float(metric[bound])
+                except ValueError:
+                    pass
+        bounds = [metric.get(b) for b in ("min", "max", RELATIVE_MAX) if b in metric]
         if not bounds:
             problems.append(f"métrique {i} : seuil « min » ou « max » manquant")
-        if any(not isinstance(b, int | float) or isinstance(b, bool) for b in bounds):
-            problems.append(f"métrique {i} : les seuils doivent être des nombres")
+        for b in ("min", "max", RELATIVE_MAX):
+            value = metric.get(b)
+            if b in metric and (not isinstance(value, int | float) or isinstance(value, bool)):
+                problems.append(f"métrique {i} : le seuil « {b} » ({value!r}) n'est pas un nombre")
+        if metric.get("unite") == "secondes" and "max" in metric:
+            problems.append(
+                f"métrique {i} : une durée ne se borne pas en secondes (« max »), qui dépendent "
+                f"de la charge de la machine ; écrivez « {RELATIVE_MAX} » (voir CONTRIBUTING.md)"
+            )
+        if RELATIVE_MAX in metric and metric.get("unite") != "secondes":
+            problems.append(f"métrique {i} : « {RELATIVE_MAX} » exige « unite: secondes »")
         if "unite" in metric and metric["unite"] not in UNITS:
             problems.append(
                 f"métrique {i} : unité « {metric['unite']} » inconnue "
@@ -186,11 +235,76 @@ def dependencies_fingerprint() -> str:
 
 
 def data_fingerprint() -> str:
+    """L'empreinte du contenu réel des données (calculée et vérifiée par tools/data.py)."""
     manifest = Path(os.environ.get("ATELIER_DATA", BUILD / "data")) / "fashion-mnist.json"
     try:
         return json.loads(manifest.read_text(encoding="utf-8"))["fingerprint"]
-    except (OSError, ValueError, KeyError):
+    except (OSError, ValueError, KeyError, TypeError):
         return "sans-donnees"
+
+
+# --- Calibration : la vitesse de la machine, mesurée dans la même exécution ------------------
+
+
+def available_cores() -> int:
+    """Les cœurs que ce processus peut réellement utiliser (affinité, conteneur), pas ceux
+    de la machine."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
+
+
+def thread_env() -> dict[str, str]:
+    """Variables qui limitent les fils de calcul du noyau aux cœurs disponibles."""
+    n = str(available_cores())
+    names = ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS")
+    return {**{k: n for k in names}, "TF_NUM_INTRAOP_THREADS": n, "TF_NUM_INTEROP_THREADS": "1"}
+
+
+def _calibration_workload(torch) -> float:
+    """La charge fixe : des produits matriciels de la taille d'un petit MLP (PyTorch, autant de
+    fils que les tutoriels) puis une boucle Python."""
+    g = torch.Generator().manual_seed(0)
+    x = torch.randn(128, 784, generator=g)
+    w1 = torch.randn(784, 256, generator=g)
+    w2 = torch.randn(256, 10, generator=g)
+    for _ in range(60):
+        y = torch.relu(x @ w1) @ w2
+    total = 0
+    for i in range(150_000):
+        total += i * i % 7
+    return float(y.sum()) + total
+
+
+def calibrate(repeats: int = 7) -> float:
+    """Durée médiane (s) de la charge de calibration, après un tour d'échauffement."""
+    import torch
+
+    threads = torch.get_num_threads()
+    torch.set_num_threads(available_cores())
+    try:
+        _calibration_workload(torch)  # échauffement : allocations, fils de calcul
+        times = []
+        for _ in range(repeats):
+            start = time.perf_counter()
+            _calibration_workload(torch)
+            times.append(time.perf_counter() - start)
+    finally:
+        torch.set_num_threads(threads)
+    return statistics.median(times)
+
+
+def calibration_record(before: float, after: float) -> dict:
+    """Ce que l'enregistrement garde de la calibration ; la plus lente des deux mesures sert de
+    référence (une charge arrivée ou partie pendant l'exécution ne joue pas contre elle)."""
+    return {
+        "seconds": max(before, after),
+        "before_seconds": before,
+        "after_seconds": after,
+        "threads": available_cores(),
+        "load_average": [round(v, 2) for v in os.getloadavg()],
+    }
 
 
 def cache_key(tutorial: Tutorial, deps: str, data: str) -> str:
@@ -222,6 +336,7 @@ try:
 except (OSError, StopIteration):
     pass
 _mesures["cpu"] = f"{_cpu}, {_os.cpu_count()} cœurs"
+_mesures["available_cores"] = len(_os.sched_getaffinity(0))
 for _mod in ("numpy", "torch", "torchvision", "tensorflow", "keras", "matplotlib"):
     if _mod in _sys.modules:
         _mesures["versions"][_mod] = getattr(_sys.modules[_mod], "__version__", "?")
@@ -282,11 +397,12 @@ def _kernel_log_tail(path: Path, lines: int = 20) -> str:
     return f"\n--- fin du journal du noyau ({path}) ---\n{tail}"
 
 
-def run_notebook(tutorial: Tutorial, workdir: Path, timeout: int = CELL_TIMEOUT, log=print):
+def run_notebook(tutorial: Tutorial, workdir: Path, timeout: int | None = None, log=print):
     """Exécute le notebook ; renvoie (notebook exécuté, mesures)."""
     from nbclient import NotebookClient
     from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
 
+    timeout = timeout or cell_timeout_from_env()
     nb = copy.deepcopy(tutorial.notebook)
     names = [m["nom"] for m in tutorial.header["metriques"]]
     probe = PROBE.replace("NOMS", repr(names)).replace("MARK", repr(PROBE_MARK))
@@ -299,7 +415,7 @@ def run_notebook(tutorial: Tutorial, workdir: Path, timeout: int = CELL_TIMEOUT,
         "TF_CPP_MIN_LOG_LEVEL": "2",
         "PYTHONHASHSEED": "0",
     }
-    for key, value in env_defaults.items():
+    for key, value in {**env_defaults, **thread_env()}.items():
         os.environ.setdefault(key, value)
     # Le noyau travaille dans build/work/NN : un chemin de données relatif n'y mènerait nulle part.
     for key in ("ATELIER_DATA", "KERAS_HOME"):
@@ -342,13 +458,9 @@ def run_notebook(tutorial: Tutorial, workdir: Path, timeout: int = CELL_TIMEOUT,
     try:
         with kernel_log.open("wb") as sink:
             client.execute(stdout=sink, stderr=sink)
-    except CellTimeoutError as exc:
-        found = _error_cell(nb)
-        index = found[0] if found else state["done"]
-        raise TutorialError(
-            f"Le tutoriel {tutorial.path.name} a dépassé le délai de {timeout} s à la "
-            f"cellule {index + 1} : {exc}"
-        ) from None
+    except CellTimeoutError:
+        index = state.get("current", state["done"])
+        raise TutorialError(timeout_message(tutorial, nb, index, timeout)) from None
     except CellExecutionError as exc:
         raise TutorialError(_describe_failure(tutorial, nb, exc)) from None
     except DeadKernelError:
@@ -373,6 +485,17 @@ def run_notebook(tutorial: Tutorial, workdir: Path, timeout: int = CELL_TIMEOUT,
     return nb, measures
 
 
+def timeout_message(tutorial: Tutorial, nb, index: int, timeout: int) -> str:
+    """Une cellule qui tourne encore après le délai : où, combien, et quel réglage changer."""
+    return (
+        f"Le tutoriel {tutorial.path.name} a dépassé le délai par cellule de {timeout} s à la "
+        f"{_cell_location(tutorial, index)} : la cellule tournait encore et a été arrêtée. "
+        "Accélérez-la, ou allongez le délai avec la variable ATELIER_CELL_TIMEOUT=SECONDES "
+        "ou l'option --timeout SECONDES de python -m tools.execute."
+        f"\n--- code de la cellule ---\n{nb.cells[index].source.strip()[:800]}"
+    )
+
+
 def check_outputs(tutorial: Tutorial, nb) -> None:
     code_cells = [c for c in nb.cells if c.cell_type == "code"]
     if not code_cells or not any(c.get("outputs") for c in code_cells):
@@ -385,14 +508,26 @@ def check_outputs(tutorial: Tutorial, nb) -> None:
 def check_metrics(tutorial: Tutorial, record: dict) -> list[dict]:
     """Compare les métriques mesurées aux seuils déclarés ; lève TutorialError sinon."""
     results, failures = [], []
+    calibration = (record.get("calibration") or {}).get("seconds")
     for metric in tutorial.header["metriques"]:
         value = record["metrics"].get(metric["nom"])
         ok = isinstance(value, float)
+        result = {**metric, "valeur": value}
         if ok and "min" in metric:
             ok = value >= metric["min"]
         if ok and "max" in metric:
             ok = value <= metric["max"]
-        results.append({**metric, "valeur": value, "ok": ok})
+        if RELATIVE_MAX in metric:
+            if isinstance(calibration, int | float) and calibration > 0:
+                # Le seuil effectif de cette exécution, en secondes, pour la fiche du tutoriel.
+                result["max"] = metric[RELATIVE_MAX] * calibration
+                if ok:
+                    result["ratio_calibration"] = value / calibration
+                    ok = value / calibration <= metric[RELATIVE_MAX]
+            else:
+                ok = False
+        result["ok"] = ok
+        results.append(result)
         if not ok:
             bound = " et ".join(
                 f"{'≥' if b == 'min' else '≤'} {metric[b]}" for b in ("min", "max") if b in metric
@@ -401,6 +536,14 @@ def check_metrics(tutorial: Tutorial, record: dict) -> list[dict]:
                 detail = f"la variable « {metric['nom']} » n'est pas définie à la fin du notebook"
             elif not isinstance(value, float):
                 detail = f"« {metric['nom']} » n'est pas un nombre ({value})"
+            elif RELATIVE_MAX in metric and not calibration:
+                detail = "aucune calibration enregistrée pour cette exécution"
+            elif RELATIVE_MAX in metric:
+                detail = (
+                    f"{metric['nom']} = {value:.4g} s, soit {value / calibration:.3g} fois la "
+                    f"calibration ({calibration:.3g} s mesurées dans la même exécution)"
+                )
+                bound = f"≤ {metric[RELATIVE_MAX]:g} fois la calibration ({RELATIVE_MAX})"
             else:
                 detail = f"{metric['nom']} = {value:.4g}"
             failures.append(f"{metric['libelle']} : {detail}, seuil attendu {bound}")
@@ -425,14 +568,29 @@ def merge_outputs(fresh: nbformat.NotebookNode, executed: nbformat.NotebookNode)
     return merged
 
 
-def write_if_changed(path: Path, text: str) -> bool:
-    if path.is_file() and path.read_text(encoding="utf-8") == text:
-        return False
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(path.suffix + ".tmp")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
-    return True
+write_if_changed = storage.write_if_changed
+
+
+def read_cache_entry(cached_nb: Path, cached_rec: Path):
+    """(notebook, enregistrement) en cache, ou None : une entrée absente, tronquée ou illisible
+    est un défaut de cache (l'exécution la remplacera), signalé en nommant le fichier."""
+    if not (cached_nb.is_file() and cached_rec.is_file()):
+        return None
+    for path in (cached_nb, cached_rec):
+        try:
+            if path is cached_nb:
+                executed = nbformat.read(path, as_version=4)
+            else:
+                record = json.loads(path.read_text(encoding="utf-8"))
+                if not isinstance(record, dict) or not isinstance(record.get("metrics"), dict):
+                    raise ValueError("enregistrement incomplet")
+        except Exception as exc:  # JSON tronqué, notebook invalide, disque illisible…
+            reason = storage.cause(exc) if isinstance(exc, OSError) else "contenu illisible"
+            storage.warn(
+                f"entrée de cache ignorée, le tutoriel sera ré-exécuté : {path} ({reason})."
+            )
+            return None
+    return executed, record
 
 
 def build_one(
@@ -442,21 +600,28 @@ def build_one(
     cache: Path = CACHE,
     work: Path = WORK,
     force: bool = False,
-    timeout: int = CELL_TIMEOUT,
+    timeout: int | None = None,
     log=print,
 ) -> dict:
     """Exécute (ou reprend du cache) un tutoriel ; renvoie son enregistrement."""
     tutorial = load(path)
     key = cache_key(tutorial, dependencies_fingerprint(), data_fingerprint())
     cached_nb, cached_rec = cache / f"{key}.ipynb", cache / f"{key}.json"
-    if not force and cached_nb.is_file() and cached_rec.is_file():
-        executed = nbformat.read(cached_nb, as_version=4)
-        record = json.loads(cached_rec.read_text(encoding="utf-8"))
+    entry = None if force else read_cache_entry(cached_nb, cached_rec)
+    timed = any(RELATIVE_MAX in m for m in tutorial.header["metriques"])
+    if entry is not None and timed and not entry[1].get("calibration"):
+        # Exécution antérieure à la calibration : son seuil de durée ne peut pas être vérifié.
+        log(f"    {tutorial.name} : exécution en cache sans calibration, ré-exécution.")
+        entry = None
+    if entry is not None:
+        executed, record = entry
         record["cached"] = True
     else:
         for relative in tutorial.header.get("resultats", []):  # jamais ceux d'une autre exécution
             (work / tutorial.name / relative).unlink(missing_ok=True)
+        before = calibrate()
         executed, measures = run_notebook(tutorial, work / tutorial.name, timeout, log)
+        measures["calibration"] = calibration_record(before, calibrate())
         check_outputs(tutorial, executed)
         if tutorial.header.get("resultats"):
             measures["resultats"] = collect_results(tutorial, work / tutorial.name)
@@ -468,9 +633,8 @@ def build_one(
         }
         # Une exécution qui manque ses seuils n'entre pas au cache : la suivante réessaie.
         check_metrics(tutorial, record)
-        cache.mkdir(parents=True, exist_ok=True)
-        nbformat.write(executed, cached_nb)
-        write_if_changed(cached_rec, json.dumps(record, indent=2, ensure_ascii=False))
+        storage.atomic_write(cached_nb, nbformat.writes(executed) + "\n")
+        storage.atomic_write(cached_rec, json.dumps(record, indent=2, ensure_ascii=False))
         record["cached"] = False
     record["titre"] = tutorial.header["titre"]
     record["metriques"] = check_metrics(tutorial, record)
@@ -486,6 +650,13 @@ def build_one(
 def build_all(names: list[str] | None = None, *, force: bool = False, log=print, **kw) -> list:
     """Exécute tous les tutoriels ; lève TutorialError en nommant chaque échec."""
     paths = discover(names, kw.pop("folder", None))
+    # Le verrou du dossier de construction : une seconde construction attend la fin de celle-ci
+    # au lieu de partager build/work/NN et build/cache.
+    with storage.build_lock(Path(kw.get("work", WORK)).parent, log=log):
+        return _build_paths(paths, force=force, log=log, **kw)
+
+
+def _build_paths(paths: list[Path], *, force: bool, log, **kw) -> list:
     records, failures = [], []
     started = time.perf_counter()
     for i, path in enumerate(paths, 1):
@@ -493,11 +664,15 @@ def build_all(names: list[str] | None = None, *, force: bool = False, log=print,
         log(f"[{i}/{len(paths)}] {path.stem} …")
         try:
             record = build_one(path, force=force, log=log, **kw)
+        except storage.StorageError as exc:
+            raise TutorialError(f"{path.name} : {exc}") from None
         except TutorialError as exc:
             log(f"[{i}/{len(paths)}] {path.stem} : ÉCHEC ({time.perf_counter() - t0:.1f} s)")
             failures.append(str(exc))
             continue
         state = "en cache" if record["cached"] else f"exécuté en {record['wall_seconds']:.1f} s"
+        if not record["cached"] and record.get("calibration"):
+            state += f", calibration {record['calibration']['seconds']:.3f} s"
         metrics = ", ".join(f"{m['nom']} = {m['valeur']:.4g}" for m in record["metriques"])
         log(
             f"[{i}/{len(paths)}] {path.stem} : {state} ({metrics}) "
@@ -520,9 +695,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--tutorials", type=Path, default=TUTORIALS, help=argparse.SUPPRESS)
     parser.add_argument("--out", type=Path, default=OUT, help=argparse.SUPPRESS)
     parser.add_argument("--cache", type=Path, default=CACHE, help=argparse.SUPPRESS)
-    parser.add_argument("--timeout", type=int, default=CELL_TIMEOUT, help="délai par cellule (s)")
+    parser.add_argument(
+        "--timeout",
+        type=int,
+        default=None,
+        help="délai par cellule, en secondes (défaut : ATELIER_CELL_TIMEOUT, sinon 600)",
+    )
+    parser.add_argument("--work", type=Path, default=WORK, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     try:
+        timeout = args.timeout if args.timeout is not None else cell_timeout_from_env()
+        if timeout <= 0:
+            raise TutorialError("--timeout : un nombre de secondes positif est attendu.")
         if args.check:
             paths = discover(args.noms, args.tutorials)
             for path in paths:
@@ -535,9 +719,10 @@ def main(argv: list[str] | None = None) -> int:
             folder=args.tutorials,
             out=args.out,
             cache=args.cache,
-            timeout=args.timeout,
+            work=args.work,
+            timeout=timeout,
         )
-    except TutorialError as exc:
+    except (TutorialError, storage.StorageError) as exc:
         print(f"Erreur : {exc}", file=sys.stderr)
         return 1
     print(f"{len(records)} tutoriel(s) prêt(s) dans {args.out}.")

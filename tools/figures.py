@@ -19,14 +19,13 @@ from __future__ import annotations
 import argparse
 import hashlib
 import os
-import shutil
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-from tools import docs_exec, execute
+from tools import docs_exec, execute, storage
 
 ROOT = execute.ROOT
 SOURCES = ROOT / "docs" / "figures"
@@ -105,11 +104,9 @@ def build_one(script: Path, *, out: Path = OUT, force: bool = False) -> bool:
         for suffix in (*IMAGE_SUFFIXES, ".md"):
             made_file = target / f"{name}{suffix}"
             if made_file.is_file():
-                # Copie puis renommage : une construction voisine ne lit jamais un fichier à moitié.
-                partial = out / f".{name}{suffix}.{os.getpid()}"
-                shutil.copyfile(made_file, partial)
-                os.replace(partial, out / f"{name}{suffix}")
-    stamp.write_text(key)
+                # Écriture atomique : une construction voisine ne lit jamais un fichier à moitié.
+                storage.atomic_write(out / f"{name}{suffix}", made_file.read_bytes())
+    storage.atomic_write(stamp, key)
     return True
 
 

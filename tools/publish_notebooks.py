@@ -14,6 +14,10 @@ Destination :
 * sinon ``https://github.com/${PUBLISH_REPOSITORY}.git``, authentifié par
   ``GITHUB_TOKEN`` transmis dans un en-tête HTTP (jamais affiché, jamais écrit
   sur disque, jamais sur la ligne de commande).
+
+La branche visée est remplacée par un commit orphelin (push forcé) : la branche par
+défaut du dépôt (``main``, ``master``, celle que désigne ``PUBLISH_DEFAULT_BRANCH`` ou
+la HEAD du dépôt distant) est donc toujours refusée.
 """
 
 from __future__ import annotations
@@ -30,6 +34,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_SOURCE = Path("build") / "notebooks"
 DEFAULT_BRANCH = "notebooks"
+# Jamais remplacées par un commit orphelin, quel que soit le dépôt.
+PROTECTED_BRANCHES = ("main", "master")
 AUTHOR_NAME = "Atelier DL"
 AUTHOR_EMAIL = "actions@users.noreply.github.com"
 
@@ -157,7 +163,43 @@ def _git(args: list[str], cwd: Path, env: dict[str, str], secrets: tuple[str, ..
         raise PublicationError(f"Échec de « git {args[0]} » :\n{detail}")
 
 
+def _refuse(branch: str, why: str) -> PublicationError:
+    return PublicationError(
+        f"refus de publier sur « {branch} » : {why} ; la publication remplace la branche par "
+        f"un commit orphelin (push forcé). Choisissez une branche dédiée (--branch "
+        f"{DEFAULT_BRANCH} par défaut).",
+        code=2,
+    )
+
+
+def check_branch(branch: str, env: dict[str, str]) -> None:
+    """Refuse main, master et la branche par défaut déclarée (PUBLISH_DEFAULT_BRANCH)."""
+    name = branch.removeprefix("refs/heads/").strip()
+    declared = env.get("PUBLISH_DEFAULT_BRANCH", "").strip()
+    if not name:
+        raise PublicationError("--branch : nom de branche vide.", code=2)
+    if name in PROTECTED_BRANCHES or name == declared:
+        raise _refuse(name, "c'est la branche par défaut du dépôt")
+
+
+def remote_default_branch(remote: str, env: dict[str, str]) -> str | None:
+    """La branche que désigne la HEAD du dépôt distant (None si on ne peut pas la lire)."""
+    result = subprocess.run(
+        ["git", "ls-remote", "--symref", remote, "HEAD"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
+    )
+    for line in result.stdout.splitlines():
+        if line.startswith("ref: refs/heads/") and line.endswith("HEAD"):
+            return line.split()[1].removeprefix("refs/heads/")
+    return None
+
+
 def publish(source: Path, branch: str, env: dict[str, str]) -> list[Path]:
+    check_branch(branch, env)
     notebooks = find_notebooks(source)
     remote, token, repository = resolve_remote(env)
     if shutil.which("git") is None:
@@ -165,6 +207,8 @@ def publish(source: Path, branch: str, env: dict[str, str]) -> list[Path]:
 
     git_env = _git_env(token)
     secrets = (token or "",)
+    if remote_default_branch(remote, git_env) == branch.removeprefix("refs/heads/"):
+        raise _refuse(branch, "c'est la branche par défaut (HEAD) du dépôt distant")
     sha = env.get("GITHUB_SHA", "").strip()
     message = f"Notebooks exécutés ({len(notebooks)})" + (f" depuis {sha[:12]}" if sha else "")
 

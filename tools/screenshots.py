@@ -15,7 +15,12 @@
    autant de points que TensorBoard a d'étapes pour elle ; après, la zone du graphique contient
    des pixels de la couleur de chaque exécution. Une vue vide ou encore en chargement fait donc
    échouer la construction, au lieu de publier une image sans données ;
-5. arrête TensorBoard et le navigateur dans tous les cas (try/finally, groupe de processus).
+5. arrête TensorBoard et le navigateur dans tous les cas (try/finally, groupe de processus),
+   y compris quand la construction est interrompue (SIGTERM d'une CI annulée ou de ``timeout``,
+   Ctrl-C) : le signal devient une exception, les blocs finally s'exécutent, puis une ligne
+   française dit ce qui s'est passé.
+
+Le navigateur est trouvé par tools/browser.py, la même recherche que celle des tests.
 
 Sorties : ``build/screenshots/*.png`` et ``captures.json`` (jamais committés), publiés sous
 ``captures/`` par ``tools/screenshots_hook.py``.
@@ -28,7 +33,6 @@ import contextlib
 import json
 import os
 import re
-import shutil
 import signal
 import socket
 import subprocess
@@ -41,6 +45,8 @@ import urllib.request
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+
+from tools import browser, storage
 
 ROOT = Path(__file__).resolve().parent.parent
 BUILD = ROOT / "build"
@@ -79,6 +85,22 @@ window.__deepAll = (selector, root = document) => {
 
 class ScreenshotError(Exception):
     """Échec d'une capture, avec un message français qui dit quoi faire."""
+
+
+class Interrupted(BaseException):
+    """Signal reçu (SIGTERM, SIGINT) : comme KeyboardInterrupt, jamais pris pour une erreur de
+    capture, mais les blocs finally arrêtent TensorBoard et le navigateur."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+def _on_signal(signum, frame) -> None:
+    # Un second signal pendant le nettoyage ne doit pas l'interrompre.
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, signal.SIG_IGN)
+    raise Interrupted(signum)
 
 
 @dataclass
@@ -292,10 +314,10 @@ def check_colours(png: Path, box: tuple[int, int, int, int], colours: list[str],
 
 
 def chromium_path() -> str:
-    for candidate in (os.environ.get("CHROMIUM"), "/usr/bin/chromium", shutil.which("chromium")):
-        if candidate and os.path.exists(candidate):
-            return candidate
-    raise ScreenshotError("Chromium introuvable : installez le paquet Debian « chromium ».")
+    try:
+        return browser.chromium_path()
+    except browser.BrowserNotFound as exc:
+        raise ScreenshotError(str(exc)) from None
 
 
 def poll(page, script: str, arg, ready: Callable[[object], bool], timeout: float):
@@ -546,10 +568,18 @@ def browser_page(*, hold: str | None = None) -> Iterator[object]:
     """
     from playwright.sync_api import sync_playwright
 
+    executable = chromium_path()
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=chromium_path(), headless=True, args=CHROMIUM_ARGS
-        )
+        try:
+            chromium = playwright.chromium.launch(
+                executable_path=executable, headless=True, args=CHROMIUM_ARGS
+            )
+        except Exception as exc:  # playwright.Error : un long journal du navigateur
+            first_line = (str(exc).strip().splitlines() or [""])[0][:200]
+            raise ScreenshotError(
+                f"le navigateur {executable} n'a pas pu démarrer "
+                f"({type(exc).__name__} : {first_line})"
+            ) from None
         try:
             context = browser.new_context(
                 viewport=VIEWPORT, device_scale_factor=SCALE, locale="fr-FR"
@@ -572,7 +602,7 @@ def browser_page(*, hold: str | None = None) -> Iterator[object]:
             context.route("**/*", guard)
             yield context.new_page()
         finally:
-            browser.close()
+            chromium.close()
 
 
 def capture_all(
@@ -616,9 +646,9 @@ def capture_all(
             path.unlink(missing_ok=True)
             try:
                 colours, boxes = job(path)
-            except Exception as exc:
+            except BaseException as exc:  # y compris une interruption (Interrupted)
                 path.unlink(missing_ok=True)  # jamais d'image non vérifiée dans build/
-                if isinstance(exc, ScreenshotError):
+                if isinstance(exc, ScreenshotError) or not isinstance(exc, Exception):
                     raise
                 first_line = (str(exc).strip().splitlines() or [""])[0]
                 raise ScreenshotError(
@@ -659,7 +689,7 @@ def build(
             for s in shots
         ],
     }
-    manifest_path.write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n")
+    storage.atomic_write(manifest_path, json.dumps(manifest, indent=2, ensure_ascii=False) + "\n")
     return shots
 
 
@@ -696,11 +726,22 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     logdirs = dict(args.logdir) if args.logdir else default_logdirs()
     started = time.perf_counter()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, _on_signal)
     try:
-        shots = build(logdirs, args.out, timeout=args.timeout, hold=args.hold)
-    except ScreenshotError as exc:
+        with storage.build_lock(args.out.resolve().parent):
+            shots = build(logdirs, args.out, timeout=args.timeout, hold=args.hold)
+    except (ScreenshotError, storage.StorageError) as exc:
         print(f"Captures de TensorBoard : échec. {exc}", file=sys.stderr)
         return 1
+    except Interrupted as exc:
+        name = signal.Signals(exc.signum).name
+        print(
+            f"Captures de TensorBoard : interrompues ({name}) ; TensorBoard et le navigateur "
+            "sont arrêtés, aucune image non vérifiée n'est gardée.",
+            file=sys.stderr,
+        )
+        return 128 + exc.signum
     for shot in shots:
         print(f"  {shot.path} ({shot.width} x {shot.height}, {len(shot.runs)} exécution(s))")
     print(f"Captures de TensorBoard vérifiées en {time.perf_counter() - started:.1f} s.")

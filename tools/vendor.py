@@ -3,6 +3,10 @@
 Le paquet npm ``mathjax`` (version épinglée, empreinte vérifiée) est récupéré une fois avec
 ``npm pack`` dans ``build/vendor/`` ; le site n'en publie que ``tex-svg.js`` (sortie SVG : aucune
 police à télécharger) et la licence.
+
+À chaque appel, l'empreinte SHA-256 de chaque fichier publié est revérifiée (pas seulement le
+tampon de version) : un fichier modifié ou tronqué est signalé en le nommant, puis récupéré de
+nouveau ; toute écriture est atomique (tools/storage.py).
 """
 
 from __future__ import annotations
@@ -17,6 +21,8 @@ import tarfile
 import tempfile
 from pathlib import Path
 
+from tools import storage
+
 ROOT = Path(__file__).resolve().parent.parent
 VENDOR = ROOT / "build" / "vendor"
 MATHJAX_VERSION = "3.2.2"
@@ -29,6 +35,29 @@ MATHJAX_FILES = {
     "package/es5/tex-svg.js": "mathjax/tex-svg.js",
     "package/LICENSE": "mathjax/LICENSE",
 }
+# Empreintes SHA-256 de ces fichiers tels qu'ils sont dans l'archive ci-dessus.
+MATHJAX_SHA256 = {
+    "mathjax/tex-svg.js": "A_REMPLIR",
+    "mathjax/LICENSE": "A_REMPLIR",
+}
+
+
+def tampered_files(vendor: Path) -> list[str]:
+    """Les fichiers publiés absents ou dont l'empreinte n'est pas celle attendue."""
+    problems = []
+    for target, expected in MATHJAX_SHA256.items():
+        path = vendor / target
+        try:
+            digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        except FileNotFoundError:
+            problems.append(f"{path} absent")
+            continue
+        except OSError as exc:
+            problems.append(f"{path} illisible ({storage.cause(exc)})")
+            continue
+        if digest != expected:
+            problems.append(f"{path} modifié (empreinte SHA-256 {digest[:12]}…)")
+    return problems
 
 
 def integrity(path: Path) -> str:
@@ -38,7 +67,11 @@ def integrity(path: Path) -> str:
 def fetch_mathjax(vendor: Path = VENDOR) -> Path:
     stamp = vendor / "mathjax" / ".version"
     if stamp.is_file() and stamp.read_text().strip() == MATHJAX_INTEGRITY:
-        return vendor / "mathjax"
+        problems = tampered_files(vendor)
+        if not problems:
+            return vendor / "mathjax"
+        for problem in problems:
+            storage.warn(f"MathJax embarqué : {problem} ; nouvelle récupération.")
     npm = shutil.which("npm")
     if npm is None:
         raise SystemExit(
@@ -64,16 +97,24 @@ def fetch_mathjax(vendor: Path = VENDOR) -> Path:
                 data = tar.extractfile(member)
                 if data is None:
                     raise SystemExit(f"Erreur : {member} manque dans l'archive MathJax.")
-                out = vendor / target
-                out.parent.mkdir(parents=True, exist_ok=True)
-                out.write_bytes(data.read())
-    stamp.write_text(MATHJAX_INTEGRITY + "\n")
+                storage.atomic_write(vendor / target, data.read())
+    problems = tampered_files(vendor)
+    if problems:
+        raise SystemExit(
+            "Erreur : MathJax extrait de l'archive n'a pas les empreintes attendues : "
+            + " ; ".join(problems)
+        )
+    storage.atomic_write(stamp, MATHJAX_INTEGRITY + "\n")
     return vendor / "mathjax"
 
 
 def main() -> int:
-    where = fetch_mathjax(Path(os.environ.get("ATELIER_VENDOR", VENDOR)))
-    print(f"MathJax {MATHJAX_VERSION} prêt dans {where}.")
+    try:
+        where = fetch_mathjax(Path(os.environ.get("ATELIER_VENDOR", VENDOR)))
+    except storage.StorageError as exc:
+        print(f"Erreur : MathJax : {exc}.", file=sys.stderr)
+        return 1
+    print(f"MathJax {MATHJAX_VERSION} prêt dans {where} (empreintes vérifiées).")
     return 0
 
 

@@ -26,7 +26,7 @@
 #     - nom: train_seconds
 #       libelle: Durée d'entraînement
 #       unite: secondes
-#       max: 30
+#       max_calibrations: 450
 # ---
 
 # %% [markdown]

@@ -25,7 +25,7 @@
 #     - nom: train_seconds
 #       libelle: Durée d'entraînement
 #       unite: secondes
-#       max: 60
+#       max_calibrations: 900
 # ---
 
 # %% [markdown]

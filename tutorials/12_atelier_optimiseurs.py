@@ -368,7 +368,7 @@ torch.save(model.state_dict(), "poids_initiaux.pt")
 
 def reset_weights(model):
     """Recharge les poids initiaux sauvegardés ; renvoie leur empreinte."""
-    model.load_state_dict(torch.load("poids_initiaux.pt", map_location=device))
+    model.load_state_dict(torch.load("poids_initiaux.pt", map_location=device, weights_only=True))
     return sum(p.double().sum().item() for p in model.parameters())
 
 
