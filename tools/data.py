@@ -288,7 +288,7 @@ def provision(dest: Path | None = None, *, offline: bool | None = None) -> dict:
         return manifest
     _, missing, corrupt = inspect_copy(dest, kdir)
     for problem in corrupt:
-        storage.warn(f"copie locale corrompue, remplacée depuis la source : {problem}")
+        storage.warn(f"copie locale corrompue, retirée pour être refaite : {problem}")
     if corrupt:
         # Plus rien ne doit passer pour bon tant que la copie n'est pas refaite.
         manifest_path(dest).unlink(missing_ok=True)

@@ -581,7 +581,7 @@ def browser_page(*, hold: str | None = None) -> Iterator[object]:
                 f"({type(exc).__name__} : {first_line})"
             ) from None
         try:
-            context = browser.new_context(
+            context = chromium.new_context(
                 viewport=VIEWPORT, device_scale_factor=SCALE, locale="fr-FR"
             )
             settings = json.dumps(json.dumps(TB_SETTINGS))
