@@ -467,17 +467,18 @@ TIMED = "max_calibrations: 200\n#       unite: secondes"
 
 
 def timed_record(seconds: float, calibration: float) -> dict:
+    samples = [calibration] * 5
     return {
         "metrics": {"score": seconds},
-        "calibration": execute.calibration_record(calibration, calibration),
+        "calibration": execute.calibration_record(samples, samples, samples),
     }
 
 
 def test_decision_charge_acceptee_ralentissement_refuse(tmp_path):
     """La logique de décision : une machine chargée ralentit le tutoriel ET la calibration
-    mesurée dans la même exécution, le rapport ne bouge pas ; un tutoriel devenu 3 fois plus
-    lent sur la même machine dépasse son seuil. Les nombres sont ceux de la mesure rapportée
-    par l'issue 16 (12,3 s au calme, 78,5 s sous deux processus de calcul, facteur 6,4)."""
+    mesurée pendant la même exécution, le rapport ne bouge pas ; un tutoriel devenu 3 fois plus
+    lent sur la même machine dépasse son seuil. Les durées sont celles de l'issue 16 (12,3 s au
+    calme, 78,5 s sous deux processus de calcul voisins)."""
     tutorial = execute.load(write_tutorial(tmp_path / "tutorials", seuil=TIMED))
     quiet_calibration = 0.065
     quiet = timed_record(12.3, quiet_calibration)
@@ -494,10 +495,23 @@ def test_decision_charge_acceptee_ralentissement_refuse(tmp_path):
         execute.check_metrics(tutorial, {"metrics": {"score": 12.3}})
 
 
-def test_calibration_plus_lente_des_deux_mesures():
-    record = execute.calibration_record(0.05, 0.2)
-    assert record["seconds"] == 0.2 and record["threads"] == execute.available_cores()
+def test_calibration_moyenne_de_toutes_les_mesures():
+    """Une charge qui arrive pendant l'exécution compte pour la part de temps où elle est là."""
+    record = execute.calibration_record([0.1] * 5, [0.1, 0.3, 0.3], [0.3] * 5)
+    assert record["seconds"] == pytest.approx((0.1 * 6 + 0.3 * 7) / 13)
+    assert record["before_seconds"] == 0.1 and record["after_seconds"] == 0.3
+    assert record["samples"] == 13 and record["threads"] == execute.available_cores()
     assert len(record["load_average"]) == 3
+    assert execute.calibration_record([], [], []) == {}
+
+
+def test_sonde_de_calibration_mesure_avant_pendant_apres():
+    with execute.Calibration() as probe:
+        time.sleep(2 * execute.Calibration.PERIOD + 1)
+    record = probe.record()
+    assert record["samples"] >= 2 * 5 + 1
+    assert 0 < record["before_seconds"] < 30 and 0 < record["after_seconds"] < 30
+    assert probe._process.poll() is not None  # la sonde est arrêtée
 
 
 def test_fils_limites_aux_coeurs_disponibles():

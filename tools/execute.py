@@ -8,10 +8,11 @@ Pour chaque ``tutorials/NN_slug.py`` :
   sorties en cache sont reportées sur le nouveau texte ;
 * sinon le notebook est exécuté par nbclient, cellule par cellule avec un délai maximal ;
 * on enregistre durée, pic de mémoire du noyau, matériel, versions et métriques déclarées ;
-* une charge de calibration fixe est chronométrée juste avant et juste après chaque exécution :
-  un seuil de durée (``max_calibrations``) porte sur le rapport durée / calibration, si bien
-  qu'une machine chargée ne fait pas échouer la construction mais qu'un tutoriel devenu
-  réellement plus lent, si ; les durées absolues sont enregistrées pour information ;
+* une charge de calibration fixe (tools/calibration.py) est chronométrée juste avant, pendant
+  et juste après chaque exécution, dans un processus voisin du noyau : un seuil de durée
+  (``max_calibrations``) porte sur le rapport durée / calibration, si bien qu'une machine
+  chargée ne fait pas échouer la construction mais qu'un tutoriel devenu réellement plus lent,
+  si ; les durées absolues sont enregistrées pour information ;
 * le noyau n'utilise pas plus de fils de calcul que de cœurs réellement disponibles
   (``os.sched_getaffinity``) ;
 * toute écriture est atomique (tools/storage.py) et la construction tient le verrou de build/ ;
@@ -32,6 +33,7 @@ import json
 import os
 import re
 import statistics
+import subprocess
 import sys
 import time
 import tomllib
@@ -41,7 +43,7 @@ from pathlib import Path
 import jupytext
 import nbformat
 
-from tools import storage
+from tools import calibration, storage
 
 ROOT = Path(__file__).resolve().parent.parent
 TUTORIALS = ROOT / "tutorials"
@@ -247,12 +249,7 @@ def data_fingerprint() -> str:
 
 
 def available_cores() -> int:
-    """Les cœurs que ce processus peut réellement utiliser (affinité, conteneur), pas ceux
-    de la machine."""
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except (AttributeError, OSError):
-        return os.cpu_count() or 1
+    return calibration.available_cores()
 
 
 def thread_env() -> dict[str, str]:
@@ -262,46 +259,75 @@ def thread_env() -> dict[str, str]:
     return {**{k: n for k in names}, "TF_NUM_INTRAOP_THREADS": n, "TF_NUM_INTEROP_THREADS": "1"}
 
 
-def _calibration_workload(torch) -> float:
-    """La charge fixe : des produits matriciels de la taille d'un petit MLP (PyTorch, autant de
-    fils que les tutoriels) puis une boucle Python."""
-    g = torch.Generator().manual_seed(0)
-    x = torch.randn(128, 784, generator=g)
-    w1 = torch.randn(784, 256, generator=g)
-    w2 = torch.randn(256, 10, generator=g)
-    for _ in range(60):
-        y = torch.relu(x @ w1) @ w2
-    total = 0
-    for i in range(150_000):
-        total += i * i % 7
-    return float(y.sum()) + total
+class Calibration:
+    """La sonde de calibration (tools/calibration.py) tourne à côté du noyau pendant toute
+    l'exécution : mesures juste avant, pendant (toutes les PERIOD secondes) et juste après."""
+
+    PERIOD = 3.0
+
+    def __enter__(self):
+        import threading
+
+        self.samples: list[float] = []
+        self._process = subprocess.Popen(
+            [sys.executable, "-m", "tools.calibration", "--period", str(self.PERIOD)],
+            cwd=ROOT,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            text=True,
+        )
+        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._reader.start()
+        # Les mesures d'avant l'exécution, prises sur une machine encore sans le noyau.
+        deadline = time.monotonic() + 300
+        while len(self.samples) < calibration.BURST and time.monotonic() < deadline:
+            if self._process.poll() is not None:
+                break
+            time.sleep(0.05)
+        self.before = list(self.samples)
+        return self
+
+    def _read(self) -> None:
+        for line in self._process.stdout:
+            try:
+                self.samples.append(float(line))
+            except ValueError:
+                pass
+
+    def __exit__(self, exc_type, *_) -> None:
+        process = self._process
+        try:
+            if exc_type is None:
+                process.stdin.close()  # fin de l'exécution : dernières mesures, puis arrêt
+                process.wait(timeout=300)
+        except (OSError, ValueError, subprocess.TimeoutExpired):
+            pass
+        finally:
+            if process.poll() is None:
+                process.kill()
+                process.wait()
+            self._reader.join(timeout=10)
+
+    def record(self) -> dict:
+        burst = calibration.BURST
+        before, during = self.samples[:burst], self.samples[burst:-burst]
+        after = self.samples[-burst:] if len(self.samples) >= 2 * burst else []
+        return calibration_record(before, during, after)
 
 
-def calibrate(repeats: int = 7) -> float:
-    """Durée médiane (s) de la charge de calibration, après un tour d'échauffement."""
-    import torch
-
-    threads = torch.get_num_threads()
-    torch.set_num_threads(available_cores())
-    try:
-        _calibration_workload(torch)  # échauffement : allocations, fils de calcul
-        times = []
-        for _ in range(repeats):
-            start = time.perf_counter()
-            _calibration_workload(torch)
-            times.append(time.perf_counter() - start)
-    finally:
-        torch.set_num_threads(threads)
-    return statistics.median(times)
-
-
-def calibration_record(before: float, after: float) -> dict:
-    """Ce que l'enregistrement garde de la calibration ; la plus lente des deux mesures sert de
-    référence (une charge arrivée ou partie pendant l'exécution ne joue pas contre elle)."""
+def calibration_record(before: list[float], during: list[float], after: list[float]) -> dict:
+    """Ce que l'enregistrement garde de la calibration. La référence (``seconds``) est la
+    moyenne de toutes les mesures : la durée d'un tutoriel est la somme de ses instants,
+    ralentis chacun par la charge du moment."""
+    samples = [*before, *during, *after]
+    if not samples:
+        return {}
     return {
-        "seconds": max(before, after),
-        "before_seconds": before,
-        "after_seconds": after,
+        "seconds": statistics.fmean(samples),
+        "before_seconds": statistics.median(before) if before else None,
+        "after_seconds": statistics.median(after) if after else None,
+        "samples": len(samples),
         "threads": available_cores(),
         "load_average": [round(v, 2) for v in os.getloadavg()],
     }
@@ -619,9 +645,9 @@ def build_one(
     else:
         for relative in tutorial.header.get("resultats", []):  # jamais ceux d'une autre exécution
             (work / tutorial.name / relative).unlink(missing_ok=True)
-        before = calibrate()
-        executed, measures = run_notebook(tutorial, work / tutorial.name, timeout, log)
-        measures["calibration"] = calibration_record(before, calibrate())
+        with Calibration() as probe:
+            executed, measures = run_notebook(tutorial, work / tutorial.name, timeout, log)
+        measures["calibration"] = probe.record()
         check_outputs(tutorial, executed)
         if tutorial.header.get("resultats"):
             measures["resultats"] = collect_results(tutorial, work / tutorial.name)

@@ -37,8 +37,8 @@ MATHJAX_FILES = {
 }
 # Empreintes SHA-256 de ces fichiers tels qu'ils sont dans l'archive ci-dessus.
 MATHJAX_SHA256 = {
-    "mathjax/tex-svg.js": "A_REMPLIR",
-    "mathjax/LICENSE": "A_REMPLIR",
+    "mathjax/tex-svg.js": "d4295dc33744836935c1399feece5159577b34c5c8ffb9f1c6324cd82e03a882",
+    "mathjax/LICENSE": "cfc7749b96f63bd31c3c42b5c471bf756814053e847c10f3eb003417bc523d30",
 }
 
 
