@@ -253,10 +253,13 @@ def available_cores() -> int:
 
 
 def thread_env() -> dict[str, str]:
-    """Variables qui limitent les fils de calcul du noyau aux cœurs disponibles."""
+    """Variables qui limitent les fils de calcul du noyau aux cœurs disponibles.
+
+    OMP_NUM_THREADS seulement pour PyTorch et NumPy (OpenBLAS et MKL le lisent à défaut de leur
+    propre variable) : un tutoriel qui le fixe lui-même avant d'importer NumPy garde son choix.
+    """
     n = str(available_cores())
-    names = ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS")
-    return {**{k: n for k in names}, "TF_NUM_INTRAOP_THREADS": n, "TF_NUM_INTEROP_THREADS": "1"}
+    return {"OMP_NUM_THREADS": n, "TF_NUM_INTRAOP_THREADS": n}
 
 
 class Calibration:
