@@ -144,7 +144,8 @@ def training_parser(script: str, doc: str, device_help: str = DEVICE_HELP) -> Fr
         "--limit",
         type=positive_int,
         metavar="N",
-        help="n'entraîner que sur les N premières images (défaut : les 60 000)",
+        help="n'utiliser que les N premières images d'entraînement, dont 10 %% pour la "
+        "validation (défaut : les 60 000)",
     )
     parser.add_argument(
         "--logdir",
@@ -175,11 +176,10 @@ def run(
             parser.error(str(exc))
     except KeyboardInterrupt:
         # Un second Ctrl+C n'interrompt pas la sortie : le script s'arrête déjà.
-        if hasattr(signal, "SIGINT"):
-            try:
-                signal.signal(signal.SIGINT, signal.SIG_IGN)
-            except ValueError:  # hors du fil principal (tests)
-                pass
+        try:
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
+        except ValueError:  # hors du fil principal
+            pass
         print("\nInterrompu.", file=sys.stderr)
         return 130
     return 0
@@ -358,7 +358,7 @@ def check_finite(values: dict[str, float], when: str, lr: float) -> None:
     if bad:
         what = ", ".join(f"{name} = {value}" for name, value in bad.items())
         raise DivergenceError(
-            f"l'entraînement a divergé {when} ({what}) : relancez avec un taux "
+            f"l'entraînement a divergé {when} ({what}) ; relancez avec un taux "
             f"d'apprentissage plus petit que --lr {lr:g}"
         )
 
