@@ -156,6 +156,25 @@ def training_parser(script: str, doc: str, device_help: str = DEVICE_HELP) -> Fr
     return parser
 
 
+class _Interruption:
+    """Se souvient d'un Ctrl+C, même si une bibliothèque a avalé le KeyboardInterrupt."""
+
+    requested = False
+
+    @classmethod
+    def handler(cls, signum, frame):
+        cls.requested = True
+        raise KeyboardInterrupt
+
+
+def stop_if_interrupted() -> None:
+    """Relance l'interruption si un Ctrl+C a eu lieu : quelques bibliothèques interceptent toutes
+    les exceptions (``except:``) à certains moments, KeyboardInterrupt compris, puis continuent.
+    Les scripts l'appellent à chaque lot ou à chaque époque."""
+    if _Interruption.requested:
+        raise KeyboardInterrupt
+
+
 def run(
     parser: argparse.ArgumentParser,
     command: Callable[[argparse.Namespace], object],
@@ -168,20 +187,36 @@ def run(
     PyTorch ou TensorFlow dans command, et non en tête de fichier : un Ctrl+C pendant ce
     chargement (plusieurs secondes) arrive donc ici, et --help répond tout de suite.
     """
+    _Interruption.requested = False
+    try:
+        previous = signal.signal(signal.SIGINT, _Interruption.handler)
+    except ValueError:  # hors du fil principal : le comportement par défaut suffit
+        previous = None
     try:
         try:
             args = parser.parse_args(argv)
             command(args)
+            stop_if_interrupted()  # un Ctrl+C avalé en route : le script n'a pas fini normalement
         except InputError as exc:
+            if _Interruption.requested:
+                raise KeyboardInterrupt from None
             parser.error(str(exc))
+        except Exception:
+            # Une erreur qui suit un Ctrl+C en est la conséquence (un import interrompu, par
+            # exemple) : c'est l'interruption qu'on signale.
+            if _Interruption.requested:
+                raise KeyboardInterrupt from None
+            raise
     except KeyboardInterrupt:
         # Un second Ctrl+C n'interrompt pas la sortie : le script s'arrête déjà.
-        try:
+        if previous is not None:
             signal.signal(signal.SIGINT, signal.SIG_IGN)
-        except ValueError:  # hors du fil principal
-            pass
+            previous = None
         print("\nInterrompu.", file=sys.stderr)
         return 130
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGINT, previous)
     return 0
 
 
@@ -206,7 +241,7 @@ def startup_messages_held(replay: bool = True):
         show = False
         raise
     except BaseException:
-        show = True
+        show = not _Interruption.requested
         raise
     finally:
         sys.stderr.flush()

@@ -26,6 +26,7 @@ from commun import (
     process_peak_memory,
     save_metrics,
     startup_messages_held,
+    stop_if_interrupted,
     torch_device_name,
     validation_split,
 )
@@ -147,6 +148,7 @@ def train(args: argparse.Namespace, build_model: Callable[[], nn.Module], script
     # dont les messages de démarrage, sans objet pour PyTorch, sont écartés.
     with startup_messages_held(replay=False):
         from torch.utils.tensorboard import SummaryWriter
+    stop_if_interrupted()
 
     # --8<-- [start:journaux]
     # 4. Deux journaux, comme le rappel TensorBoard de Keras : train/ et validation/. Les mêmes
@@ -191,6 +193,7 @@ def train(args: argparse.Namespace, build_model: Callable[[], nn.Module], script
             # Une perte infinie ou NaN (entraînement divergent) : une ligne d'erreur, code 2.
             losses = {"perte d'entraînement": train_loss, "perte de validation": val_loss}
             check_finite(losses, f"à l'époque {epoch + 1}", args.lr)
+            stop_if_interrupted()  # un Ctrl+C qu'une bibliothèque aurait avalé
 
             # --8<-- [start:ecriture]
             train_log.add_scalar("epoch_loss", train_loss, epoch)

@@ -35,6 +35,7 @@ from commun import (
     run,
     save_metrics,
     startup_messages_held,
+    stop_if_interrupted,
     training_parser,
     validation_split,
 )
@@ -116,6 +117,7 @@ def train(args: argparse.Namespace) -> dict:
 
         device = pick_device(tf, args.device)
         x_used, y_used, x_test, y_test = load_fashion_mnist(keras, args.limit)
+    stop_if_interrupted()  # un Ctrl+C qu'une bibliothèque aurait avalé pendant le chargement
 
     # 2. La validation : 10 % des images d'entraînement, mises de côté avant d'entraîner, par
     # la même fonction (et donc les mêmes images) que les scripts PyTorch. C'est sur elle qu'on
@@ -170,13 +172,18 @@ def train(args: argparse.Namespace) -> dict:
         check_finite(losses, f"à l'époque {epoch + 1}", args.lr)
 
     divergence = keras.callbacks.LambdaCallback(on_epoch_end=stop_if_diverged)
+    # Keras intercepte parfois toutes les exceptions pendant la préparation du premier lot : un
+    # Ctrl+C avalé là est relancé au lot suivant.
+    interruption = keras.callbacks.LambdaCallback(
+        on_train_batch_end=lambda batch, logs: stop_if_interrupted()
+    )
     history = model.fit(
         x_train,
         y_train,
         batch_size=args.batch_size,
         epochs=args.epochs,
         validation_data=(x_val, y_val),
-        callbacks=[divergence, tensorboard, timer],
+        callbacks=[interruption, divergence, tensorboard, timer],
         verbose=1 if sys.stdout.isatty() else 2,  # barre par époque (terminal), ou une ligne
     )
 

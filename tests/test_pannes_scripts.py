@@ -9,6 +9,8 @@ metrics.json est du JSON valide ou absent.
 | --lr 1e30 : perte NaN (PyTorch, Keras)          | une ligne « a divergé », code 2           |
 | Ctrl+C pendant le chargement de PyTorch/Keras   | « Interrompu. », code 130                 |
 | Ctrl+C (une ou deux fois) pendant l'entraînement| « Interrompu. », code 130, journaux gardés|
+| Ctrl+C à six instants, du chargement à l'époque 2| « Interrompu. », code 130                 |
+| Ctrl+C avalé par une bibliothèque (``except:``) | « Interrompu. », code 130                 |
 | verifier_materiel.py --size 200000              | une ligne, code 2                         |
 | allocation refusée pendant le chronométrage     | une ligne, code 2                         |
 | une mesure NaN ou infinie à écrire              | une ligne, code 2, pas de metrics.json    |
@@ -312,6 +314,71 @@ def test_ctrl_c_pendant_le_chargement_de_verifier_materiel(tmp_path):
     code = run.finish()
     assert_clean_stop(run, code, 130, "Interrompu.")
     assert "GFLOP/s" not in run.stdout
+
+
+# Des instants répartis sur toute la vie du script, comptés à partir du moment où le chargement
+# du framework commence : import, lecture des données, tirage de la validation, chargement de
+# TensorBoard, graphe du modèle, premières époques.
+MOMENTS = [0.0, 0.5, 1.5, 3.0, 5.0, 8.0]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("moment", MOMENTS, ids=lambda m: f"{m} s")
+@pytest.mark.parametrize("name", ["mlp_pytorch", "mlp_keras"])
+def test_ctrl_c_a_tout_moment(name, moment, tmp_path):
+    logdir = tmp_path / "runs"
+    args = ["--limit", "2000", "--epochs", "200", "--device", "cpu", "--logdir", str(logdir)]
+    run = Launched(tmp_path, name, *args)
+    run.wait_for(lambda: LOADING[name] in run.maps(), f"le chargement de {LOADING[name]}")
+    time.sleep(moment)
+    assert run.process.poll() is None, f"{name} s'est arrêté avant {moment} s"
+    run.interrupt()
+    code = run.finish()
+    assert_clean_stop(run, code, 130, "Interrompu.")
+    assert assert_metrics_valid_or_absent(logdir) is None
+
+
+def _swallowing_library():
+    """Une bibliothèque qui intercepte tout (``except:``), Ctrl+C compris, puis continue."""
+    try:
+        os.kill(os.getpid(), signal.SIGINT)
+        time.sleep(1)  # le gestionnaire de signal lève KeyboardInterrupt ici
+    except:  # noqa: E722 : c'est la panne plantée
+        pass
+
+
+@pytest.mark.parametrize("after", ["fin normale", "erreur", "mesure suivante"])
+def test_ctrl_c_avale_par_une_bibliotheque(after, capsys):
+    commun = load_commun()
+    parser = commun.FrenchParser(prog="essai.py")
+    reached = []
+
+    def command(args):
+        _swallowing_library()
+        reached.append("après")
+        if after == "erreur":  # un import interrompu casse la suite : RecursionError, etc.
+            raise RecursionError("maximum recursion depth exceeded")
+        if after == "mesure suivante":  # la boucle d'entraînement vérifie à chaque époque
+            commun.stop_if_interrupted()
+            reached.append("trop loin")
+
+    pytest_handler = signal.getsignal(signal.SIGINT)
+    try:
+        code = commun.run(parser, command, [])
+        ignored = signal.getsignal(signal.SIGINT)
+    finally:
+        signal.signal(signal.SIGINT, pytest_handler)
+    err = capsys.readouterr().err
+    assert reached == ["après"]
+    assert code == 130 and french_lines(err) == ["Interrompu."] and TRACEBACK not in err
+    assert ignored == signal.SIG_IGN  # un second Ctrl+C n'interrompt pas la sortie
+
+
+def test_sans_ctrl_c_le_gestionnaire_est_rendu(capsys):
+    commun = load_commun()
+    before = signal.getsignal(signal.SIGINT)
+    assert commun.run(commun.FrenchParser(prog="essai.py"), lambda args: None, []) == 0
+    assert signal.getsignal(signal.SIGINT) is before
 
 
 # La fin de la première époque, dans la sortie de chaque script.
