@@ -64,6 +64,10 @@ $(SNIPPETS_STAMP): $(wildcard snippets/*.py) $(STAMP) | data
 	done
 	@{ echo "$$ python snippets/mlp_pytorch.py --epochs 0"; $(PY) snippets/mlp_pytorch.py --epochs 0 2>&1; \
 		echo "(code de sortie : $$?)"; } > $(SNIPPETS_OUT)/erreur.txt
+	@# Un entraînement qui diverge (taux d'apprentissage démesuré) : une ligne d'erreur, code 2.
+	@div="--lr 1e30 --limit 1000 --epochs 2 --device cpu --logdir $(SNIPPETS_OUT)/divergence"; \
+		{ echo "$$ python snippets/mlp_pytorch.py $$div"; $(PY) snippets/mlp_pytorch.py $$div 2>&1; \
+		echo "(code de sortie : $$?)"; } > $(SNIPPETS_OUT)/divergence.txt
 	@touch $@
 
 # Refaites dès que les journaux des scripts ou l'outil changent (à chaque construction en CI).

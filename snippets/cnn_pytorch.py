@@ -6,8 +6,10 @@ Exemples :
     tensorboard --logdir runs                            # puis http://localhost:6006
 
 Le réseau : deux blocs convolution 3 x 3 + ReLU + max pooling (16 puis 32 filtres), puis une
-couche cachée de 128 neurones et 10 sorties. Un GPU l'accélère nettement ; sur CPU, réduisez
-les données avec --limit pendant la mise au point.
+couche cachée de 128 neurones et 10 sorties (des scores bruts, ou logits). Un GPU l'accélère
+nettement ; sur CPU, réduisez les données avec --limit pendant la mise au point. Comme
+mlp_pytorch.py, il met de côté 10 % des images d'entraînement pour la validation et n'évalue le
+test qu'une fois, à la fin.
 Le script écrit dans --logdir les journaux TensorBoard (courbes de perte et d'exactitude,
 histogrammes des poids, graphe du modèle) et metrics.json (durée de chaque époque, pic de
 mémoire, exactitude, appareil).
@@ -20,42 +22,45 @@ gardez ces deux fichiers à côté de celui-ci.
 from __future__ import annotations
 
 import sys
+from collections import OrderedDict
 
-import torch
 from commun import run, training_parser
-from entrainement_pytorch import train
-from torch import nn
 
 SCRIPT = "cnn_pytorch"
 
 
-class CNN(nn.Module):
-    """Deux blocs convolutifs qui repèrent des motifs locaux, puis un classifieur."""
+def build_model():
+    """Deux blocs convolutifs qui repèrent des motifs locaux, puis un classifieur qui sort dix
+    scores bruts (logits) : la perte nn.CrossEntropyLoss leur applique elle-même softmax."""
+    # PyTorch n'est importé qu'ici, au moment de servir : --help répond tout de suite, et un
+    # Ctrl+C pendant son chargement arrête le script proprement (voir commun.run).
+    from torch import nn
 
-    def __init__(self, hidden: int = 128):
-        super().__init__()
-        self.features = nn.Sequential(
-            nn.Conv2d(1, 16, kernel_size=3, padding=1),  # 16 cartes 28 x 28
-            nn.ReLU(),
-            nn.MaxPool2d(2),  # 16 x 14 x 14
-            nn.Conv2d(16, 32, kernel_size=3, padding=1),  # 32 cartes 14 x 14
-            nn.ReLU(),
-            nn.MaxPool2d(2),  # 32 x 7 x 7
-        )
-        self.classifier = nn.Sequential(
-            nn.Flatten(),  # 32 x 7 x 7 = 1 568 valeurs
-            nn.Linear(32 * 7 * 7, hidden),
-            nn.ReLU(),
-            nn.Linear(hidden, 10),
-        )
+    features = nn.Sequential(
+        nn.Conv2d(1, 16, kernel_size=3, padding=1),  # 16 cartes 28 x 28
+        nn.ReLU(),
+        nn.MaxPool2d(2),  # 16 x 14 x 14
+        nn.Conv2d(16, 32, kernel_size=3, padding=1),  # 32 cartes 14 x 14
+        nn.ReLU(),
+        nn.MaxPool2d(2),  # 32 x 7 x 7
+    )
+    classifier = nn.Sequential(
+        nn.Flatten(),  # 32 x 7 x 7 = 1 568 valeurs
+        nn.Linear(32 * 7 * 7, 128),
+        nn.ReLU(),
+        nn.Linear(128, 10),
+    )
+    return nn.Sequential(OrderedDict(features=features, classifier=classifier))
 
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        return self.classifier(self.features(x))
+
+def command(args) -> dict:
+    from entrainement_pytorch import train
+
+    return train(args, build_model, SCRIPT)
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = training_parser(SCRIPT, __doc__)
-    return run(parser, lambda args: train(args, CNN, SCRIPT), argv)
+    return run(training_parser(SCRIPT, __doc__), command, argv)
 
 
 if __name__ == "__main__":

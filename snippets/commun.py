@@ -9,15 +9,21 @@ Les scripts l'importent depuis leur propre dossier : si vous les copiez, gardez
 from __future__ import annotations
 
 import argparse
+import contextlib
 import errno
+import hashlib
 import json
+import math
 import os
 import platform
+import random
 import re
+import signal
 import sys
 import tempfile
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 # --- Options de la ligne de commande --------------------------------------------------------
@@ -69,8 +75,23 @@ def positive_float(text: str) -> float:
         value = float(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"« {text} » n'est pas un nombre") from None
+    if not math.isfinite(value):
+        raise argparse.ArgumentTypeError(f"{text} n'est pas un nombre fini")
     if not value > 0:
         raise argparse.ArgumentTypeError(f"{text} n'est pas un nombre strictement positif")
+    return value
+
+
+MAX_SEED = 2**32 - 1  # la plus grande graine qu'acceptent à la fois NumPy, Keras et PyTorch
+
+
+def seed_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"« {text} » n'est pas un nombre entier") from None
+    if not 0 <= value <= MAX_SEED:
+        raise argparse.ArgumentTypeError(f"{value} n'est pas entre 0 et {MAX_SEED}")
     return value
 
 
@@ -114,7 +135,7 @@ def training_parser(script: str, doc: str, device_help: str = DEVICE_HELP) -> Fr
     )
     parser.add_argument(
         "--seed",
-        type=int,
+        type=seed_int,
         default=0,
         metavar="GRAINE",
         help="graine aléatoire (défaut : %(default)s)",
@@ -123,7 +144,8 @@ def training_parser(script: str, doc: str, device_help: str = DEVICE_HELP) -> Fr
         "--limit",
         type=positive_int,
         metavar="N",
-        help="n'entraîner que sur les N premières images (défaut : les 60 000)",
+        help="n'utiliser que les N premières images d'entraînement, dont 10 %% pour la "
+        "validation (défaut : les 60 000)",
     )
     parser.add_argument(
         "--logdir",
@@ -134,6 +156,25 @@ def training_parser(script: str, doc: str, device_help: str = DEVICE_HELP) -> Fr
     return parser
 
 
+class _Interruption:
+    """Se souvient d'un Ctrl+C, même si une bibliothèque a avalé le KeyboardInterrupt."""
+
+    requested = False
+
+    @classmethod
+    def handler(cls, signum, frame):
+        cls.requested = True
+        raise KeyboardInterrupt
+
+
+def stop_if_interrupted() -> None:
+    """Relance l'interruption si un Ctrl+C a eu lieu : quelques bibliothèques interceptent toutes
+    les exceptions (``except:``) à certains moments, KeyboardInterrupt compris, puis continuent.
+    Les scripts l'appellent à chaque lot ou à chaque époque."""
+    if _Interruption.requested:
+        raise KeyboardInterrupt
+
+
 def run(
     parser: argparse.ArgumentParser,
     command: Callable[[argparse.Namespace], object],
@@ -142,17 +183,127 @@ def run(
     """Lit les options, lance command(args) et renvoie le code de sortie du script.
 
     Une InputError devient une ligne d'explication et le code 2, comme une option invalide ;
-    Ctrl+C arrête proprement le script avec le code 130, sans trace Python.
+    Ctrl+C arrête proprement le script avec le code 130, sans trace Python. Les scripts importent
+    PyTorch ou TensorFlow dans command, et non en tête de fichier : un Ctrl+C pendant ce
+    chargement (plusieurs secondes) arrive donc ici, et --help répond tout de suite.
     """
-    args = parser.parse_args(argv)
+    _Interruption.requested = False
     try:
-        command(args)
-    except InputError as exc:
-        parser.error(str(exc))
+        previous = signal.signal(signal.SIGINT, _Interruption.handler)
+    except ValueError:  # hors du fil principal : le comportement par défaut suffit
+        previous = None
+    try:
+        try:
+            args = parser.parse_args(argv)
+            command(args)
+            stop_if_interrupted()  # un Ctrl+C avalé en route : le script n'a pas fini normalement
+        except InputError as exc:
+            if _Interruption.requested:
+                raise KeyboardInterrupt from None
+            parser.error(str(exc))
+        except Exception:
+            # Une erreur qui suit un Ctrl+C en est la conséquence (un import interrompu, par
+            # exemple) : c'est l'interruption qu'on signale.
+            if _Interruption.requested:
+                raise KeyboardInterrupt from None
+            raise
     except KeyboardInterrupt:
+        # Un second Ctrl+C n'interrompt pas la sortie : le script s'arrête déjà.
+        if previous is not None:
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
+            previous = None
         print("\nInterrompu.", file=sys.stderr)
         return 130
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGINT, previous)
     return 0
+
+
+@contextlib.contextmanager
+def startup_messages_held(replay: bool = True):
+    """Met de côté ce que TensorFlow écrit sur la sortie d'erreur pendant son chargement.
+
+    Au chargement, TensorFlow affiche des messages C++ (oneDNN, pilotes CUDA absents) que
+    TF_CPP_MIN_LOG_LEVEL ne coupe plus. Avec REPLAY (le script Keras), ils sont réaffichés
+    ensuite, sauf si le script s'arrête sur une erreur qu'il explique lui-même en une ligne, ou
+    sur un Ctrl+C. Sans REPLAY (les scripts PyTorch, dont le SummaryWriter charge TensorFlow
+    s'il est installé), ils ne sont réaffichés que si le chargement lui-même échoue.
+    """
+    sys.stderr.flush()
+    saved = os.dup(2)
+    held = tempfile.TemporaryFile()
+    os.dup2(held.fileno(), 2)
+    show = replay
+    try:
+        yield
+    except (InputError, KeyboardInterrupt):
+        show = False
+        raise
+    except BaseException:
+        show = not _Interruption.requested
+        raise
+    finally:
+        sys.stderr.flush()
+        os.dup2(saved, 2)
+        os.close(saved)
+        if show:
+            held.seek(0)
+            sys.stderr.buffer.write(held.read())
+            sys.stderr.flush()
+        held.close()
+
+
+# --- Jeu de validation ---------------------------------------------------------------------------
+
+VALIDATION_SHARE = 10  # en pourcentage des images d'entraînement utilisées
+VALIDATION_RULE = (
+    "validation : 10 % des images d'entraînement utilisées (les --limit premières), au moins "
+    "une, tirées avec random.Random(--seed) ; entraînement : les autres"
+)
+
+
+def index_fingerprint(indices: list[int]) -> str:
+    """Une empreinte courte d'un ensemble d'indices (SHA-256 de la liste triée)."""
+    text = ",".join(str(i) for i in sorted(indices))
+    return hashlib.sha256(text.encode("ascii")).hexdigest()[:16]
+
+
+@dataclass(frozen=True)
+class Split:
+    """Les indices (dans les images d'entraînement utilisées) des deux parties, triés."""
+
+    seed: int
+    train: list[int]
+    validation: list[int]
+
+    def record(self) -> dict:
+        """Ce que metrics.json garde du tirage : de quoi vérifier qu'il n'a pas changé."""
+        return {
+            "rule": VALIDATION_RULE,
+            "seed": self.seed,
+            "images_used": len(self.train) + len(self.validation),
+            "train_sha256": index_fingerprint(self.train),
+            "validation_sha256": index_fingerprint(self.validation),
+        }
+
+
+def validation_split(n_images: int, seed: int) -> Split:
+    """Met de côté 10 % des N_IMAGES images d'entraînement (au moins une) pour la validation.
+
+    Le tirage ne dépend que de N_IMAGES et de la graine, et n'utilise que la bibliothèque
+    standard : les scripts PyTorch et Keras mettent de côté exactement les mêmes images. Les
+    images de test ne servent jamais pendant l'entraînement : une seule évaluation, à la fin.
+    """
+    if n_images < 2:
+        raise InputError(
+            f"--limit {n_images} : il faut au moins 2 images, une pour l'entraînement et une "
+            "pour la validation"
+        )
+    order = list(range(n_images))
+    random.Random(seed).shuffle(order)
+    n_validation = max(1, n_images * VALIDATION_SHARE // 100)
+    return Split(seed, sorted(order[n_validation:]), sorted(order[:n_validation]))
 
 
 # --- Dossier des journaux, processeur, mémoire, mesures ---------------------------------------
@@ -228,6 +379,25 @@ def fr(value: float, decimals: int = 2) -> str:
     return f"{value:.{decimals}f}".replace(".", ",")
 
 
+class DivergenceError(InputError):
+    """L'entraînement a divergé : une perte ou un poids n'est plus un nombre fini."""
+
+
+def check_finite(values: dict[str, float], when: str, lr: float) -> None:
+    """Arrête le script (code 2, une ligne) si l'une des valeurs n'est pas un nombre fini.
+
+    Une perte infinie ou NaN (*not a number*) signale un entraînement qui a divergé, le plus
+    souvent parce que le taux d'apprentissage est trop grand.
+    """
+    bad = {name: float(value) for name, value in values.items() if not math.isfinite(value)}
+    if bad:
+        what = ", ".join(f"{name} = {value}" for name, value in bad.items())
+        raise DivergenceError(
+            f"l'entraînement a divergé {when} ({what}) ; relancez avec un taux "
+            f"d'apprentissage plus petit que --lr {lr:g}"
+        )
+
+
 def save_metrics(
     logdir: Path,
     script: str,
@@ -235,18 +405,36 @@ def save_metrics(
     *,
     device: str,
     device_name: str,
-    train_images: int,
+    split: Split,
     test_images: int,
     parameters: int,
     epoch_seconds: list[float],
     peak_memory: tuple[float | None, str],
     train_accuracy: float,
+    validation_accuracy: float,
+    validation_loss: float,
     test_accuracy: float,
     test_loss: float,
     versions: dict[str, str],
 ) -> dict:
     """Écrit metrics.json à côté des journaux, affiche le bilan de l'entraînement et renvoie
-    les mesures : les mêmes champs, arrondis de la même façon, pour PyTorch et pour Keras."""
+    les mesures : les mêmes champs, arrondis de la même façon, pour PyTorch et pour Keras.
+
+    Le fichier est toujours du JSON valide : une valeur non finie (NaN, infini) arrête le script
+    sur une ligne d'erreur au lieu d'être écrite, et le fichier est écrit d'un seul coup (fichier
+    temporaire puis renommage), jamais à moitié.
+    """
+    check_finite(
+        {
+            "exactitude d'entraînement": train_accuracy,
+            "perte de validation": validation_loss,
+            "exactitude de validation": validation_accuracy,
+            "perte de test": test_loss,
+            "exactitude de test": test_accuracy,
+        },
+        "à la fin",
+        args.lr,
+    )
     memory, memory_kind = peak_memory
     metrics = {
         "script": f"{script}.py",
@@ -256,24 +444,47 @@ def save_metrics(
         "batch_size": args.batch_size,
         "lr": args.lr,
         "seed": args.seed,
-        "train_images": train_images,
+        "train_images": len(split.train),
+        "validation_images": len(split.validation),
         "test_images": test_images,
+        "validation_split": split.record(),
         "parameters": parameters,
         "epoch_seconds": [round(s, 3) for s in epoch_seconds],
         "seconds_per_epoch": round(sum(epoch_seconds) / len(epoch_seconds), 3),
         "peak_memory_mib": None if memory is None else round(memory, 1),
         "peak_memory_kind": memory_kind,
         "train_accuracy": round(float(train_accuracy), 4),
+        "validation_accuracy": round(float(validation_accuracy), 4),
+        "validation_loss": round(float(validation_loss), 4),
         "test_accuracy": round(float(test_accuracy), 4),
         "test_loss": round(float(test_loss), 4),
         "versions": {"python": platform.python_version(), **versions},
     }
-    text = json.dumps(metrics, indent=2, ensure_ascii=False) + "\n"
-    (logdir / "metrics.json").write_text(text, encoding="utf-8")
+    try:
+        text = json.dumps(metrics, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+    except ValueError:  # un nombre non fini a échappé aux vérifications
+        raise DivergenceError("metrics.json contiendrait un nombre non fini") from None
+    write_atomically(logdir / "metrics.json", text)
     print(
-        f"Exactitude sur les {metrics['test_images']} images de test : "
-        f"{fr(100 * metrics['test_accuracy'], 1)} % ; "
+        f"Exactitude sur les {metrics['validation_images']} images de validation : "
+        f"{fr(100 * metrics['validation_accuracy'], 1)} % ; "
         f"{fr(metrics['seconds_per_epoch'], 1)} s par époque en moyenne"
+    )
+    print(
+        f"Exactitude sur les {metrics['test_images']} images de test, mesurée une seule fois, "
+        f"à la fin : {fr(100 * metrics['test_accuracy'], 1)} %"
     )
     print(f"Journaux TensorBoard et metrics.json : {logdir}")
     return metrics
+
+
+def write_atomically(path: Path, text: str) -> None:
+    """Écrit PATH en entier ou pas du tout : fichier temporaire voisin, puis renommage."""
+    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(text)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise

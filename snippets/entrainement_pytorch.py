@@ -19,12 +19,16 @@ import torch
 import torchvision
 from commun import (
     InputError,
+    check_finite,
     describe_cpu,
     fr,
     prepare_logdir,
     process_peak_memory,
     save_metrics,
+    startup_messages_held,
+    stop_if_interrupted,
     torch_device_name,
+    validation_split,
 )
 from torch import nn
 from tqdm import tqdm
@@ -49,7 +53,8 @@ def describe_device(device: torch.device) -> str:
 
 
 def load_fashion_mnist(limit: int | None):
-    """Les images en tenseurs (N, 1, 28, 28) entre 0 et 1, chargées une fois pour toutes."""
+    """Les images en tenseurs (N, 1, 28, 28) entre 0 et 1, chargées une fois pour toutes : les
+    LIMIT premières images d'entraînement (toutes sans --limit), puis les 10 000 de test."""
     # Chez vous, les fichiers vont dans ./data (une trentaine de Mo, téléchargés une fois) ;
     # la construction du site fait pointer ATELIER_DATA vers sa copie locale.
     root = os.environ.get("ATELIER_DATA", "data")
@@ -115,24 +120,39 @@ def train(args: argparse.Namespace, build_model: Callable[[], nn.Module], script
     # 1. Vérifier tout ce qui peut échouer avant de lancer le moindre calcul.
     device = pick_device(args.device)
     logdir = prepare_logdir(args.logdir, script)
-    x_train, y_train, x_test, y_test = load_fashion_mnist(args.limit)
-    print(f"Données : {len(x_train)} images d'entraînement, {len(x_test)} images de test")
+    x_used, y_used, x_test, y_test = load_fashion_mnist(args.limit)
 
-    # 2. Les graines : mêmes poids initiaux et même ordre des lots à chaque exécution.
+    # 2. La validation : 10 % des images d'entraînement, mises de côté avant d'entraîner (le même
+    # tirage que mlp_keras.py, voir commun.py). C'est sur elle qu'on suit et compare les modèles ;
+    # le test ne sert qu'une fois, à la fin.
+    split = validation_split(len(x_used), args.seed)
+    train_index, val_index = torch.tensor(split.train), torch.tensor(split.validation)
+    x_train, y_train = x_used[train_index], y_used[train_index]
+    x_val, y_val = x_used[val_index], y_used[val_index]
+    print(
+        f"Données : {len(x_train)} images d'entraînement, {len(x_val)} de validation "
+        f"(tirées parmi les {len(x_used)} utilisées), {len(x_test)} de test"
+    )
+
+    # 3. Les graines : mêmes poids initiaux et même ordre des lots à chaque exécution.
     torch.manual_seed(args.seed)
     generator = torch.Generator().manual_seed(args.seed)
     x_train, y_train = x_train.to(device), y_train.to(device)
-    x_test, y_test = x_test.to(device), y_test.to(device)
+    x_val, y_val = x_val.to(device), y_val.to(device)
     model = build_model().to(device)
+    # Le modèle sort des scores bruts (logits) : CrossEntropyLoss applique elle-même softmax.
     loss_fn = nn.CrossEntropyLoss()
     optimizer = torch.optim.Adam(model.parameters(), lr=args.lr)
 
-    # --8<-- [start:journaux]
-    # 3. Deux journaux, comme le rappel TensorBoard de Keras : train/ et validation/. Les mêmes
-    # étiquettes (epoch_loss, epoch_accuracy) superposent les deux courbes dans TensorBoard.
-    # SummaryWriter est importé ici : il charge TensorFlow s'il est installé (quelques secondes).
-    from torch.utils.tensorboard import SummaryWriter
+    # SummaryWriter est importé ici : il charge TensorFlow s'il est installé (quelques secondes),
+    # dont les messages de démarrage, sans objet pour PyTorch, sont écartés.
+    with startup_messages_held(replay=False):
+        from torch.utils.tensorboard import SummaryWriter
+    stop_if_interrupted()
 
+    # --8<-- [start:journaux]
+    # 4. Deux journaux, comme le rappel TensorBoard de Keras : train/ et validation/. Les mêmes
+    # étiquettes (epoch_loss, epoch_accuracy) superposent les deux courbes dans TensorBoard.
     train_log = SummaryWriter(str(logdir / "train"))
     val_log = SummaryWriter(str(logdir / "validation"))
     model.eval()
@@ -143,59 +163,74 @@ def train(args: argparse.Namespace, build_model: Callable[[], nn.Module], script
     # --8<-- [end:journaux]
 
     epoch_seconds = []
-    for epoch in range(args.epochs):
-        model.train()
-        synchronize(device)
-        start = time.perf_counter()
-        total_loss = torch.zeros((), device=device)
-        correct = torch.zeros((), device=device)
-        batches = minibatches(x_train, y_train, args.batch_size, generator)
-        n_batches = -(-len(x_train) // args.batch_size)
-        # Une barre de progression par époque (effacée à la fin, remplacée par le bilan).
-        desc = f"Époque {epoch + 1}/{args.epochs}"
-        for xb, yb in tqdm(batches, total=n_batches, desc=desc, unit="lot", leave=False):
-            logits = model(xb)
-            loss = loss_fn(logits, yb)
-            optimizer.zero_grad()
-            loss.backward()
-            optimizer.step()
-            # Cumuler sur l'appareil, sans .item() : pas d'attente du GPU à chaque lot.
-            total_loss += loss.detach() * len(xb)
-            correct += (logits.argmax(dim=1) == yb).sum()
-        synchronize(device)
-        epoch_seconds.append(time.perf_counter() - start)
-        train_loss = total_loss.item() / len(x_train)
-        train_accuracy = correct.item() / len(x_train)
-        test_loss, test_accuracy = evaluate(model, x_test, y_test, loss_fn)
+    try:  # les journaux sont fermés même après une erreur ou un Ctrl+C
+        for epoch in range(args.epochs):
+            model.train()
+            synchronize(device)
+            start = time.perf_counter()
+            total_loss = torch.zeros((), device=device)
+            correct = torch.zeros((), device=device)
+            batches = minibatches(x_train, y_train, args.batch_size, generator)
+            n_batches = -(-len(x_train) // args.batch_size)
+            # Une barre de progression par époque (effacée à la fin, remplacée par le bilan).
+            desc = f"Époque {epoch + 1}/{args.epochs}"
+            # Dans un terminal seulement (disable=None) : pas de barre dans un fichier de sortie.
+            bar = tqdm(batches, total=n_batches, desc=desc, unit="lot", leave=False, disable=None)
+            for xb, yb in bar:
+                logits = model(xb)
+                loss = loss_fn(logits, yb)
+                optimizer.zero_grad()
+                loss.backward()
+                optimizer.step()
+                # Cumuler sur l'appareil, sans .item() : pas d'attente du GPU à chaque lot.
+                total_loss += loss.detach() * len(xb)
+                correct += (logits.argmax(dim=1) == yb).sum()
+            synchronize(device)
+            epoch_seconds.append(time.perf_counter() - start)
+            train_loss = total_loss.item() / len(x_train)
+            train_accuracy = correct.item() / len(x_train)
+            val_loss, val_accuracy = evaluate(model, x_val, y_val, loss_fn)
+            # Une perte infinie ou NaN (entraînement divergent) : une ligne d'erreur, code 2.
+            losses = {"perte d'entraînement": train_loss, "perte de validation": val_loss}
+            check_finite(losses, f"à l'époque {epoch + 1}", args.lr)
+            stop_if_interrupted()  # un Ctrl+C qu'une bibliothèque aurait avalé
 
-        # --8<-- [start:ecriture]
-        train_log.add_scalar("epoch_loss", train_loss, epoch)
-        train_log.add_scalar("epoch_accuracy", train_accuracy, epoch)
-        val_log.add_scalar("epoch_loss", test_loss, epoch)
-        val_log.add_scalar("epoch_accuracy", test_accuracy, epoch)
-        for name, parameter in model.named_parameters():
-            train_log.add_histogram(f"poids/{name}", parameter, epoch)
-        # --8<-- [end:ecriture]
-        print(
-            f"Époque {epoch + 1}/{args.epochs} : perte {fr(train_loss, 3)}, "
-            f"exactitude test {fr(100 * test_accuracy, 1)} %, {fr(epoch_seconds[-1], 1)} s"
-        )
-    train_log.close()
-    val_log.close()
+            # --8<-- [start:ecriture]
+            train_log.add_scalar("epoch_loss", train_loss, epoch)
+            train_log.add_scalar("epoch_accuracy", train_accuracy, epoch)
+            val_log.add_scalar("epoch_loss", val_loss, epoch)
+            val_log.add_scalar("epoch_accuracy", val_accuracy, epoch)
+            for name, parameter in model.named_parameters():
+                train_log.add_histogram(f"poids/{name}", parameter, epoch)
+            # --8<-- [end:ecriture]
+            print(
+                f"Époque {epoch + 1}/{args.epochs} : perte {fr(train_loss, 3)}, "
+                f"exactitude validation {fr(100 * val_accuracy, 1)} %, "
+                f"{fr(epoch_seconds[-1], 1)} s"
+            )
+    finally:
+        train_log.close()
+        val_log.close()
 
-    # 4. Les mesures finales, à côté des journaux.
+    # 5. Le test, une seule fois, à la fin : le modèle est choisi, on mesure ce qu'il vaut.
+    x_test, y_test = x_test.to(device), y_test.to(device)
+    test_loss, test_accuracy = evaluate(model, x_test, y_test, loss_fn)
+
+    # 6. Les mesures finales, à côté des journaux.
     return save_metrics(
         logdir,
         script,
         args,
         device=device.type,
         device_name=describe_device(device),
-        train_images=len(x_train),
+        split=split,
         test_images=len(x_test),
         parameters=sum(p.numel() for p in model.parameters()),
         epoch_seconds=epoch_seconds,
         peak_memory=peak_memory(device),
         train_accuracy=train_accuracy,
+        validation_accuracy=val_accuracy,
+        validation_loss=val_loss,
         test_accuracy=test_accuracy,
         test_loss=test_loss,
         versions={"torch": torch.__version__, "torchvision": torchvision.__version__},

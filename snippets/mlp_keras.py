@@ -5,7 +5,12 @@ Exemples :
     python snippets/mlp_keras.py --limit 6000 --epochs 2 --device cpu
     tensorboard --logdir runs                            # puis http://localhost:6006
 
-Le réseau : Flatten, Dense(128, relu), Dense(10, softmax), le même MLP que mlp_pytorch.py.
+Le réseau : Flatten, Dense(128, relu), Dense(10, softmax), le même MLP que mlp_pytorch.py, à
+une convention près : ici, la dernière couche applique softmax et sort des probabilités, que la
+perte reçoit telles quelles (from_logits=False, la valeur par défaut de Keras) ; les scripts
+PyTorch sortent des scores bruts (logits) et leur perte applique softmax elle-même. Comme eux,
+le script met de côté 10 % des images d'entraînement pour la validation, avec la même règle et
+la même graine (commun.validation_split), et n'évalue le test qu'une fois, à la fin.
 Le rappel (callback) TensorBoard de Keras écrit dans --logdir les courbes de perte et
 d'exactitude, les histogrammes des poids et le graphe ; le script y ajoute metrics.json
 (durée de chaque époque, pic de mémoire, exactitude, appareil).
@@ -17,20 +22,22 @@ les scripts de ce dossier : gardez-le à côté de celui-ci.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import os
 import sys
-import tempfile
 import time
 
 from commun import (
     InputError,
+    check_finite,
     describe_cpu,
     prepare_logdir,
     process_peak_memory,
     run,
     save_metrics,
+    startup_messages_held,
+    stop_if_interrupted,
     training_parser,
+    validation_split,
 )
 
 # Keras 3 sait calculer avec plusieurs moteurs ; son rappel TensorBoard demande TensorFlow.
@@ -40,36 +47,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # moins de messages d'inform
 SCRIPT = "mlp_keras"
 
 
-# --- Démarrage de TensorFlow, appareil, données ----------------------------------------------
-
-
-@contextlib.contextmanager
-def startup_messages_held():
-    """Met de côté ce que TensorFlow écrit sur la sortie d'erreur pendant le démarrage.
-
-    Au chargement, TensorFlow affiche des messages C++ (oneDNN, pilotes CUDA absents) que
-    TF_CPP_MIN_LOG_LEVEL ne coupe plus. Ils sont réaffichés ensuite, sauf si le script s'arrête
-    sur une erreur qu'il explique lui-même en une ligne.
-    """
-    sys.stderr.flush()
-    saved = os.dup(2)
-    held = tempfile.TemporaryFile()
-    os.dup2(held.fileno(), 2)
-    explained = False
-    try:
-        yield
-    except InputError:
-        explained = True
-        raise
-    finally:
-        sys.stderr.flush()
-        os.dup2(saved, 2)
-        os.close(saved)
-        if not explained:
-            held.seek(0)
-            sys.stderr.buffer.write(held.read())
-            sys.stderr.flush()
-        held.close()
+# --- Appareil et données ----------------------------------------------
 
 
 def pick_device(tf, requested: str) -> str:
@@ -138,28 +116,43 @@ def train(args: argparse.Namespace) -> dict:
         import tensorflow as tf
 
         device = pick_device(tf, args.device)
-        x_train, y_train, x_test, y_test = load_fashion_mnist(keras, args.limit)
-    print(f"Données : {len(x_train)} images d'entraînement, {len(x_test)} images de test")
+        x_used, y_used, x_test, y_test = load_fashion_mnist(keras, args.limit)
+    stop_if_interrupted()  # un Ctrl+C qu'une bibliothèque aurait avalé pendant le chargement
 
-    # 2. La graine fixe les poids initiaux et l'ordre des lots (Python, NumPy et TensorFlow).
+    # 2. La validation : 10 % des images d'entraînement, mises de côté avant d'entraîner, par
+    # la même fonction (et donc les mêmes images) que les scripts PyTorch. C'est sur elle qu'on
+    # suit et compare les modèles ; le test ne sert qu'une fois, à la fin.
+    split = validation_split(len(x_used), args.seed)
+    x_train, y_train = x_used[split.train], y_used[split.train]
+    x_val, y_val = x_used[split.validation], y_used[split.validation]
+    print(
+        f"Données : {len(x_train)} images d'entraînement, {len(x_val)} de validation "
+        f"(tirées parmi les {len(x_used)} utilisées), {len(x_test)} de test"
+    )
+
+    # 3. La graine fixe les poids initiaux et l'ordre des lots (Python, NumPy et TensorFlow).
     keras.utils.set_random_seed(args.seed)
     model = keras.Sequential(
         [
             keras.Input(shape=(28, 28)),
             keras.layers.Flatten(),  # (N, 28, 28) -> (N, 784)
             keras.layers.Dense(128, activation="relu"),
+            # softmax en sortie : dix probabilités, une par classe, de somme 1.
             keras.layers.Dense(10, activation="softmax"),
         ],
         name="mlp",
     )
     model.compile(
         optimizer=keras.optimizers.Adam(learning_rate=args.lr),
-        loss="sparse_categorical_crossentropy",
+        # La perte reçoit donc des probabilités : from_logits=False (la valeur par défaut,
+        # écrite ici pour la voir). Une sortie sans activation (des logits) demanderait
+        # from_logits=True, la convention des scripts PyTorch.
+        loss=keras.losses.SparseCategoricalCrossentropy(from_logits=False),
         metrics=["accuracy"],
     )
 
     # --8<-- [start:rappel]
-    # 3. Le rappel TensorBoard écrit train/ et validation/ : courbes à chaque époque,
+    # 4. Le rappel TensorBoard écrit train/ et validation/ : courbes à chaque époque,
     # histogrammes des poids (histogram_freq=1) et graphe (write_graph=True).
     tensorboard = keras.callbacks.TensorBoard(
         log_dir=str(logdir), histogram_freq=1, write_graph=True
@@ -171,30 +164,47 @@ def train(args: argparse.Namespace) -> dict:
         on_epoch_begin=lambda epoch, logs: starts.append(time.perf_counter()),
         on_test_begin=lambda logs: epoch_seconds.append(time.perf_counter() - starts[-1]),
     )
+
+    # Une perte infinie ou NaN (entraînement divergent) : une ligne d'erreur, code 2. Ce rappel
+    # passe avant celui de TensorBoard, qui n'écrit donc pas d'histogramme de poids non finis.
+    def stop_if_diverged(epoch, logs):
+        losses = {"perte d'entraînement": logs["loss"], "perte de validation": logs["val_loss"]}
+        check_finite(losses, f"à l'époque {epoch + 1}", args.lr)
+
+    divergence = keras.callbacks.LambdaCallback(on_epoch_end=stop_if_diverged)
+    # Keras intercepte parfois toutes les exceptions pendant la préparation du premier lot : un
+    # Ctrl+C avalé là est relancé au lot suivant.
+    interruption = keras.callbacks.LambdaCallback(
+        on_train_batch_end=lambda batch, logs: stop_if_interrupted()
+    )
     history = model.fit(
         x_train,
         y_train,
         batch_size=args.batch_size,
         epochs=args.epochs,
-        validation_data=(x_test, y_test),
-        callbacks=[tensorboard, timer],
+        validation_data=(x_val, y_val),
+        callbacks=[interruption, divergence, tensorboard, timer],
         verbose=1 if sys.stdout.isatty() else 2,  # barre par époque (terminal), ou une ligne
     )
+
+    # 5. Le test, une seule fois, à la fin : le modèle est choisi, on mesure ce qu'il vaut.
     test_loss, test_accuracy = model.evaluate(x_test, y_test, batch_size=1000, verbose=0)
 
-    # 4. Les mesures finales, à côté des journaux.
+    # 6. Les mesures finales, à côté des journaux.
     return save_metrics(
         logdir,
         SCRIPT,
         args,
         device=device,
         device_name=describe_device(tf, device),
-        train_images=len(x_train),
+        split=split,
         test_images=len(x_test),
         parameters=model.count_params(),
         epoch_seconds=epoch_seconds,
         peak_memory=peak_memory(tf, device),
         train_accuracy=history.history["accuracy"][-1],
+        validation_accuracy=history.history["val_accuracy"][-1],
+        validation_loss=history.history["val_loss"][-1],
         test_accuracy=test_accuracy,
         test_loss=test_loss,
         versions={"keras": keras.__version__, "tensorflow": tf.__version__},

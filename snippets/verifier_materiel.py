@@ -26,6 +26,7 @@ from commun import (
     FrenchParser,
     InputError,
     describe_cpu,
+    fr,
     positive_int,
     run,
     torch_device_name,
@@ -82,6 +83,33 @@ def time_matmul(torch, device: str, size: int, repeats: int) -> float:
     return 2 * size**3 / best / 1e9
 
 
+def available_memory(torch, device: str) -> int | None:
+    """La mémoire libre de l'appareil, en octets ; None si on ne sait pas la lire ici."""
+    if device == "cuda":
+        return torch.cuda.mem_get_info()[0]
+    if device == "cpu":
+        try:
+            with open("/proc/meminfo", encoding="utf-8") as f:  # Linux
+                for line in f:
+                    if line.startswith("MemAvailable:"):
+                        return int(line.split()[1]) * 1024
+        except (OSError, ValueError, IndexError):
+            pass
+    return None  # MPS, ou CPU hors Linux : l'allocation elle-même dira si la place manque
+
+
+def check_memory(torch, device: str, size: int) -> None:
+    """Refuse une taille dont les trois matrices (a, b et le produit) ne tiennent pas en mémoire."""
+    needed = 3 * size * size * 4  # float32 : 4 octets par nombre
+    available = available_memory(torch, device)
+    if available is not None and needed > available:
+        raise InputError(
+            f"--size {size} : trois matrices {size} x {size} demandent "
+            f"{fr(needed / 2**30, 1)} Gio, plus que la mémoire libre de l'appareil {device} "
+            f"({fr(available / 2**30, 1)} Gio) ; essayez une taille plus petite"
+        )
+
+
 def choose_devices(torch, requested: str) -> list[str]:
     """Les appareils à chronométrer ; une erreur si celui qui est demandé n'existe pas ici."""
     if requested == "tous":
@@ -102,6 +130,8 @@ def report(args: argparse.Namespace) -> None:
     import torch
 
     devices = choose_devices(torch, args.device)
+    for device in devices:  # avant tout calcul : une taille impossible s'arrête ici
+        check_memory(torch, device, args.size)
     print(f"PyTorch     : {torch.__version__}, {torch.get_num_threads()} fils de calcul sur CPU")
     if torch.cuda.is_available():
         props = torch.cuda.get_device_properties(0)
@@ -124,7 +154,15 @@ def report(args: argparse.Namespace) -> None:
     n = args.size
     print(f"\nProduit de deux matrices {n} x {n} en float32 (meilleur de {args.repeats}) :")
     for device in devices:
-        gflops = time_matmul(torch, device, args.size, args.repeats)
+        try:
+            gflops = time_matmul(torch, device, n, args.repeats)
+        except (MemoryError, RuntimeError) as exc:  # torch.OutOfMemoryError en fait partie
+            if "memory" not in str(exc).lower() and not isinstance(exc, MemoryError):
+                raise
+            raise InputError(
+                f"--size {n} : mémoire insuffisante sur l'appareil {device} pour trois "
+                f"matrices {n} x {n} ; essayez une taille plus petite"
+            ) from None
         print(f"  {device:<4} : {gflops:8.1f} GFLOP/s")
 
 

@@ -245,4 +245,10 @@ def test_page_scripts_affiche_le_code_teste_et_les_mesures(built_site):
         (ROOT / "build" / "snippets" / "runs" / "mlp_pytorch" / "metrics.json").read_text()
     )
     assert f'"test_accuracy": {metrics["test_accuracy"]}' in text
+    assert f'"validation_images": {metrics["validation_images"]}' in text
     assert "code de sortie\u00a0: 2" in page
+    # La sortie d'un entraînement qui diverge : une ligne d'erreur, code 2, pas de trace.
+    divergence = (ROOT / "build" / "snippets" / "divergence.txt").read_text(encoding="utf-8")
+    assert "l'entraînement a divergé à l'époque 1" in divergence and "Traceback" not in divergence
+    assert divergence.rstrip().endswith("(code de sortie\u00a0: 2)")
+    assert "l'entraînement a divergé" in text

@@ -1,5 +1,6 @@
 """Les scripts de snippets/ : aide en français, erreurs d'une ligne (code 2, sans trace Python),
-imports limités aux modules partagés du dossier, et un vrai entraînement court de chacun."""
+imports limités aux modules partagés du dossier, jeu de validation tiré des seules images
+d'entraînement, et un vrai entraînement court de chacun."""
 
 from __future__ import annotations
 
@@ -255,6 +256,141 @@ def test_script_lance_depuis_un_autre_dossier(name, tmp_path):
     assert f"{name}.py" in result.stdout
 
 
+# --- Le jeu de validation : jamais le test, disjoint de l'entraînement -------------------------
+
+OFFICIAL_TEST_IMAGES = 10_000  # le jeu de test officiel de Fashion-MNIST
+
+
+def load_commun():
+    if str(SNIPPETS) not in sys.path:
+        sys.path.insert(0, str(SNIPPETS))
+    import commun
+
+    return commun
+
+
+def check_split(metrics: dict) -> None:
+    """Vérifie, d'après metrics.json, que la validation a été tirée des images d'entraînement
+    utilisées selon la règle commune, disjointe de l'entraînement, et que le test est le jeu
+    officiel entier. Le tirage est refait ici et comparé à ses empreintes."""
+    commun = load_commun()
+    record = metrics["validation_split"]
+    used, seed = record["images_used"], record["seed"]
+    assert seed == metrics["seed"]
+    assert record["rule"] == commun.VALIDATION_RULE
+    split = commun.validation_split(used, seed)
+    train, validation = set(split.train), set(split.validation)
+    assert len(train) == len(split.train) and len(validation) == len(split.validation)
+    assert not train & validation, (
+        "des images servent à la fois à l'entraînement et à la validation"
+    )
+    assert train | validation == set(range(used)), "des images utilisées manquent au tirage"
+    assert len(validation) == max(1, used // 10)
+    assert metrics["train_images"] == len(train)
+    assert metrics["validation_images"] == len(validation)
+    assert metrics["train_images"] + metrics["validation_images"] == used
+    assert record["train_sha256"] == commun.index_fingerprint(split.train)
+    assert record["validation_sha256"] == commun.index_fingerprint(split.validation)
+    assert metrics["test_images"] == OFFICIAL_TEST_IMAGES
+
+
+def _split_metrics(used: int, seed: int) -> dict:
+    commun = load_commun()
+    split = commun.validation_split(used, seed)
+    return {
+        "seed": seed,
+        "train_images": len(split.train),
+        "validation_images": len(split.validation),
+        "test_images": OFFICIAL_TEST_IMAGES,
+        "validation_split": split.record(),
+    }
+
+
+@pytest.mark.parametrize("used", [2, 9, 10, 11, 2000, 60_000])
+@pytest.mark.parametrize("seed", [0, 1, 2**32 - 1])
+def test_validation_split_disjoint_et_complet(used, seed):
+    commun = load_commun()
+    split = commun.validation_split(used, seed)
+    assert split == commun.validation_split(used, seed)  # même graine, même tirage
+    check_split(_split_metrics(used, seed))
+
+
+def test_validation_split_depend_de_la_graine():
+    commun = load_commun()
+    assert (
+        commun.validation_split(2000, 0).validation != commun.validation_split(2000, 1).validation
+    )
+    # Pas simplement les dernières images : un tirage au hasard parmi toutes.
+    validation = commun.validation_split(2000, 0).validation
+    assert min(validation) < 200 and max(validation) >= 1800
+
+
+def test_validation_split_refuse_une_seule_image():
+    commun = load_commun()
+    with pytest.raises(commun.InputError, match="au moins 2 images"):
+        commun.validation_split(1, 0)
+
+
+def _planted_test_as_validation(metrics: dict) -> dict:
+    """Le défaut d'origine : les 10 000 images de test servent de validation."""
+    commun = load_commun()
+    test = list(range(OFFICIAL_TEST_IMAGES))
+    record = {**metrics["validation_split"], "validation_sha256": commun.index_fingerprint(test)}
+    return {**metrics, "validation_images": OFFICIAL_TEST_IMAGES, "validation_split": record}
+
+
+def _planted_train_on_everything(metrics: dict) -> dict:
+    """L'entraînement garde toutes les images, validation comprise."""
+    commun = load_commun()
+    used = metrics["validation_split"]["images_used"]
+    record = {
+        **metrics["validation_split"],
+        "train_sha256": commun.index_fingerprint(list(range(used))),
+    }
+    return {**metrics, "train_images": used, "validation_split": record}
+
+
+def _planted_other_seed(metrics: dict) -> dict:
+    """Un tirage fait avec une autre graine que celle qui est déclarée."""
+    other = _split_metrics(metrics["validation_split"]["images_used"], 1)
+    return {**metrics, "validation_split": {**other["validation_split"], "seed": 0}}
+
+
+def _planted_partial_test(metrics: dict) -> dict:
+    return {**metrics, "test_images": 2000}
+
+
+@pytest.mark.parametrize(
+    "plant",
+    [
+        _planted_test_as_validation,
+        _planted_train_on_everything,
+        _planted_other_seed,
+        _planted_partial_test,
+    ],
+)
+def test_check_split_echoue_sur_une_violation_plantee(plant):
+    metrics = _split_metrics(2000, 0)
+    check_split(metrics)
+    with pytest.raises(AssertionError):
+        check_split(plant(metrics))
+
+
+def test_check_split_echoue_si_le_tirage_se_chevauche(monkeypatch):
+    """Une règle de tirage fautive (une image des deux côtés) est refusée elle aussi."""
+    commun = load_commun()
+    metrics = _split_metrics(2000, 0)
+    good = commun.validation_split
+
+    def overlapping(n_images, seed):
+        split = good(n_images, seed)
+        return commun.Split(seed, [*split.train, split.validation[0]], split.validation)
+
+    monkeypatch.setattr(commun, "validation_split", overlapping)
+    with pytest.raises(AssertionError, match="à la fois"):
+        check_split(metrics)
+
+
 # --- Lents : un vrai entraînement court ----------------------------------------------------------
 
 
@@ -286,17 +422,19 @@ def test_entrainement_court_metrics_et_journaux(name, tmp_path):
     assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-3000:]
     assert TRACEBACK not in result.stderr
     assert "Appareil\u00a0: cpu" in result.stdout
-    assert "Données\u00a0: 2000 images d'entraînement" in result.stdout
+    assert "Données\u00a0: 1800 images d'entraînement, 200 de validation" in result.stdout
 
     metrics = json.loads((logdir / "metrics.json").read_text(encoding="utf-8"))
     assert metrics["script"] == f"{name}.py"
     assert metrics["device"] == "cpu" and metrics["device_name"]
-    assert metrics["epochs"] == 1 and metrics["train_images"] == 2000
-    assert metrics["test_images"] == 10000
+    assert metrics["epochs"] == 1 and metrics["train_images"] == 1800
+    assert metrics["validation_images"] == 200 and metrics["test_images"] == 10000
+    check_split(metrics)
     assert len(metrics["epoch_seconds"]) == 1 and metrics["seconds_per_epoch"] > 0
     assert metrics["peak_memory_mib"] > 50
     # Bien au-dessus du hasard (10 %) après une seule époque sur 2 000 images.
     assert 0.4 < metrics["test_accuracy"] <= 1
+    assert 0.4 < metrics["validation_accuracy"] <= 1
     assert 0 < metrics["train_accuracy"] <= 1
 
     runs = _event_runs(logdir)
@@ -304,7 +442,9 @@ def test_entrainement_court_metrics_et_journaux(name, tmp_path):
         for tag in ("epoch_loss", "epoch_accuracy"):
             values = _scalar(acc, tag)
             assert len(values) == 1, (split, tag)
-    assert abs(_scalar(runs["validation"], "epoch_accuracy")[0] - metrics["test_accuracy"]) < 2e-3
+    # La courbe « validation » est bien celle des 200 images mises de côté, pas celle du test.
+    logged = _scalar(runs["validation"], "epoch_accuracy")[0]
+    assert abs(logged - metrics["validation_accuracy"]) < 2e-3
     histograms = runs["train"].Tags().get("histograms", []) + [
         t for t in runs["train"].Tags().get("tensors", []) if "histogram" in t or "poids" in t
     ]
