@@ -1,4 +1,4 @@
-"""Compare l'entraînement d'un processus à celui de plusieurs (snippets/mlp_ddp.py), mesures à l'appui.
+"""Compare l'entraînement d'un seul processus à celui de plusieurs (snippets/mlp_ddp.py).
 
 ``python -m tools.comparaison_ddp SIMPLE DDP_1 DDP_N`` (appelé par ``make snippets``) lit le
 metrics.json de trois exécutions du même MLP sur les mêmes images :
