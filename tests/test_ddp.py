@@ -249,11 +249,16 @@ def test_deux_executions_meme_graine_memes_poids(tmp_path):
     ]
 
 
-def start_launcher(logdir: Path) -> subprocess.Popen:
-    """Le lanceur du script (python mlp_ddp.py --nproc-per-node 2), lancé pour durer."""
+def start_launcher(logdir: Path, mode: str = "script") -> subprocess.Popen:
+    """Un entraînement lancé pour durer, par le lanceur du script (python mlp_ddp.py
+    --nproc-per-node 2) ou par torchrun lui-même."""
+    args = ["--device", "cpu", "--limit", "4000", "--epochs", "200", "--logdir", str(logdir)]
+    if mode == "script":
+        command = [PYTHON, str(SCRIPT), "--nproc-per-node", "2", *args]
+    else:
+        command = [*TORCHRUN, "--nproc-per-node", "2", str(SCRIPT), *args]
     return subprocess.Popen(
-        [PYTHON, str(SCRIPT), "--nproc-per-node", "2", "--device", "cpu", "--limit", "4000"]
-        + ["--epochs", "200", "--logdir", str(logdir)],
+        command,
         env=env(),
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -289,16 +294,20 @@ def finish(process: subprocess.Popen, marker: str) -> tuple[int, str]:
     return process.returncode, err
 
 
-@pytest.mark.slow
-def test_processus_tue_le_lanceur_sort_en_erreur_sans_orphelin(tmp_path):
+@pytest.mark.parametrize("mode", ["script", "torchrun"])
+def test_processus_tue_le_lanceur_sort_en_erreur_sans_orphelin(mode, tmp_path):
     logdir = tmp_path / "tue"
     marker = str(logdir)
     assert pgrep(marker) == []
-    process = start_launcher(logdir)
+    process = start_launcher(logdir, mode)
     children = wait_for_training(process)
     assert len(pgrep(marker)) == 3  # le lanceur et ses deux processus
     os.kill(int(children[-1]), signal.SIGKILL)
     code, err = finish(process, marker)
+    assert code != 0
+    if mode == "torchrun":  # torchrun seul : son rapport, sur plusieurs lignes
+        assert "ChildFailedError" in err and "SIGKILL" in err
+        return
     assert code == 1
     assert TRACEBACK not in err and "ChildFailedError" not in err
     lines = error_lines(err)
@@ -306,7 +315,6 @@ def test_processus_tue_le_lanceur_sort_en_erreur_sans_orphelin(tmp_path):
     assert lines[0].startswith(ERROR) and "SIGKILL" in lines[0] and "rang" in lines[0]
 
 
-@pytest.mark.slow
 def test_ctrl_c_arrete_tout_code_130(tmp_path):
     logdir = tmp_path / "ctrl-c"
     marker = str(logdir)
