@@ -220,7 +220,7 @@ def quiet_torchrun() -> None:
 
 
 def split_validation(x, y, seed: int):
-    """10 % des images d'entraînement (après --limit) mises de côté pour la validation, tirées
+    """10 % des images d'entraînement (après --limit) mises de côté pour la validation, tirées
     avec un générateur réglé par --seed : les mêmes à chaque exécution et dans chaque processus."""
     order = torch.randperm(len(x), generator=torch.Generator().manual_seed(seed))
     n_val = max(1, len(x) // 10)
@@ -367,7 +367,7 @@ def train_worker(args: argparse.Namespace, rank: int, world: int, local_rank: in
                 train_log.add_histogram(f"poids/{name}", parameter, epoch)
         print(
             f"Époque {epoch + 1}/{args.epochs} : perte {fr(train_loss, 3)}, "
-            f"exactitude validation {fr(100 * val_accuracy, 1)} %, "
+            f"exactitude validation {fr(100 * val_accuracy, 1)} %, "
             f"{fr(epoch_seconds[-1], 2)} s dont all-reduce {fr(allreduce_seconds[-1], 2)} s"
         )
 
@@ -383,9 +383,10 @@ def train_worker(args: argparse.Namespace, rank: int, world: int, local_rank: in
     train_log.close()
     val_log.close()
     share = sum(allreduce_seconds) / sum(epoch_seconds)
+    same = f"les {world} processus finissent avec les mêmes poids" if world > 1 else "poids finaux"
     print(
-        f"All-reduce : {fr(100 * share, 0)} % du temps d'entraînement ; "
-        f"les {world} processus finissent avec les mêmes poids (SHA-256 {digest[:12]}…)"
+        f"All-reduce : {fr(100 * share, 0)} % du temps d'entraînement ; "
+        f"{same} (SHA-256 {digest[:12]}…)"
     )
     metrics = save_metrics(
         logdir,

@@ -367,6 +367,12 @@ def test_comparaison_chiffres_venus_des_mesures():
     assert "50\u00a0%" in text  # 0,2 s d'all-reduce sur 0,4 s
     assert "divise la durée d'une époque par 1,2" in text
     assert "71 mises à jour" in text and "141" in text
+    assert "7,1\u00a0ms par mise à jour, contre 3,5\u00a0ms" in text
+    assert "les fils supplémentaires n'ont pas accéléré" in text
+    faster = comparaison_ddp.report(
+        metrics(seconds_per_epoch=0.3), ddp(1, 0.5, 0.01), ddp(2, 0.4, 0.2), 2
+    )
+    assert "les fils supplémentaires ont accéléré" in faster
     # Plus lent à deux processus : le texte le dit, au lieu d'annoncer un gain.
     slower = comparaison_ddp.report(metrics(), ddp(1, 0.2, 0.01), ddp(2, 0.4, 0.3), 2)
     assert "2,0 fois plus longue" in slower and "divise la durée" not in slower

@@ -88,6 +88,19 @@ def ratio_phrase(before: float, after: float) -> str:
     return f"{fr(after / before, 1)} fois plus de temps"
 
 
+def threads_effect(single: dict, steps: int, ddp_1: dict, threads: int, more: int) -> str:
+    """Ce que les fils de calcul supplémentaires ont rapporté ou coûté par mise à jour, mesuré."""
+    if more <= threads:
+        return "autant de fils, des durées comparables."
+    per_step_single = single["seconds_per_epoch"] / steps
+    per_step_ddp = ddp_1["seconds_per_epoch"] / ddp_1["steps_per_epoch"]
+    if per_step_single < per_step_ddp:
+        return "ici, les fils supplémentaires ont accéléré chaque mise à jour."
+    return (
+        "ici, les fils supplémentaires n'ont pas accéléré les mises à jour, ils les ont ralenties."
+    )
+
+
 def compute_seconds(m: dict) -> float:
     return m["seconds_per_epoch"] - sum(m["allreduce_seconds"]) / len(m["allreduce_seconds"])
 
@@ -167,7 +180,7 @@ def report(single: dict, ddp_1: dict, ddp_n: dict, single_threads: int) -> str:
         "",
         f"À nombre de fils égal ({threads} par processus), passer de 1 à {n} processus {speed}. "
         f"Hors all-reduce, le calcul seul passe de {seconds(c1)} à {seconds(cn)} par époque "
-        f"{compute}. Mais chacune des {ddp_n['steps_per_epoch']} mises à jour d'une époque "
+        f"{compute}. Surtout, chacune des {ddp_n['steps_per_epoch']} mises à jour d'une époque "
         f"attend maintenant la moyenne des gradients de tous les processus{NBSP}: un all-reduce "
         f"de {integer(ddp_n['parameters'])} nombres ({fr(megabytes, 2)}{NBSP}Mo en float32), "
         f"qui prend en moyenne {fr(1000 * per_exchange, 1)}{NBSP}ms, attente du processus le "
@@ -175,10 +188,16 @@ def report(single: dict, ddp_1: dict, ddp_n: dict, single_threads: int) -> str:
         "",
         f"`mlp_pytorch.py`, lui, calcule avec {single_threads} "
         f"{'fil' if single_threads == 1 else 'fils'} dans un seul processus{NBSP}: ses époques "
-        f"prennent {seconds(single['seconds_per_epoch'])}. Les {n} processus de `mlp_ddp.py` "
-        f"mettent {ratio_phrase(single['seconds_per_epoch'], tn)} sur les mêmes cœurs, avec un "
-        f"lot effectif de {ddp_n['effective_batch_size']} images au lieu de {batch}, donc "
-        f"{ddp_n['steps_per_epoch']} mises à jour par époque au lieu de {steps_single}.",
+        f"prennent {seconds(single['seconds_per_epoch'])}, soit "
+        f"{fr(1000 * single['seconds_per_epoch'] / steps_single, 1)}{NBSP}ms par mise à jour, "
+        f"contre {fr(1000 * t1 / ddp_1['steps_per_epoch'], 1)}{NBSP}ms pour `mlp_ddp.py` à un "
+        f"processus et {threads} {'fil' if threads == 1 else 'fils'}"
+        f"{NBSP}: {threads_effect(single, steps_single, ddp_1, threads, single_threads)} "
+        f"Les {n} processus de `mlp_ddp.py` mettent "
+        f"{ratio_phrase(single['seconds_per_epoch'], tn)} que `mlp_pytorch.py` sur les mêmes "
+        f"cœurs, avec un lot effectif de {ddp_n['effective_batch_size']} images au lieu de "
+        f"{batch}, donc {ddp_n['steps_per_epoch']} mises à jour par époque au lieu de "
+        f"{steps_single}.",
         "",
     ]
     return "\n".join(lines + text)
