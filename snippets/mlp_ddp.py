@@ -58,7 +58,6 @@ LAUNCHED_BY_SCRIPT = "MLP_DDP_LANCE_PAR_LE_SCRIPT"
 
 def build_parser() -> argparse.ArgumentParser:
     parser = training_parser(SCRIPT, __doc__, device_help=DEVICE_HELP)
-    parser.description = __doc__.splitlines()[0]
     for action in parser._actions:
         if action.dest == "batch_size":
             action.help = "images par lot et par processus ; le lot effectif en vaut N fois plus"
@@ -106,8 +105,6 @@ def check_options(args: argparse.Namespace, nproc: int) -> tuple[str, str]:
             f"{nproc} processus pour {gpus} GPU CUDA : il faut un GPU par processus "
             f"(--nproc-per-node {gpus} au plus, ou --device cpu)"
         )
-    if args.epochs < 1 or args.batch_size < 1:  # déjà refusé par les options ; par sûreté
-        raise InputError("--epochs et --batch-size doivent être strictement positifs")
     return device, backend
 
 
