@@ -225,6 +225,11 @@ def split_validation(x, y, seed: int):
     return x[train], y[train], x[val], y[val]
 
 
+def fr_int(value: int) -> str:
+    """101770 -> « 101 770 » (espace fine insécable entre les milliers)."""
+    return f"{value:,}".replace(",", "\u202f")
+
+
 def weights_hash(model: nn.Module) -> str:
     """Empreinte SHA-256 des poids : égale d'un processus à l'autre, et d'une exécution à l'autre
     avec la même graine."""
@@ -269,6 +274,21 @@ def all_ranks(values: list[float], device: torch.device) -> list[list[float]]:
     gathered = [torch.zeros_like(mine) for _ in range(dist.get_world_size())]
     dist.all_gather(gathered, mine)
     return [g.tolist() for g in gathered]
+
+
+def time_allreduce_alone(numel: int, device: torch.device, repeats: int = 30) -> float:
+    """Durée moyenne d'un all-reduce de numel nombres, processus synchronisés juste avant
+    (barrière) : l'échange seul, sans l'attente d'un processus en retard."""
+    buffer = torch.zeros(numel, device=device)
+    total = 0.0
+    for _ in range(repeats):
+        dist.barrier()
+        start = time.perf_counter()
+        dist.all_reduce(buffer)
+        if device.type == "cuda":
+            torch.cuda.synchronize()
+        total += time.perf_counter() - start
+    return max(r[0] for r in all_ranks([total / repeats], device))
 
 
 def train_worker(args: argparse.Namespace, rank: int, world: int, local_rank: int) -> dict | None:
@@ -375,6 +395,9 @@ def train_worker(args: argparse.Namespace, rank: int, world: int, local_rank: in
     if len(set(hashes)) != 1:
         raise RuntimeError(f"poids différents d'un processus à l'autre : {hashes}")
     test_loss, test_accuracy = evaluate(model.module, x_test, y_test, loss_fn)  # une seule fois
+    # L'échange seul, mesuré à part : ce que coûte un all-reduce quand personne n'est en retard.
+    parameters = sum(p.numel() for p in model.parameters())
+    alone = time_allreduce_alone(parameters, device)
     if rank != 0:
         return None
     train_log.close()
@@ -385,6 +408,12 @@ def train_worker(args: argparse.Namespace, rank: int, world: int, local_rank: in
         f"All-reduce : {fr(100 * share, 0)} % du temps d'entraînement ; "
         f"{same} (SHA-256 {digest[:12]}…)"
     )
+    during = sum(allreduce_seconds) / len(allreduce_seconds) / len(batches)
+    print(
+        f"Un all-reduce de {fr_int(parameters)} nombres : {fr(1000 * during, 2)} ms en moyenne "
+        f"pendant l'entraînement, attente comprise ; {fr(1000 * alone, 2)} ms mesuré seul, "
+        "processus synchronisés"
+    )
     metrics = save_metrics(
         logdir,
         SCRIPT,
@@ -393,7 +422,7 @@ def train_worker(args: argparse.Namespace, rank: int, world: int, local_rank: in
         device_name=describe_device(device),
         train_images=len(x_train),
         test_images=len(x_test),
-        parameters=sum(p.numel() for p in model.parameters()),
+        parameters=parameters,
         epoch_seconds=epoch_seconds,
         peak_memory=peak_memory(device),
         train_accuracy=train_accuracy,
@@ -412,6 +441,7 @@ def train_worker(args: argparse.Namespace, rank: int, world: int, local_rank: in
         steps_per_epoch=len(batches),
         allreduce_seconds=[round(s, 3) for s in allreduce_seconds],
         allreduce_share=round(share, 4),
+        allreduce_alone_ms=round(1000 * alone, 3),
         weights_sha256=digest,
     )
     text = json.dumps(metrics, indent=2, ensure_ascii=False) + "\n"

@@ -241,6 +241,7 @@ def test_deux_executions_meme_graine_memes_poids(tmp_path):
     assert first["test_images"] == 10000
     assert first["effective_batch_size"] == 128 and first["steps_per_epoch"] == 8
     assert 0 <= first["allreduce_share"] <= 1
+    assert first["allreduce_alone_ms"] > 0
     assert 0.3 < first["test_accuracy"] <= 1
     # Les journaux TensorBoard du rang 0 seulement : un dossier train/, un dossier validation/.
     assert sorted(p.name for p in (tmp_path / "a").iterdir() if p.is_dir()) == [
@@ -348,6 +349,7 @@ def metrics(**changes) -> dict:
 
 
 def ddp(world: int, seconds: float, allreduce: float, **changes) -> dict:
+    changes.setdefault("allreduce_alone_ms", 0.5)
     return metrics(
         world_size=world,
         threads_per_process=1,
@@ -368,6 +370,11 @@ def test_comparaison_chiffres_venus_des_mesures():
     assert "divise la durée d'une époque par 1,2" in text
     assert "71 mises à jour" in text and "141" in text
     assert "7,1\u00a0ms par mise à jour, contre 3,5\u00a0ms" in text
+    # 0,2 s d'all-reduce par époque sur 71 mises à jour : 2,8 ms, dont 0,5 ms d'échange seul.
+    assert "2,8\u00a0ms" in text and "ne prend que 0,5\u00a0ms" in text and "82\u00a0%" in text
+    slow_network = ddp(2, 0.4, 0.2, allreduce_alone_ms=5.0)
+    text = comparaison_ddp.report(metrics(), ddp(1, 0.5, 0.01), slow_network, 2)
+    assert "presque tout est l'échange lui-même" in text and "attente, celle" not in text
     assert "les fils supplémentaires n'ont pas accéléré" in text
     faster = comparaison_ddp.report(
         metrics(seconds_per_epoch=0.3), ddp(1, 0.5, 0.01), ddp(2, 0.4, 0.2), 2

@@ -101,6 +101,21 @@ def threads_effect(single: dict, steps: int, ddp_1: dict, threads: int, more: in
     )
 
 
+def waiting_phrase(during_ms: float, alone_ms: float) -> str:
+    """La part de l'attente dans un all-reduce : pendant l'entraînement contre mesuré seul."""
+    if alone_ms >= during_ms:
+        return (
+            f"Mesuré à part, processus synchronisés juste avant, le même all-reduce prend "
+            f"{fr(alone_ms, 1)}{NBSP}ms{NBSP}: presque tout est l'échange lui-même."
+        )
+    return (
+        f"Mesuré à part, processus synchronisés juste avant, le même all-reduce ne prend que "
+        f"{fr(alone_ms, 1)}{NBSP}ms{NBSP}: le reste, {percent(1 - alone_ms / during_ms, 0)} du "
+        "temps d'un échange pendant l'entraînement, est de l'attente, celle d'un processus "
+        "encore en train de calculer son lot."
+    )
+
+
 def compute_seconds(m: dict) -> float:
     return m["seconds_per_epoch"] - sum(m["allreduce_seconds"]) / len(m["allreduce_seconds"])
 
@@ -148,6 +163,10 @@ def report(single: dict, ddp_1: dict, ddp_n: dict, single_threads: int) -> str:
         ),
         ("dont all-reduce (part de l'époque)", ["—", allreduce(ddp_1), allreduce(ddp_n)]),
         (
+            "Un all-reduce seul, processus synchronisés",
+            ["—", *(f"{fr(m['allreduce_alone_ms'], 2)}{NBSP}ms" for m in (ddp_1, ddp_n))],
+        ),
+        (
             "Exactitude de validation, dernière époque",
             [validation(m) for m in (single, ddp_1, ddp_n)],
         ),
@@ -184,7 +203,8 @@ def report(single: dict, ddp_1: dict, ddp_n: dict, single_threads: int) -> str:
         f"attend maintenant la moyenne des gradients de tous les processus{NBSP}: un all-reduce "
         f"de {integer(ddp_n['parameters'])} nombres ({fr(megabytes, 2)}{NBSP}Mo en float32), "
         f"qui prend en moyenne {fr(1000 * per_exchange, 1)}{NBSP}ms, attente du processus le "
-        f"plus lent comprise, soit {percent(ddp_n['allreduce_share'], 0)} de l'époque.",
+        f"plus lent comprise, soit {percent(ddp_n['allreduce_share'], 0)} de l'époque. "
+        + waiting_phrase(1000 * per_exchange, ddp_n["allreduce_alone_ms"]),
         "",
         f"`mlp_pytorch.py`, lui, calcule avec {single_threads} "
         f"{'fil' if single_threads == 1 else 'fils'} dans un seul processus{NBSP}: ses époques "
