@@ -105,14 +105,14 @@ def waiting_phrase(during_ms: float, alone_ms: float) -> str:
     """La part de l'attente dans un all-reduce : pendant l'entraînement contre mesuré seul."""
     if alone_ms >= during_ms:
         return (
-            f"Mesuré à part, processus synchronisés juste avant, le même all-reduce prend "
+            f"Mesuré à part, sans calcul entre deux échanges, le même all-reduce prend "
             f"{fr(alone_ms, 1)}{NBSP}ms{NBSP}: presque tout est l'échange lui-même."
         )
     return (
-        f"Mesuré à part, processus synchronisés juste avant, le même all-reduce ne prend que "
+        f"Mesuré à part, sans calcul entre deux échanges, le même all-reduce ne prend que "
         f"{fr(alone_ms, 1)}{NBSP}ms{NBSP}: le reste, {percent(1 - alone_ms / during_ms, 0)} du "
         "temps d'un échange pendant l'entraînement, est de l'attente, celle d'un processus "
-        "encore en train de calculer son lot."
+        "qui n'a pas encore fini son lot."
     )
 
 
@@ -163,7 +163,7 @@ def report(single: dict, ddp_1: dict, ddp_n: dict, single_threads: int) -> str:
         ),
         ("dont all-reduce (part de l'époque)", ["—", allreduce(ddp_1), allreduce(ddp_n)]),
         (
-            "Un all-reduce seul, processus synchronisés",
+            "Un all-reduce seul, sans calcul autour",
             ["—", *(f"{fr(m['allreduce_alone_ms'], 2)}{NBSP}ms" for m in (ddp_1, ddp_n))],
         ),
         (
