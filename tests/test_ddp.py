@@ -295,6 +295,7 @@ def finish(process: subprocess.Popen, marker: str) -> tuple[int, str]:
     return process.returncode, err
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("mode", ["script", "torchrun"])
 def test_processus_tue_le_lanceur_sort_en_erreur_sans_orphelin(mode, tmp_path):
     logdir = tmp_path / "tue"
@@ -316,6 +317,7 @@ def test_processus_tue_le_lanceur_sort_en_erreur_sans_orphelin(mode, tmp_path):
     assert lines[0].startswith(ERROR) and "SIGKILL" in lines[0] and "rang" in lines[0]
 
 
+@pytest.mark.slow
 def test_ctrl_c_arrete_tout_code_130(tmp_path):
     logdir = tmp_path / "ctrl-c"
     marker = str(logdir)
