@@ -364,9 +364,8 @@ def train_worker(args: argparse.Namespace, rank: int, world: int, local_rank: in
             optimizer.zero_grad()
             loss.backward()  # DDP moyenne ici les gradients de tous les processus
             optimizer.step()
-            sums += torch.stack(
-                [loss.detach() * len(xb), (logits.argmax(1) == yb).sum(), torch.tensor(len(xb))]
-            ).to(sums)
+            correct = (logits.argmax(1) == yb).sum()
+            sums += torch.stack([loss.detach() * len(xb), correct, loss.new_tensor(len(xb))])
         if device.type == "cuda":
             torch.cuda.synchronize()
         elapsed = time.perf_counter() - start
