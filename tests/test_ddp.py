@@ -346,6 +346,7 @@ def metrics(**changes) -> dict:
         "seconds_per_epoch": 1.0,
         "test_accuracy": 0.8,
         "validation_accuracy": 0.81,
+        "device": "cpu",
     }
     return {**base, **changes}
 
@@ -367,6 +368,7 @@ def ddp(world: int, seconds: float, allreduce: float, **changes) -> dict:
 def test_comparaison_chiffres_venus_des_mesures():
     text = comparaison_ddp.report(metrics(), ddp(1, 0.5, 0.01), ddp(2, 0.4, 0.2), 2)
     assert "| Processus × fils de calcul | 1 × 2 | 1 × 1 | 2 × 1 |" in text
+    assert "| Appareil | cpu | cpu | cpu |" in text
     assert "0,40\u00a0s" in text and "0,50\u00a0s" in text
     assert "50\u00a0%" in text  # 0,2 s d'all-reduce sur 0,4 s
     assert "divise la durée d'une époque par 1,2" in text

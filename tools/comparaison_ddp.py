@@ -136,6 +136,7 @@ def report(single: dict, ddp_1: dict, ddp_n: dict, single_threads: int) -> str:
 
     columns = ["`mlp_pytorch.py`", "`mlp_ddp.py`, 1 processus", f"`mlp_ddp.py`, {n} processus"]
     rows = [
+        ("Appareil", [m.get("device", "—") for m in (single, ddp_1, ddp_n)]),
         (
             "Processus × fils de calcul",
             [f"1 × {single_threads}", f"1 × {threads}", f"{n} × {threads}"],
