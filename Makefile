@@ -45,9 +45,17 @@ notebooks: data ## Exécute les tutoriels (avec cache) vers build/notebooks
 SNIPPETS := mlp_pytorch mlp_keras cnn_pytorch
 SNIPPETS_ARGS := $(or $(strip $(SNIPPETS_ARGS)),--device cpu --limit 10000 --epochs 4)
 SNIPPETS_OUT := $(BUILD)/snippets
+# Le MLP entraîné par torchrun sur DDP_NPROC processus (mlp_ddp.py), puis sur un seul pour comparer.
+# PyTorch prend par défaut un fil de calcul par cœur ; N processus feraient alors tourner N fois
+# trop de fils, qui se disputeraient les cœurs. Chaque processus reçoit donc cœurs / N fils
+# (OMP_NUM_THREADS) : 1 fil chacun sur une machine à 2 cœurs. Journaux hors de runs/, que les
+# captures de TensorBoard parcourent.
+DDP_NPROC := 2
+DDP_THREADS := $(shell n=$$(nproc); t=$$((n / $(DDP_NPROC))); echo $$((t > 0 ? t : 1)))
+DDP_RUNS := $(SNIPPETS_OUT)/ddp
 SNIPPETS_STAMP := $(SNIPPETS_OUT)/.fait-$(shell printf '%s' '$(SNIPPETS_ARGS)' | sha256sum | cut -c1-12)
 
-snippets: $(SNIPPETS_STAMP) ## Lance les scripts de snippets/ : journaux et mesures dans build/snippets
+snippets: $(SNIPPETS_STAMP) ## Lance les scripts de snippets/ (mlp_ddp.py : torchrun, 2 processus)
 
 # Relancés seulement si un script, l'environnement ou SNIPPETS_ARGS change. Chaque sortie est
 # gardée (build/snippets/NOM.txt) : la page « Les scripts à lancer chez vous » l'affiche.
@@ -68,6 +76,19 @@ $(SNIPPETS_STAMP): $(wildcard snippets/*.py) $(STAMP) | data
 	@div="--lr 1e30 --limit 1000 --epochs 2 --device cpu --logdir $(SNIPPETS_OUT)/divergence"; \
 		{ echo "$$ python snippets/mlp_pytorch.py $$div"; $(PY) snippets/mlp_pytorch.py $$div 2>&1; \
 		echo "(code de sortie : $$?)"; } > $(SNIPPETS_OUT)/divergence.txt
+	@for n in $(DDP_NPROC) 1; do \
+		out=$(SNIPPETS_OUT)/mlp_ddp$$([ $$n = 1 ] && echo _1).txt; \
+		cmd="torchrun --standalone --nproc-per-node $$n snippets/mlp_ddp.py $(SNIPPETS_ARGS)"; \
+		cmd="$$cmd --logdir $(DDP_RUNS)/$$n-processus"; \
+		echo "$$ OMP_NUM_THREADS=$(DDP_THREADS) $$cmd" > $$out; \
+		OMP_NUM_THREADS=$(DDP_THREADS) $(VENV)/bin/$$cmd >> $$out || { cat $$out; exit 1; }; \
+		cat $$out; \
+	done
+	@$(PY) -m tools.comparaison_ddp $(SNIPPETS_OUT)/runs/mlp_pytorch $(DDP_RUNS)/1-processus \
+		$(DDP_RUNS)/$(DDP_NPROC)-processus > $(SNIPPETS_OUT)/mlp_ddp_comparaison.md
+	@{ echo "$$ python snippets/mlp_ddp.py --nproc-per-node 64 --device cuda"; \
+		$(PY) snippets/mlp_ddp.py --nproc-per-node 64 --device cuda 2>&1; \
+		echo "(code de sortie : $$?)"; } > $(SNIPPETS_OUT)/erreur_ddp.txt
 	@touch $@
 
 # Refaites dès que les journaux des scripts ou l'outil changent (à chaque construction en CI).

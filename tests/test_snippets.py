@@ -18,10 +18,12 @@ from conftest import PYTHON, ROOT
 
 SNIPPETS = ROOT / "snippets"
 TRAINING = ["mlp_pytorch", "mlp_keras", "cnn_pytorch"]
-ALL = [*TRAINING, "verifier_materiel"]
+ALL = [*TRAINING, "verifier_materiel", "mlp_ddp"]
 # Les modules du dossier que les scripts importent : commun.py n'utilise que la bibliothèque
 # standard, entrainement_pytorch.py y ajoute PyTorch.
 SHARED = ["commun", "entrainement_pytorch"]
+# mlp_ddp.py reprend le modèle de mlp_pytorch.py : le même MLP, une seule définition.
+EXTRA_IMPORTS = {"mlp_ddp": {"mlp_pytorch"}}
 THIRD_PARTY = {"torch", "torchvision", "tqdm", "keras", "tensorflow"}
 TRACEBACK = "Traceback"
 # Un script lancé avec les sockets coupées : aucune connexion réseau possible.
@@ -232,7 +234,8 @@ def test_imports_limites_au_dossier(name):
     """Rien du reste du dépôt : le dossier snippets/ copié seul fonctionne."""
     assert (SNIPPETS / f"{name}.py").is_file()
     local = {m for m in _imports(name) if m not in THIRD_PARTY | sys.stdlib_module_names}
-    assert local <= set(SHARED), f"{name}.py importe {local - set(SHARED)}"
+    allowed = set(SHARED) | EXTRA_IMPORTS.get(name, set())
+    assert local <= allowed, f"{name}.py importe {local - allowed}"
     for module in local:
         assert (SNIPPETS / f"{module}.py").is_file(), f"{name}.py importe {module}, introuvable"
 
@@ -389,6 +392,17 @@ def test_check_split_echoue_si_le_tirage_se_chevauche(monkeypatch):
     monkeypatch.setattr(commun, "validation_split", overlapping)
     with pytest.raises(AssertionError, match="à la fois"):
         check_split(metrics)
+
+
+@pytest.mark.slow
+def test_decoupage_de_chaque_execution_de_la_construction(built_site):
+    # Chaque metrics.json que la construction a produit (scripts seuls, mlp_ddp.py à 1 et 2
+    # processus) : validation tirée des images d'entraînement, disjointe, test officiel entier.
+    found = sorted((ROOT / "build" / "snippets").rglob("metrics.json"))
+    scripts = {json.loads(p.read_text(encoding="utf-8"))["script"] for p in found}
+    assert {f"{name}.py" for name in [*TRAINING, "mlp_ddp"]} <= scripts, scripts
+    for path in found:
+        check_split(json.loads(path.read_text(encoding="utf-8")))
 
 
 # --- Lents : un vrai entraînement court ----------------------------------------------------------
