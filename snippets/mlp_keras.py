@@ -47,7 +47,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # moins de messages d'inform
 SCRIPT = "mlp_keras"
 
 
-# --- Appareil et données ----------------------------------------------
+# --- Appareil et données ---------------------------------------------------------------------
 
 
 def pick_device(tf, requested: str) -> str:

@@ -38,9 +38,10 @@ TRACEBACK = "Traceback"
 # Lignes que TensorFlow écrit lui-même en C++ au chargement (le script Keras les réaffiche) :
 # « WARNING: All log messages before absl::InitializeLog()… » et « I0000 00:00:… port.cc… ».
 TF_LOG_LINE = re.compile(r"^(WARNING: All log messages before absl|[IWEF]\d{4} \d\d:\d\d:)")
-# Ce qu'on attend d'un processus qui démarre (chargement des bibliothèques) : large, la machine
-# de construction est partagée.
-SLOW = 240
+# Ce qu'on attend d'un processus qui démarre (chargement des bibliothèques) : très large, car la
+# machine de construction est partagée (sous une charge de 15 sur 2 cœurs, charger TensorFlow a
+# pris plus de 100 s).
+SLOW = 900
 
 
 def load_commun():
