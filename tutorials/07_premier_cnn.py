@@ -138,6 +138,10 @@ print(f"Entraînement {tuple(x_train.shape)}, validation {tuple(x_val.shape)}")
 print(f"Test {tuple(x_test.shape)}")
 print(f"Un pixel de fond (noir) vaut {fr(float(-mean / std), 3)} après normalisation")
 
+# Le découpage, rangé dans l'enregistrement de l'exécution : la construction du site vérifie
+# qu'aucune image de validation n'est aussi une image d'entraînement.
+DATA_SPLIT = {"pytorch": {"train": split[n_val:], "validation": split[:n_val], "test": len(y_test)}}
+
 # %% [markdown]
 # ## Pourquoi des convolutions ?
 #
@@ -710,6 +714,9 @@ k_y_test = keras.utils.to_categorical(k_test_labels, 10)
 keras_start = time.perf_counter()
 keras_model.fit(k_x_train, k_y_train, epochs=KERAS_EPOCHS, batch_size=BATCH_SIZE, verbose=2)
 keras_seconds = time.perf_counter() - keras_start
+# Le modèle Keras apprend sur les 60 000 images, sans validation : ses réglages sont
+# repris de la version PyTorch, rien n'est choisi en regardant le test.
+DATA_SPLIT["keras"] = {"train": range(len(k_x_train)), "validation": [], "test": len(k_x_test)}
 keras_loss, keras_test_accuracy = keras_model.evaluate(k_x_test, k_y_test, verbose=0)
 print(f"Keras : {KERAS_EPOCHS} époques en {fr(keras_seconds, 1)} s")
 print(f"Exactitude de test : {fr(100 * keras_test_accuracy, 2)} % (Keras, {KERAS_EPOCHS} époques)")
