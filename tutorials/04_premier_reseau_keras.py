@@ -458,9 +458,9 @@ for folder, _, files in sorted(os.walk("runs/keras")):
 #   on compense le plus petit nombre de pas par un pas d'apprentissage plus grand.
 # - `evaluate` mesure le modèle sur le test, `predict` renvoie les probabilités.
 #
-# Le [tutoriel PyTorch](03_premier_reseau_pytorch.ipynb) construit le même réseau, sans softmax
-# finale, et écrit la boucle à la main. La page [Cycle de vie d'un modèle](../cycle-de-vie.md)
-# met les deux écritures côte à côte.
+# Le [tutoriel PyTorch](03_premier_reseau_pytorch.ipynb) construit un réseau de même forme,
+# à la couche cachée deux fois plus large et sans softmax finale, et écrit la boucle à la main.
+# La page [Cycle de vie d'un modèle](../cycle-de-vie.md) met les deux écritures côte à côte.
 # Comparez les deux : `fit` cache exactement les cinq étapes que vous y écrivez.
 
 # %% [markdown]
