@@ -19,11 +19,11 @@
 #     gpu: Inutile, le CPU d'un portable suffit ; sur GPU, le même code tourne sans modification.
 #     metriques:
 #     - nom: best_activation_accuracy
-#       libelle: Exactitude de test de la meilleure activation
+#       libelle: Exactitude de test de l'activation en tête sur la validation
 #       unite: pourcentage
 #       min: 0.83
 #     - nom: worst_activation_accuracy
-#       libelle: Exactitude de test de la moins bonne activation
+#       libelle: Exactitude de test de l'activation en queue sur la validation
 #       unite: pourcentage
 #       min: 0.6
 #     resultats:

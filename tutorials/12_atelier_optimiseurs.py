@@ -19,7 +19,7 @@
 #     gpu: Inutile, le CPU d'un portable suffit ; sur GPU, le même code tourne sans modification.
 #     metriques:
 #     - nom: best_optimizer_accuracy
-#       libelle: Exactitude de test du meilleur optimiseur
+#       libelle: Exactitude de test de l'optimiseur en tête sur la validation
 #       unite: pourcentage
 #       min: 0.86
 #     - nom: sgd_accuracy

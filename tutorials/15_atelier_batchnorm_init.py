@@ -19,7 +19,7 @@
 #     gpu: Inutile, le CPU d'un portable suffit ; sur GPU, le même code tourne sans modification.
 #     metriques:
 #     - nom: best_init_accuracy
-#       libelle: Exactitude de test de la meilleure variante
+#       libelle: Exactitude de test de la variante en tête sur la validation
 #       unite: pourcentage
 #       min: 0.84
 #     - nom: zeros_accuracy
