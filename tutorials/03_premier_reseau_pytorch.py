@@ -478,7 +478,7 @@ MODEL_CARD = {
         f"({thousands(n_parameters)} paramètres), entraîné par Adam, avec un taux "
         f"d'apprentissage de {fr(LEARNING_RATE, 3)} qui décroît selon un cosinus, en lots de "
         f"{BATCH_SIZE} images pendant {EPOCHS} époques, sur {thousands(len(y_train))} images "
-        f"d'entraînement ; {thousands(len(y_val))} autres images d'entraînement servent à la "
+        f"d'entraînement\u00a0; {thousands(len(y_val))} autres images d'entraînement servent à la "
         f"validation, et les {thousands(len(y_test))} images de test à la seule mesure finale."
     ),
 }
