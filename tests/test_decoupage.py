@@ -154,6 +154,31 @@ def test_the_executor_records_the_split_and_a_planted_overlap_is_caught(tmp_path
     ]
 
 
+NESTED_BODY = """
+# %% [markdown]
+# # Essai
+
+# %%
+score = 0.75
+DATA_SPLIT = {"pytorch": {"train": range(1000, 60000), "validation": range(1000), "test": 10000}}
+DATA_SPLIT["keras"] = {"train": range(60000), "validation": [], "test": 10000}
+print(sorted(DATA_SPLIT))
+"""
+
+
+def test_several_named_splits_ranges_and_an_empty_validation_are_recorded(tmp_path):
+    path = write_tutorial(tmp_path / "t", "01_deux", NESTED_BODY)
+    record = execute.build_one(
+        path, out=tmp_path / "o", cache=tmp_path / "c", work=tmp_path / "w", log=print
+    )
+    splits = record["data_split"]
+    assert {k: (s["train"], s["validation"]) for k, s in splits.items()} == {
+        "pytorch": (59000, 1000),
+        "keras": (60000, 0),
+    }
+    assert split_problems(splits) == []
+
+
 def test_a_missing_or_wrong_test_set_is_caught():
     base = {"train": 54000, "validation": 6000, "test": 10000, "distinct": 60000, "overlap": 0}
     base.update(min_index=0, max_index=59999)
