@@ -244,7 +244,7 @@ def test_report_tables_and_figures_come_from_the_records(fake_workshop):
             assert f"{100 * run['test_accuracy']:.1f}\u00a0%".replace(".", ",") in markdown
             assert f"{run['seconds_per_epoch']:.2f}\u00a0s".replace(".", ",") in markdown
         assert payload["conclusion"] in markdown
-    # La synthèse met en tête l'essai à la meilleure exactitude de test : relu, pas sigmoid.
+    # La synthèse met en tête l'essai à la meilleure exactitude de validation : relu.
     summary = markdown.split("## Synthèse", 1)[1].split("## 1.", 1)[0]
     assert "`relu`" in summary and "`sigmoid`" not in summary
     # Durée totale : 60 s + 120 s = 3,0 min ; pic : le plus grand des deux notebooks.
@@ -275,6 +275,17 @@ def test_report_ranks_the_grid_on_validation(fake_workshop):
     assert "`a`" in summary and "`b`" not in summary
     assert "87,10\u00a0%, 87,90\u00a0%" in markdown  # les plis de la validation croisée
     assert "<svg" in figures["atelier/figures/axe_5.svg"]
+
+
+def test_report_never_ranks_an_axis_on_the_test_set():
+    # « b » a la meilleure exactitude de test, « a » la meilleure exactitude de validation :
+    # la synthèse retient « a », quel que soit l'axe (choisir sur le test serait de la triche).
+    axis = fake_axis(3, [fake_run("a", 0.88, 0.85, 1.0), fake_run("b", 0.86, 0.87, 1.0)])
+    axis.update(tutorial="13_essai", titre="Essai 3", executed_at="2026-01-02", cpu="CPU")
+    axis.update(versions={}, wall_seconds=1.0, peak_rss_mib=1.0)
+    markdown, _ = rapport_hook.render([axis])
+    summary = markdown.split("## Synthèse", 1)[1].split("## 3.", 1)[0]
+    assert "`a`" in summary and "`b`" not in summary
 
 
 def test_report_refuses_a_record_without_its_results(fake_workshop):

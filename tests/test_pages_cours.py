@@ -58,3 +58,76 @@ def test_backpropagation_equations_and_worked_example_are_on_the_mlp_page():
     ):
         assert title in text.replace("[", "").replace("]", ""), title
     assert "## Un exemple chiffré" in text
+
+
+# --- Aucun résultat mesuré écrit à la main dans la prose d'une page de cours ---------------------
+#
+# CONTRIBUTING.md : « N'écrivez jamais à la main un nombre qui se mesure (exactitude, durée,
+# mémoire) ». Une exactitude, une durée, une mémoire ou le nombre de paramètres d'un modèle vient
+# de la sortie d'un bloc exécuté (encadré « Sortie ») ou d'un fichier produit par la construction
+# et inclus par « --8<-- » (fiches des modèles, extraits des figures, sorties des scripts). La
+# prose ne les recopie pas : ils vieilliraient à la première exécution suivante. Seuls restent
+# admis les nombres cités avec leur source (un lien externe sur la même ligne) et les exceptions
+# justifiées ci-dessous.
+
+NUMBER = r"\d+(?:[\u00a0\u202f ]\d{3})*(?:,\d+)?"
+MEASURED = re.compile(
+    rf"(?<![\w,.]){NUMBER}[\u00a0\u202f ]?"
+    r"(?:%|secondes?\b|s\b|ms\b|µs\b|min\b|[KMG]io\b|[KMG]o\b|octets\b)"
+    # un écart d'exactitude en points (avec décimale : « 2,3 points », pas « 256 points »)
+    rf"|(?<![\w,.])\d+,\d+[\u00a0\u202f ]points?\b"
+    # le nombre de paramètres d'un vrai modèle (au moins mille, pas « une droite à 2 paramètres »)
+    r"|(?<![\w,.])\d{1,3}(?:[\u00a0\u202f ]\d{3})+[\u00a0\u202f ]paramètres\b"
+)
+# (page, nombre tel qu'écrit) : pourquoi ce nombre a sa place dans la prose.
+JUSTIFIED = {
+    ("demarrer", "100\u00a0480 paramètres"): "solution d'exercice : un calcul à la main, que "
+    "les tutoriels vérifient par leur sortie",
+}
+CONCEPT_PAGES = sorted(p.stem for p in DOCS.glob("*.md"))
+
+
+def hand_typed_measures(text: str) -> list[tuple[int, str]]:
+    """(ligne, nombre) de chaque résultat mesuré écrit à la main dans la prose d'une page."""
+    from tools import prose
+
+    found = []
+    for number, (raw, masked) in enumerate(
+        zip(text.splitlines(), prose.mask_markdown(text), strict=True), 1
+    ):
+        if "](http" in raw:  # un fait cité avec sa source, pas une mesure du cours
+            continue
+        visible = masked.replace(prose.HIDDEN, " ")
+        found += [(number, m.group()) for m in MEASURED.finditer(visible)]
+    return found
+
+
+@pytest.mark.parametrize("name", CONCEPT_PAGES)
+def test_no_measured_result_is_typed_by_hand_in_the_prose(name):
+    text = (DOCS / f"{name}.md").read_text(encoding="utf-8")
+    problems = [
+        f"docs/{name}.md:{line} : « {value} » écrit à la main ; affichez-le par un bloc exécuté "
+        "ou incluez-le depuis un enregistrement de la construction (--8<--)"
+        for line, value in hand_typed_measures(text)
+        if (name, value) not in JUSTIFIED
+    ]
+    assert problems == [], "\n".join(problems)
+
+
+def test_the_rule_catches_a_planted_hand_typed_number():
+    planted = (
+        "# Essai\n\n"
+        "Le MLP atteint 88,5\u00a0% d'exactitude, en 6,1\u00a0s par époque et 1\u202f502\u00a0Mio ;"
+        " Adam gagne 2,3 points et le modèle compte 101\u00a0770 paramètres.\n\n"
+        "```python\nprint('97,0 % dans un bloc exécuté : admis')\n```\n\n"
+        "Une étude cite 3,3\u00a0% d'étiquettes fausses ([source](https://example.org)).\n\n"
+        '--8<-- "build/modeles/03_premier_reseau_pytorch.md"\n\n'
+        "Une droite a 2 paramètres ; 256 points bruités ; 10 sorties.\n"
+    )
+    assert hand_typed_measures(planted) == [
+        (3, "88,5\u00a0%"),
+        (3, "6,1\u00a0s"),
+        (3, "1\u202f502\u00a0Mio"),
+        (3, "2,3 points"),
+        (3, "101\u00a0770 paramètres"),
+    ]

@@ -7,7 +7,9 @@ Pour chaque ``tutorials/NN_slug.py`` :
   et de l'empreinte des données : une modification du texte (markdown) ne ré-exécute rien, les
   sorties en cache sont reportées sur le nouveau texte ;
 * sinon le notebook est exécuté par nbclient, cellule par cellule avec un délai maximal ;
-* on enregistre durée, pic de mémoire du noyau, matériel, versions et métriques déclarées ;
+* on enregistre durée, pic de mémoire du noyau, matériel, versions et métriques déclarées,
+  ainsi que le modèle (``MODEL_CARD``) et le découpage des données (``DATA_SPLIT``) quand le
+  notebook les définit ;
 * une charge de calibration fixe (tools/calibration.py) est chronométrée juste avant, pendant
   et juste après chaque exécution, dans un processus voisin du noyau : un seuil de durée
   (``max_calibrations``) porte sur le rapport durée / calibration, si bien qu'une machine
@@ -379,6 +381,35 @@ if "tensorflow" in _sys.modules:
     _gpus = _tf.config.list_logical_devices("GPU")
     if _gpus:
         _mesures["devices"].append("GPU TensorFlow " + _gpus[0].name)
+# Déclarations facultatives du notebook, rangées dans l'enregistrement : le modèle entraîné
+# (MODEL_CARD, un dictionnaire) et le découpage des données (DATA_SPLIT : indices des images
+# d'entraînement et de validation parmi les 60 000 officielles, nombre d'images de test ; ou un
+# dictionnaire de tels découpages). Les indices ne sont pas recopiés : on garde leurs tailles,
+# leur recouvrement et une empreinte, que vérifie tests/test_decoupage.py.
+def _atelier_indices(_v):
+    import numpy as _np
+    if hasattr(_v, "detach"):
+        _v = _v.detach().cpu().numpy()
+    return _np.asarray(list(_v) if isinstance(_v, range) else _v, dtype=_np.int64).reshape(-1)
+def _atelier_split(_d):
+    import hashlib as _hashlib, numpy as _np
+    _tr, _va = _atelier_indices(_d["train"]), _atelier_indices(_d.get("validation", ()))
+    _all = _np.concatenate([_tr, _va])
+    _sha = lambda _a: _hashlib.sha256(_np.sort(_a).tobytes()).hexdigest()[:16]
+    return {"train": int(_tr.size), "validation": int(_va.size), "test": int(_d["test"]),
+            "distinct": int(_np.unique(_all).size), "overlap": int(_np.intersect1d(_tr, _va).size),
+            "min_index": int(_all.min()) if _all.size else None,
+            "max_index": int(_all.max()) if _all.size else None,
+            "train_sha256": _sha(_tr), "validation_sha256": _sha(_va)}
+if isinstance(globals().get("DATA_SPLIT"), dict):
+    _d = DATA_SPLIT
+    try:
+        _parts = {"main": _d} if "train" in _d else dict(_d)
+        _mesures["data_split"] = {_k: _atelier_split(_v) for _k, _v in _parts.items()}
+    except Exception as _exc:  # noqa: BLE001 — signalé par le test, jamais une panne du noyau
+        _mesures["data_split"] = {"error": f"{type(_exc).__name__}: {_exc}"}
+if isinstance(globals().get("MODEL_CARD"), dict):
+    _mesures["model_card"] = _json.loads(_json.dumps(MODEL_CARD, default=str))
 print(MARK + _json.dumps(_mesures))
 """
 

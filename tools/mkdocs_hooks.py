@@ -3,7 +3,9 @@
 * avant chaque construction : exécute les tutoriels (tools.execute, avec cache) ;
 * ajoute au site la copie locale de MathJax et remplace l'adresse CDN de mkdocs-jupyter ;
 * en tête de chaque page de tutoriel : téléchargements (.ipynb exécuté, .py), lien Colab et
-  mesures de la dernière exécution (durée, matériel, versions, métriques) ;
+  mesures de la dernière exécution (modèle déclaré, durée, matériel, versions, métriques) ;
+* écrit l'encadré « modèle » de chaque tutoriel qui déclare MODEL_CARD (build/modeles/), que les
+  pages de cours incluent au lieu de recopier la description ou les mesures du modèle ;
 * sort la CSS que mkdocs-jupyter insère dans chaque page de notebook vers une feuille de style
   partagée (une seule fois pour tout le site, mise en cache par le navigateur).
 """
@@ -35,6 +37,8 @@ execute = importlib.reload(execute)
 log = logging.getLogger("mkdocs.hooks.atelier")
 ROOT = Path(__file__).resolve().parent.parent
 VENDOR = ROOT / "build" / "vendor"
+# Encadrés « modèle » des tutoriels, inclus par les pages (voir write_model_cards).
+MODEL_CARDS = ROOT / "build" / "modeles"
 MATHJAX_URI = "assets/vendor/mathjax/tex-svg.js"
 MATHJAX_SENTINEL = "ATELIER_MATHJAX_LOCAL"
 TUTORIAL_PREFIX = "tutoriels/"
@@ -61,6 +65,35 @@ def on_pre_build(config):
     _records.clear()
     _records.update({r["tutorial"]: r for r in records})
     _shared_css.clear()
+    write_model_cards(records)
+
+
+def model_card_markdown(record: dict) -> str:
+    """L'encadré qui présente le modèle d'un tutoriel, tiré de son enregistrement d'exécution.
+
+    Le notebook déclare son modèle une seule fois (variable MODEL_CARD, dont « description » est
+    composée à partir de ses propres réglages) ; les pages l'incluent par
+    ``--8<-- "build/modeles/NN_slug.md"`` au lieu de recopier architecture, réglages ou mesures.
+    """
+    name, card = record["tutorial"], record["model_card"]
+    metrics = "".join(
+        f"\n    - {m['libelle']}{NBSP}: {_format_value(m, m['valeur'])}"
+        for m in record.get("metriques", [])
+        if "accuracy" in m["nom"]
+    )
+    return (
+        f'!!! abstract "Le modèle du tutoriel «{NBSP}{record["titre"]}{NBSP}»"\n\n'
+        f"    {card['description']}\n\n"
+        f"    Mesuré lors de la dernière construction du site "
+        f"([le tutoriel](tutoriels/{name}.ipynb) donne le détail){NBSP}:\n{metrics}\n"
+    )
+
+
+def write_model_cards(records: list[dict], out: Path = MODEL_CARDS) -> None:
+    """Écrit build/modeles/NN_slug.md pour chaque tutoriel qui déclare son modèle."""
+    for record in records:
+        if isinstance(record.get("model_card"), dict) and record["model_card"].get("description"):
+            execute.write_if_changed(out / f"{record['tutorial']}.md", model_card_markdown(record))
 
 
 def on_files(files, config):
@@ -126,6 +159,9 @@ def tutorial_banner(record: dict, header: dict, colab: str) -> str:
     if "cuda_peak_mib" in record:
         memory += f", GPU {thousands(record['cuda_peak_mib'])}{NBSP}Mio"
     metrics = "".join(f"<li>{_metric_text(m)}</li>" for m in record["metriques"])
+    card = record.get("model_card") or {}
+    if card.get("description"):
+        metrics = f"<li>Modèle{NBSP}: {esc(card['description'])}</li>" + metrics
     wall = f"{_num(record['wall_seconds'])}{NBSP}s"
     prerequis = "".join(f"<li>{esc(p)}</li>" for p in header["prerequis"])
     return f"""

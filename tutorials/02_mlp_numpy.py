@@ -152,6 +152,10 @@ x_val, y_val = x_all[val_index], train_labels[val_index].astype(np.int64)
 print(f"Moyenne {fr(mean, 4)}, écart-type {fr(std, 4)}")
 print(f"Entraînement {x_train.shape}, validation {x_val.shape}, test {x_test.shape}")
 
+# Le découpage, rangé dans l'enregistrement de l'exécution : la construction du site vérifie
+# qu'aucune image de validation n'est aussi une image d'entraînement.
+DATA_SPLIT = {"train": train_index, "validation": val_index, "test": len(y_test)}
+
 # %% [markdown]
 # ## Le réseau
 #
@@ -365,8 +369,27 @@ for label, seconds in timings:
 # Notons $\delta_2 = \partial L / \partial Z_2$ et $\delta_1 = \partial L / \partial Z_1$
 # les **termes d'erreur** des deux couches.
 #
+# Nos conventions : chaque image est une **ligne** de $X$, $W_1$ a la forme
+# (entrées, sorties) et $L$ est la **moyenne** des pertes du lot. La page
+# [Le perceptron multicouche](../mlp.md#les-quatre-equations) écrit les mêmes équations pour
+# une image rangée en colonne, avec des poids de forme (sorties, entrées) ; son tableau
+# [pour un mini-lot](../mlp.md#les-memes-equations-pour-un-mini-lot) fait la correspondance
+# terme à terme avec les formules ci-dessous.
+#
 # **Couche de sortie.** La softmax suivie de l'entropie croisée a une dérivée remarquablement
-# simple. Avec $Y$ la matrice *one-hot* des vraies classes ($Y_{ik} = 1$ si $k = y_i$, 0 sinon) :
+# simple. Prenons $Y$ la matrice *one-hot* des vraies classes ($Y_{ik} = 1$ si $k = y_i$,
+# 0 sinon) : la perte de l'image $i$ s'écrit $\ell_i = -\sum_k Y_{ik} \log P_{ik}$.
+# La softmax mélange toutes les colonnes d'une ligne, et sa dérivée vaut
+# $\partial P_{ik} / \partial Z_{ij} = P_{ik} \left(\mathbb{1}[k = j] - P_{ij}\right)$. Donc
+#
+# $$
+# \frac{\partial \ell_i}{\partial Z_{ij}}
+# = -\sum_k \frac{Y_{ik}}{P_{ik}} \, P_{ik} \left(\mathbb{1}[k = j] - P_{ij}\right)
+# = -Y_{ij} + P_{ij} \sum_k Y_{ik} = P_{ij} - Y_{ij},
+# $$
+#
+# car chaque ligne de $Y$ contient un seul 1. Comme $L = \frac{1}{B} \sum_i \ell_i$,
+# chaque ligne reçoit le facteur $1/B$ :
 #
 # $$
 # \delta_2 = \frac{1}{B}\,(P - Y) \qquad (B, 10)
@@ -379,6 +402,9 @@ for label, seconds in timings:
 # \qquad
 # \frac{\partial L}{\partial b_2} = \sum_{i=1}^{B} \delta_{2,i} \quad (10,)
 # $$
+#
+# où $\delta_{2,i}$ est la ligne $i$ de $\delta_2$. Le facteur $1/B$ est déjà dans $\delta_2$ :
+# ces gradients sont bien des moyennes sur le lot, et il ne faut pas diviser une seconde fois.
 #
 # **Couche cachée.** L'erreur remonte à travers $W_2$, puis à travers ReLU,
 # dont la dérivée vaut 1 là où $Z_1 \gt 0$ et 0 ailleurs

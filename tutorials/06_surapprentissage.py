@@ -320,6 +320,10 @@ print(f"Entraînement {tuple(x_train.shape)}, validation {tuple(x_val.shape)}")
 print(f"Test {tuple(x_test.shape)}")
 print(f"Images par classe : {torch.bincount(y_clean).tolist()}")
 
+# Le découpage, rangé dans l'enregistrement de l'exécution : la construction du site vérifie
+# qu'aucune image de validation n'est aussi une image d'entraînement.
+DATA_SPLIT = {"train": train_index, "validation": val_index, "test": len(y_test)}
+
 # %% [markdown]
 # Le tirage au hasard donne environ 100 images par classe, pas exactement 100 :
 # la dernière ligne affiche le compte réel. C'est peu pour apprendre dix sortes de vêtements.

@@ -40,8 +40,9 @@
 # d'[AlexNet](https://proceedings.neurips.cc/paper/2012/hash/c399862d3b9d6b76c8436e924a68c45b-Abstract.html)
 # au concours ImageNet de 2012.
 # Dans ce tutoriel, vous allez comprendre leurs briques de base, puis entraîner
-# un petit CNN conçu pour être **rapide sur un processeur** : au moins 91 % d'exactitude
-# sur Fashion-MNIST, en moins de deux minutes d'entraînement.
+# un petit CNN conçu pour être **rapide sur un processeur**. Son exactitude sur Fashion-MNIST
+# et sa durée d'entraînement sont vérifiées à chaque construction du site : la fiche en haut
+# de cette page donne les seuils et les mesures de la dernière exécution.
 
 # %% [markdown]
 # ## Objectifs
@@ -137,6 +138,10 @@ x_test, y_test = test_images, test_set.targets
 print(f"Entraînement {tuple(x_train.shape)}, validation {tuple(x_val.shape)}")
 print(f"Test {tuple(x_test.shape)}")
 print(f"Un pixel de fond (noir) vaut {fr(float(-mean / std), 3)} après normalisation")
+
+# Le découpage, rangé dans l'enregistrement de l'exécution : la construction du site vérifie
+# qu'aucune image de validation n'est aussi une image d'entraînement.
+DATA_SPLIT = {"pytorch": {"train": split[n_val:], "validation": split[:n_val], "test": len(y_test)}}
 
 # %% [markdown]
 # ## Pourquoi des convolutions ?
@@ -540,10 +545,10 @@ print(f"Exactitude de test : {fr(100 * test_accuracy, 2)} %")
 print(f"Entraînement : {fr(train_seconds, 1)} s, soit {fr(train_seconds / EPOCHS, 1)} s par époque")
 
 # %% [markdown]
-# La construction du site vérifie ces deux nombres : au moins 91 % d'exactitude,
-# et au plus 120 secondes d'entraînement. Pour comparaison, le seuil du MLP
-# du tutoriel « Premier réseau avec PyTorch », qui a à peu près le même nombre
-# de paramètres, est de 88 %.
+# La construction du site vérifie ces deux nombres contre les seuils déclarés dans l'en-tête
+# du tutoriel, que rappelle la fiche en haut de cette page. Pour comparaison, la fiche du
+# tutoriel « Premier réseau avec PyTorch » donne l'exactitude et le seuil du MLP, qui a
+# à peu près le même nombre de paramètres.
 #
 # Traçons les courbes d'apprentissage.
 
@@ -710,6 +715,9 @@ k_y_test = keras.utils.to_categorical(k_test_labels, 10)
 keras_start = time.perf_counter()
 keras_model.fit(k_x_train, k_y_train, epochs=KERAS_EPOCHS, batch_size=BATCH_SIZE, verbose=2)
 keras_seconds = time.perf_counter() - keras_start
+# Le modèle Keras apprend sur les 60 000 images, sans validation : ses réglages sont
+# repris de la version PyTorch, rien n'est choisi en regardant le test.
+DATA_SPLIT["keras"] = {"train": range(len(k_x_train)), "validation": [], "test": len(k_x_test)}
 keras_loss, keras_test_accuracy = keras_model.evaluate(k_x_test, k_y_test, verbose=0)
 print(f"Keras : {KERAS_EPOCHS} époques en {fr(keras_seconds, 1)} s")
 print(f"Exactitude de test : {fr(100 * keras_test_accuracy, 2)} % (Keras, {KERAS_EPOCHS} époques)")

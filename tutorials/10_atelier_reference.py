@@ -192,6 +192,9 @@ split = torch.randperm(len(labels), generator=torch.Generator().manual_seed(SEED
 x_train, y_train = images[split[N_VAL:]], labels[split[N_VAL:]]
 x_val, y_val = images[split[:N_VAL]], labels[split[:N_VAL]]
 print(f"Entraînement : {len(y_train)} images, validation : {len(y_val)}, test : {len(y_test)}")
+# Le découpage, rangé dans l'enregistrement de l'exécution : la construction du site vérifie
+# qu'aucune image de validation n'est aussi une image d'entraînement.
+DATA_SPLIT = {"train": split[N_VAL:], "validation": split[:N_VAL], "test": len(y_test)}
 
 # %% [markdown]
 # ### Code commun 3/5 : le réseau
@@ -537,6 +540,33 @@ reference_seconds_per_epoch = reference["seconds_per_epoch"]
 print(f"Exactitude de test : {pct(reference_test_accuracy)}")
 print(f"Temps par époque   : {fr(reference_seconds_per_epoch)} s (médiane de {EPOCHS} époques)")
 
+
+def thousands(n):
+    """Un entier à la française : 54 000 (espace insécable entre les milliers)."""
+    return f"{n:,}".replace(",", NBSP)
+
+
+# La fiche de la référence, composée à partir de ses réglages. La construction du site la range
+# dans l'enregistrement de l'exécution : les pages du cours la citent sans la recopier.
+architecture = f"{model[0].in_features}-{model[0].out_features}-{model[-1].out_features}"
+MODEL_CARD = {
+    "architecture": architecture,
+    "parameters": reference["n_parameters"],
+    "optimizer": "SGD",
+    "learning_rate": LEARNING_RATE,
+    "batch_size": BATCH_SIZE,
+    "epochs": EPOCHS,
+    "description": (
+        f"MLP {architecture} à activation ReLU ({thousands(reference['n_parameters'])} "
+        f"paramètres), entraîné par la SGD la plus simple, sans momentum, avec un taux "
+        f"d'apprentissage fixe de {fr(LEARNING_RATE)}, en lots de {BATCH_SIZE} images pendant "
+        f"{EPOCHS} époques, sur {thousands(len(y_train))} images d'entraînement{NBSP}; "
+        f"{thousands(len(y_val))} autres images d'entraînement servent à la validation, et les "
+        f"{thousands(len(y_test))} images de test à la seule mesure finale."
+    ),
+}
+print(MODEL_CARD["description"])
+
 # %% [markdown]
 # ## Les courbes d'apprentissage
 #
@@ -578,6 +608,15 @@ display(
 # %% [markdown]
 # Une référence doit être simple et facile à reproduire, pas la meilleure possible.
 # Les axes suivants cherchent ce qui l'améliore, et à quel prix en temps et en mémoire.
+#
+# C'est pourquoi elle n'utilise ni Adam, ni taux d'apprentissage décroissant, ni grands lots,
+# contrairement au tutoriel [Premier réseau avec PyTorch](03_premier_reseau_pytorch.ipynb),
+# qui entraîne un MLP deux fois plus large (256 neurones cachés) avec une recette plus riche.
+# Chaque axe de l'atelier part de cette référence dépouillée et change un seul ingrédient
+# à la fois : l'écart mesuré revient alors à cet ingrédient, et à lui seul.
+# La fiche ci-dessus est la seule déclaration de la référence : la page
+# [Cycle de vie d'un modèle](../cycle-de-vie.md) et le bandeau de ce notebook la reprennent
+# telle quelle, depuis l'enregistrement de l'exécution.
 
 # %% [markdown]
 # ## Le tableau de comparaison
@@ -701,8 +740,8 @@ save_results(1, f"Référence{NBSP}: SGD, pas de 0,01, lots de 64", [reference],
 # - Le pic de mémoire se mesure avec `torch.cuda.max_memory_allocated` sur GPU et avec le pic
 #   de mémoire résidente du processus sur CPU, remis à zéro avant chaque essai.
 # - Chaque essai écrit dans son propre dossier `runs/<axe>/<variante>`.
-# - La référence de l'atelier est un MLP 784-128-10 entraîné par SGD, pas de 0,01,
-#   lots de 64.
+# - La référence de l'atelier est le MLP du cours, 784-128-10, entraîné par la SGD la plus simple ;
+#   sa fiche, `MODEL_CARD`, donne tous ses réglages.
 
 # %% [markdown]
 # ## Exercices

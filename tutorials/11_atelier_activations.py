@@ -19,11 +19,11 @@
 #     gpu: Inutile, le CPU d'un portable suffit ; sur GPU, le même code tourne sans modification.
 #     metriques:
 #     - nom: best_activation_accuracy
-#       libelle: Exactitude de test de la meilleure activation
+#       libelle: Exactitude de test de l'activation en tête sur la validation
 #       unite: pourcentage
 #       min: 0.83
 #     - nom: worst_activation_accuracy
-#       libelle: Exactitude de test de la moins bonne activation
+#       libelle: Exactitude de test de l'activation en queue sur la validation
 #       unite: pourcentage
 #       min: 0.6
 #     resultats:
@@ -140,6 +140,9 @@ split = torch.randperm(len(labels), generator=torch.Generator().manual_seed(SEED
 x_train, y_train = images[split[N_VAL:]], labels[split[N_VAL:]]
 x_val, y_val = images[split[:N_VAL]], labels[split[:N_VAL]]
 print(f"Entraînement : {len(y_train)} images, validation : {len(y_val)}, test : {len(y_test)}")
+# Le découpage, rangé dans l'enregistrement de l'exécution : la construction du site vérifie
+# qu'aucune image de validation n'est aussi une image d'entraînement.
+DATA_SPLIT = {"train": split[N_VAL:], "validation": split[:N_VAL], "test": len(y_test)}
 
 
 # %%
@@ -488,7 +491,8 @@ display(Markdown(comparison_table(records)))
 # par les mesures elles-mêmes.
 
 # %%
-ranked = sorted(records, key=lambda r: r["test_accuracy"], reverse=True)
+# Le classement se fait sur la validation : le test ne sert qu'à mesurer, jamais à choisir.
+ranked = sorted(records, key=lambda r: r["val_accuracy"], reverse=True)
 best, worst = ranked[0], ranked[-1]
 best_activation_accuracy = best["test_accuracy"]
 worst_activation_accuracy = worst["test_accuracy"]
@@ -497,11 +501,12 @@ fastest = min(records, key=lambda r: r["seconds_per_epoch"])
 slowest = max(records, key=lambda r: r["seconds_per_epoch"])
 time_gap = slowest["seconds_per_epoch"] / fastest["seconds_per_epoch"] - 1
 conclusion = (
-    f"Après {EPOCHS} époques de SGD, `{best['variant']}` obtient la meilleure exactitude de test "
-    f"({pct(best['test_accuracy'])}), devant "
-    + " puis ".join(f"`{r['variant']}` ({pct(r['test_accuracy'])})" for r in ranked[1:])
-    + f". L'écart entre la première et la dernière est de "
-    f"{fr(100 * (best['test_accuracy'] - worst['test_accuracy']), 1)}{NBSP}points. "
+    f"Après {EPOCHS} époques de SGD, `{best['variant']}` obtient la meilleure exactitude de "
+    f"validation ({pct(best['val_accuracy'])}), devant "
+    + " puis ".join(f"`{r['variant']}` ({pct(r['val_accuracy'])})" for r in ranked[1:])
+    + f". L'écart de validation entre la première et la dernière est de "
+    f"{points(best['val_accuracy'] - worst['val_accuracy'])}{NBSP}; sur le test, mesuré une "
+    f"seule fois, `{best['variant']}` obtient {pct(best['test_accuracy'])}. "
     f"Le gradient de la première couche est le plus faible avec `{slowest_grad}` "
     f"({fr(first_layer[slowest_grad], 4)} en moyenne, contre "
     f"{fr(first_layer[best['variant']], 4)} pour `{best['variant']}`). "

@@ -140,6 +140,9 @@ split = torch.randperm(len(labels), generator=torch.Generator().manual_seed(SEED
 x_train, y_train = images[split[N_VAL:]], labels[split[N_VAL:]]
 x_val, y_val = images[split[:N_VAL]], labels[split[:N_VAL]]
 print(f"Entraînement : {len(y_train)} images, validation : {len(y_val)}, test : {len(y_test)}")
+# Le découpage, rangé dans l'enregistrement de l'exécution : la construction du site vérifie
+# qu'aucune image de validation n'est aussi une image d'entraînement.
+DATA_SPLIT = {"train": split[N_VAL:], "validation": split[:N_VAL], "test": len(y_test)}
 
 
 # %%
@@ -467,20 +470,23 @@ no_dropout_test_accuracy = plain["test_accuracy"]
 dropout_test_accuracy = dropped["test_accuracy"]
 sp, sd = summary["no_dropout"], summary["dropout0.5"]
 smaller = "plus petit" if sd["gap"] < sp["gap"] else "plus grand"
-if dropped["test_accuracy"] > plain["test_accuracy"]:
-    accuracy_sentence = "Le dropout améliore l'exactitude de test"
-elif dropped["test_accuracy"] < plain["test_accuracy"]:
-    accuracy_sentence = "Le dropout réduit l'exactitude de test"
+# La comparaison se fait sur la validation : le test ne sert qu'à mesurer, jamais à choisir.
+if dropped["val_accuracy"] > plain["val_accuracy"]:
+    accuracy_sentence = "Le dropout améliore l'exactitude de validation"
+elif dropped["val_accuracy"] < plain["val_accuracy"]:
+    accuracy_sentence = "Le dropout réduit l'exactitude de validation"
 else:
-    accuracy_sentence = "Les deux variantes ont la même exactitude de test"
+    accuracy_sentence = "Les deux variantes ont la même exactitude de validation"
 conclusion = (
     f"Sans dropout, la perte de validation atteint son minimum à l'époque {sp['best_epoch']} "
     f"puis remonte de {fr(sp['rise'], 3)} jusqu'à l'époque {EPOCHS}{NBSP}; avec un dropout de "
     f"0,5, son minimum arrive à l'époque {sd['best_epoch']} et la remontée est de "
     f"{fr(sd['rise'], 3)}. En fin d'entraînement, l'écart entre perte de validation et perte "
     f"d'entraînement vaut {fr(sp['gap'], 3)} sans dropout et {fr(sd['gap'], 3)} avec{NBSP}: "
-    f"il est {smaller} avec dropout. {accuracy_sentence} ({pct(plain['test_accuracy'])} "
-    f"sans, {pct(dropped['test_accuracy'])} avec). Le temps par époque passe de "
+    f"il est {smaller} avec dropout. {accuracy_sentence} ({pct(plain['val_accuracy'])} "
+    f"sans, {pct(dropped['val_accuracy'])} avec){NBSP}; sur le test, mesuré une seule fois, "
+    f"les deux variantes obtiennent {pct(plain['test_accuracy'])} et "
+    f"{pct(dropped['test_accuracy'])}. Le temps par époque passe de "
     f"{fr(plain['seconds_per_epoch'])}{NBSP}s à {fr(dropped['seconds_per_epoch'])}{NBSP}s."
 )
 display(Markdown(conclusion))

@@ -145,6 +145,9 @@ split = torch.randperm(len(labels), generator=torch.Generator().manual_seed(SEED
 x_train, y_train = images[split[N_VAL:]], labels[split[N_VAL:]]
 x_val, y_val = images[split[:N_VAL]], labels[split[:N_VAL]]
 print(f"Entraînement : {len(y_train)} images, validation : {len(y_val)}, test : {len(y_test)}")
+# Le découpage, rangé dans l'enregistrement de l'exécution : la construction du site vérifie
+# qu'aucune image de validation n'est aussi une image d'entraînement.
+DATA_SPLIT = {"train": split[N_VAL:], "validation": split[:N_VAL], "test": len(y_test)}
 
 
 # %%

@@ -19,7 +19,7 @@
 #     gpu: Inutile, le CPU d'un portable suffit ; sur GPU, le même code tourne sans modification.
 #     metriques:
 #     - nom: best_init_accuracy
-#       libelle: Exactitude de test de la meilleure variante
+#       libelle: Exactitude de test de la variante en tête sur la validation
 #       unite: pourcentage
 #       min: 0.84
 #     - nom: zeros_accuracy
@@ -141,6 +141,9 @@ split = torch.randperm(len(labels), generator=torch.Generator().manual_seed(SEED
 x_train, y_train = images[split[N_VAL:]], labels[split[N_VAL:]]
 x_val, y_val = images[split[:N_VAL]], labels[split[:N_VAL]]
 print(f"Entraînement : {len(y_train)} images, validation : {len(y_val)}, test : {len(y_test)}")
+# Le découpage, rangé dans l'enregistrement de l'exécution : la construction du site vérifie
+# qu'aucune image de validation n'est aussi une image d'entraînement.
+DATA_SPLIT = {"train": split[N_VAL:], "validation": split[:N_VAL], "test": len(y_test)}
 
 
 # %%
@@ -520,10 +523,11 @@ display(Markdown(comparison_table(records)))
 by_name = {r["variant"]: r for r in records}
 zeros_accuracy = max(by_name["zeros"]["test_accuracy"], by_name["zeros_bn"]["test_accuracy"])
 learners = [r for r in records if not r["variant"].startswith("zeros")]
-best = max(learners, key=lambda r: r["test_accuracy"])
+# Le choix se fait sur la validation : le test ne sert qu'à mesurer, jamais à choisir.
+best = max(learners, key=lambda r: r["val_accuracy"])
 best_init_accuracy = best["test_accuracy"]
 bn_gain = {
-    init: by_name[f"{init}_bn"]["test_accuracy"] - by_name[init]["test_accuracy"]
+    init: by_name[f"{init}_bn"]["val_accuracy"] - by_name[init]["val_accuracy"]
     for init in ("kaiming", "default")
 }
 bn_cost = statistics.mean(
@@ -544,8 +548,10 @@ why = (
 conclusion = (
     f"Avec des poids nuls, le réseau reste à {pct(by_name['zeros']['test_accuracy'])} "
     f"d'exactitude de test sans normalisation et à {pct(by_name['zeros_bn']['test_accuracy'])} "
-    f"avec{NBSP}: {chance}, car {why}. La meilleure variante est `{best['variant']}` "
-    f"({pct(best['test_accuracy'])}). La normalisation par lots change l'exactitude de {gains}, "
+    f"avec{NBSP}: {chance}, car {why}. Sur la validation, la meilleure variante est "
+    f"`{best['variant']}` ({pct(best['val_accuracy'])}{NBSP}; {pct(best['test_accuracy'])} sur "
+    f"le test, mesuré une seule fois). La normalisation par lots change l'exactitude de "
+    f"validation de {gains}, "
     f"et allonge l'époque de {fr(100 * bn_cost, 0)}{NBSP}% en moyenne."
 )
 display(Markdown(conclusion))

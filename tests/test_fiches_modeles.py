@@ -1,0 +1,73 @@
+"""Les fiches des modèles : déclarées une fois dans le notebook, citées par les pages.
+
+Un tutoriel déclare son modèle dans la variable ``MODEL_CARD`` ; l'exécuteur la range dans
+l'enregistrement, et tools/mkdocs_hooks.py en tire ``build/modeles/NN_slug.md``, que les pages
+incluent par ``--8<--`` au lieu de recopier l'architecture, les réglages ou les mesures.
+"""
+
+from __future__ import annotations
+
+import re
+
+from conftest import ROOT
+
+from tools import mkdocs_hooks
+
+DOCS = ROOT / "docs"
+INCLUDE = re.compile(r'--8<-- "build/modeles/(\d\d_[a-z0-9_]+)\.md"')
+
+
+def fake_record(**extra) -> dict:
+    return {
+        "tutorial": "03_essai",
+        "titre": "Premier essai",
+        "model_card": {"description": "MLP 784-256-10, entraîné par Adam."},
+        "metriques": [
+            {
+                "nom": "test_accuracy",
+                "libelle": "Exactitude sur le jeu de test",
+                "unite": "pourcentage",
+                "min": 0.8,
+                "valeur": 0.8922,
+            },
+            {
+                "nom": "train_seconds",
+                "libelle": "Durée",
+                "unite": "secondes",
+                "max": 30,
+                "valeur": 6.1,
+            },
+        ],
+        **extra,
+    }
+
+
+def test_the_card_quotes_the_declaration_and_the_measured_accuracy():
+    text = mkdocs_hooks.model_card_markdown(fake_record())
+    assert text.startswith('!!! abstract "Le modèle du tutoriel «\u00a0Premier essai\u00a0»"')
+    assert "    MLP 784-256-10, entraîné par Adam." in text
+    assert "- Exactitude sur le jeu de test\u00a0: 89,2\u00a0%" in text
+    assert "Durée" not in text  # une durée dépend de la machine : la fiche du tutoriel la donne
+    assert "(tutoriels/03_essai.ipynb)" in text
+
+
+def test_only_declared_cards_are_written(tmp_path):
+    undeclared = fake_record(tutorial="04_sans_fiche")
+    del undeclared["model_card"]
+    mkdocs_hooks.write_model_cards([fake_record(), undeclared], out=tmp_path)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["03_essai.md"]
+
+
+def test_every_included_card_comes_from_a_tutorial_that_declares_its_model():
+    included = {
+        (page.name, name)
+        for page in sorted(DOCS.rglob("*.md"))
+        for name in INCLUDE.findall(page.read_text(encoding="utf-8"))
+    }
+    assert included, "aucune page ne cite de fiche de modèle"
+    for page, name in included:
+        source = ROOT / "tutorials" / f"{name}.py"
+        assert source.is_file(), f"{page} : tutoriel {name} introuvable"
+        assert re.search(r"^MODEL_CARD = ", source.read_text(encoding="utf-8"), re.M), (
+            f"{page} cite la fiche de {name}, qui ne déclare pas MODEL_CARD"
+        )
