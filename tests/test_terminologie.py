@@ -102,8 +102,9 @@ def test_a_planted_variant_is_reported_with_file_line_and_accepted_term(course):
 
         # %%
         # mini-lots de 64 : un commentaire de code n'est pas de la prose
+        mini_lot = {"mini-lot": 64}
         for batch in range(3):
-            print("mini-lot", batch)
+            print(f"Perte du mini-lot {batch}")
         """,
     )
     _write(
@@ -134,6 +135,7 @@ def test_a_planted_variant_is_reported_with_file_line_and_accepted_term(course):
         "snippets/script.py:5: « device » employé comme terme courant : écrivez « appareil » "
         "(l'anglais n'est admis qu'en traduction, en italique entre parenthèses)",
         "docs/figures/figure.py:3: « mini-lot » : écrivez « lot » (terme retenu par le glossaire)",
+        "tutorials/01_essai.py:10: « mini-lot » : écrivez « lot » (terme retenu par le glossaire)",
     ]
 
 

@@ -17,11 +17,13 @@ S'y ajoutent quelques conventions de rédaction qui ne sont pas des notions du g
 Sources vérifiées, code exclu : la prose des pages ``docs/**/*.md`` (blocs de code, code en
 ligne, formules et adresses masqués par tools.prose), les champs ``fr``, ``definition`` et
 ``formes`` du glossaire, les cellules Markdown des tutoriels ``tutorials/NN_slug.py``, et les
-messages des scripts ``snippets/*.py`` et des figures ``docs/figures/*.py`` (leurs chaînes de
-caractères qui contiennent au moins deux mots ; dans une chaîne, l'anglais entre parenthèses est
-admis comme traduction, faute d'italique). Les variantes se comparent sans tenir compte de la
-casse ni de la forme de l'apostrophe ; une espace d'une variante vaut aussi une espace insécable
-ou un trait d'union.
+messages des scripts ``snippets/*.py``, des figures ``docs/figures/*.py`` et du code des
+tutoriels (titres de figures, lignes affichées) : leurs chaînes de caractères qui contiennent
+une espace, pas les clés ni les noms d'options ; dans une chaîne, l'anglais entre parenthèses est
+admis comme traduction, faute d'italique. Les commentaires du code ne sont pas lus.
+
+Les variantes se comparent sans tenir compte de la casse ni de la forme de l'apostrophe ; une
+espace d'une variante vaut aussi une espace insécable ou un trait d'union.
 
 ``python -m tools.terminologie`` affiche chaque emploi fautif sous la forme
 ``fichier:ligne: message`` et sort avec le code 1 s'il y en a.
@@ -203,11 +205,14 @@ def check_python(text: str, rules_: list[Rule]) -> list[tuple[int, str]]:
 
 
 def sources(root: Path = ROOT) -> list[tuple[Path, str, str]]:
-    """(fichier, nature, texte) : ``markdown`` (déjà réduit à sa prose) ou ``python``."""
+    """(fichier, nature, texte) : ``markdown`` (déjà réduit à sa prose) ou ``python`` (dont
+    seules les chaînes de caractères sont lues)."""
     found = [(path, "markdown", text) for path, text in prose.sources(root)]
-    for folder in ("snippets", "docs/figures"):
-        for script in sorted((root / folder).glob("*.py")):
-            found.append((script, "python", script.read_text(encoding="utf-8")))
+    scripts = [*sorted((root / "snippets").glob("*.py"))]
+    scripts += sorted((root / "docs" / "figures").glob("*.py"))
+    scripts += sorted((root / "tutorials").glob("[0-9][0-9]_*.py"))
+    for script in scripts:
+        found.append((script, "python", script.read_text(encoding="utf-8")))
     return found
 
 
