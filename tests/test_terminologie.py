@@ -86,6 +86,7 @@ def test_a_planted_variant_is_reported_with_file_line_and_accepted_term(course):
 
         ```python
         learning_rate = 0.1  # pas d'apprentissage, mini-lot : du code, jamais signalé
+        print("Perte du mini-lot :", learning_rate)
         ```
 
         Le `pas d'apprentissage` en code en ligne n'est pas signalé non plus.
@@ -129,9 +130,10 @@ def test_a_planted_variant_is_reported_with_file_line_and_accepted_term(course):
     assert problems == [
         "docs/page.md:4: « pas d'apprentissage » : écrivez « taux d'apprentissage » "
         "(terme retenu par le glossaire)",
-        "docs/page.md:11: « device » employé comme terme courant : écrivez « appareil » "
+        "docs/page.md:12: « device » employé comme terme courant : écrivez « appareil » "
         "(l'anglais n'est admis qu'en traduction, en italique entre parenthèses)",
         "tutorials/01_essai.py:4: « mini-lots » : écrivez « lot » (terme retenu par le glossaire)",
+        "docs/page.md:8: « mini-lot » : écrivez « lot » (terme retenu par le glossaire)",
         "snippets/script.py:5: « device » employé comme terme courant : écrivez « appareil » "
         "(l'anglais n'est admis qu'en traduction, en italique entre parenthèses)",
         "docs/figures/figure.py:3: « mini-lot » : écrivez « lot » (terme retenu par le glossaire)",

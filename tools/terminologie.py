@@ -17,10 +17,11 @@ S'y ajoutent quelques conventions de rédaction qui ne sont pas des notions du g
 Sources vérifiées, code exclu : la prose des pages ``docs/**/*.md`` (blocs de code, code en
 ligne, formules et adresses masqués par tools.prose), les champs ``fr``, ``definition`` et
 ``formes`` du glossaire, les cellules Markdown des tutoriels ``tutorials/NN_slug.py``, et les
-messages des scripts ``snippets/*.py``, des figures ``docs/figures/*.py`` et du code des
-tutoriels (titres de figures, lignes affichées) : leurs chaînes de caractères qui contiennent
-une espace, pas les clés ni les noms d'options ; dans une chaîne, l'anglais entre parenthèses est
-admis comme traduction, faute d'italique. Les commentaires du code ne sont pas lus.
+messages des scripts ``snippets/*.py``, des figures ``docs/figures/*.py``, du code des
+tutoriels et des blocs ```python des pages (titres de figures, lignes affichées) : leurs
+chaînes de caractères qui contiennent une espace, pas les clés ni les noms d'options ; dans une
+chaîne, l'anglais entre parenthèses est admis comme traduction, faute d'italique. Les
+commentaires du code ne sont pas lus.
 
 Les variantes se comparent sans tenir compte de la casse ni de la forme de l'apostrophe ; une
 espace d'une variante vaut aussi une espace insécable ou un trait d'union.
@@ -34,6 +35,7 @@ from __future__ import annotations
 import io
 import re
 import sys
+import textwrap
 import tokenize
 from dataclasses import dataclass
 from pathlib import Path
@@ -143,6 +145,22 @@ def python_messages(text: str) -> list[tuple[int, str]]:
     return found
 
 
+def page_code_blocks(text: str) -> list[tuple[int, str]]:
+    """(numéro de la première ligne, code) de chaque bloc ```python d'une page Markdown : ce
+    qu'il affiche s'imprime sur le site, sous le bloc."""
+    blocks, current, first, fence = [], [], 0, None
+    for number, line in enumerate(text.splitlines(), 1):
+        m = prose.FENCE_RE.match(line)
+        if fence is None and m and line.strip()[len(m.group(1)) :].lstrip().startswith("python"):
+            fence, current, first = m.group(1), [], number + 1
+        elif fence is not None and line.strip() == fence:
+            blocks.append((first, textwrap.dedent("\n".join(current))))
+            fence = None
+        elif fence is not None:
+            current.append(line)
+    return blocks
+
+
 def _check_line(rules_: list[Rule], line: str, allowed) -> list[tuple[Rule, int]]:
     """Les emplois fautifs d'une ligne : (règle, position), sans chevauchement."""
     taken: list[tuple[int, int]] = []
@@ -204,10 +222,21 @@ def check_python(text: str, rules_: list[Rule]) -> list[tuple[int, str]]:
     return _scan(lines, rules_, lambda _raw, line, s, e: _in_parentheses(line, s, e))
 
 
+def check_page_code(text: str, rules_: list[Rule]) -> list[tuple[int, str]]:
+    """Les messages des blocs de code d'une page (ce qu'ils impriment), aux lignes de la page."""
+    problems = []
+    for first, code in page_code_blocks(text):
+        problems += [(first + n - 1, m) for n, m in check_python(code, rules_)]
+    return problems
+
+
 def sources(root: Path = ROOT) -> list[tuple[Path, str, str]]:
-    """(fichier, nature, texte) : ``markdown`` (déjà réduit à sa prose) ou ``python`` (dont
-    seules les chaînes de caractères sont lues)."""
+    """(fichier, nature, texte) : ``markdown`` (déjà réduit à sa prose), ``page-code`` (une
+    page dont on lit les chaînes des blocs ```python) ou ``python`` (dont seules les chaînes de
+    caractères sont lues)."""
     found = [(path, "markdown", text) for path, text in prose.sources(root)]
+    for page in sorted((root / "docs").rglob("*.md")):
+        found.append((page, "page-code", page.read_text(encoding="utf-8")))
     scripts = [*sorted((root / "snippets").glob("*.py"))]
     scripts += sorted((root / "docs" / "figures").glob("*.py"))
     scripts += sorted((root / "tutorials").glob("[0-9][0-9]_*.py"))
@@ -222,7 +251,7 @@ def check(root: Path = ROOT, entries: list[dict] | None = None) -> list[str]:
     messages = []
     for path, kind, text in sources(root):
         label = path.relative_to(root) if path.is_relative_to(root) else path
-        checker = check_markdown if kind == "markdown" else check_python
+        checker = {"markdown": check_markdown, "page-code": check_page_code}.get(kind, check_python)
         messages += [f"{label}:{n}: {m}" for n, m in checker(text, rules_)]
     return messages
 
