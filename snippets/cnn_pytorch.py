@@ -5,11 +5,11 @@ Exemples :
     python snippets/cnn_pytorch.py --limit 6000 --epochs 2 --device cpu
     tensorboard --logdir runs                            # puis http://localhost:6006
 
-Le réseau : deux blocs convolution 3 x 3 + ReLU + max pooling (16 puis 32 filtres), puis une
-couche cachée de 128 neurones et 10 sorties (des scores bruts, ou logits). Un GPU l'accélère
-nettement ; sur CPU, réduisez les données avec --limit pendant la mise au point. Comme
-mlp_pytorch.py, il met de côté 10 % des images d'entraînement pour la validation et n'évalue le
-test qu'une fois, à la fin.
+Le réseau : deux blocs convolution 3 x 3 + ReLU + agrégation par maximum (16 puis 32 filtres),
+puis une couche cachée de 128 neurones et 10 sorties (des scores bruts, ou logits). Un GPU
+l'accélère nettement ; sur CPU, réduisez les données avec --limit pendant la mise au point.
+Comme mlp_pytorch.py, il met de côté 10 % des images d'entraînement pour la validation et
+n'évalue le test qu'une fois, à la fin.
 Le script écrit dans --logdir les journaux TensorBoard (courbes de perte et d'exactitude,
 histogrammes des poids, graphe du modèle) et metrics.json (durée de chaque époque, pic de
 mémoire, exactitude, appareil).

@@ -11,8 +11,11 @@
 
 Chaque entrée du YAML : ``fr``, ``en``, ``definition`` (une phrase, sans Markdown), ``page``
 (lien relatif à docs/, ancre comprise) et, facultatif, ``formes`` (autres formes du terme qui
-reçoivent aussi l'infobulle, par exemple un pluriel ou un sigle) et ``casse: exacte`` (seules
-les graphies écrites reçoivent l'infobulle, pour un nom qui est aussi un mot courant).
+reçoivent aussi l'infobulle, par exemple un pluriel ou un sigle), ``casse: exacte`` (seules
+les graphies écrites reçoivent l'infobulle, pour un nom qui est aussi un mot courant),
+``rejets`` (variantes françaises refusées partout dans la prose) et ``rejets_anglais`` (termes
+anglais admis seulement en traduction, en italique entre parenthèses) : tools/terminologie.py
+les cherche dans tout le cours.
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ ROOT = execute.ROOT
 SOURCE = ROOT / "docs" / "glossaire.yml"
 PAGE = "glossaire.md"
 FIELDS = ("fr", "en", "definition", "page")
+REJECTIONS = ("rejets", "rejets_anglais")  # variantes refusées (voir tools/terminologie.py)
 NBSP = "\u00a0"
 
 INTRO = f"""\
@@ -75,7 +79,7 @@ def load(path: Path = SOURCE) -> list[dict]:
         for key in FIELDS:
             if not isinstance(entry.get(key), str) or not entry[key].strip():
                 problems.append(f"{name} : champ « {key} » manquant ou vide")
-        unknown = set(entry) - {*FIELDS, "formes", "casse"}
+        unknown = set(entry) - {*FIELDS, "formes", "casse", *REJECTIONS}
         if unknown:
             problems.append(f"{name} : champ(s) inconnu(s) {', '.join(sorted(unknown))}")
         if entry.get("casse", "exacte") != "exacte":
@@ -83,6 +87,17 @@ def load(path: Path = SOURCE) -> list[dict]:
         formes = entry.get("formes", [])
         if not isinstance(formes, list) or not all(isinstance(f, str) for f in formes):
             problems.append(f"{name} : « formes » doit être une liste de textes")
+        for key in REJECTIONS:
+            rejected = entry.get(key, [])
+            if not isinstance(rejected, list) or not all(
+                isinstance(r, str) and r.strip() for r in rejected
+            ):
+                problems.append(f"{name} : « {key} » doit être une liste de textes")
+                continue
+            kept = {str(f).casefold() for f in (entry.get("fr", ""), *formes) if f}
+            for variant in rejected:
+                if variant.casefold() in kept:
+                    problems.append(f"{name} : « {variant} » est à la fois admis et refusé")
         definition = entry.get("definition") or ""
         if re.search(r"[\[\]`*$<>|]|\n", definition):
             problems.append(f"{name} : la définition doit être une phrase sans Markdown")

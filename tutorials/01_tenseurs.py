@@ -39,14 +39,14 @@
 #
 # À la fin de ce tutoriel, vous saurez :
 #
-# - créer un tenseur et lire ses attributs : forme, rang, taille, type, emplacement ;
+# - créer un tenseur et lire ses attributs : forme, rang, taille, type, appareil ;
 # - donner la forme attendue de données réelles : tableau, série temporelle, texte,
 #   images en niveaux de gris ou en couleurs, vidéo ;
 # - passer d'un tableau NumPy à un tenseur et inversement, en sachant quand la mémoire
 #   est partagée ;
 # - prévoir le résultat d'une diffusion (*broadcasting*) et d'un produit matriciel ;
 # - changer la forme d'un tenseur sans mélanger ses valeurs ;
-# - éviter les erreurs de type (`dtype`) et d'emplacement (`device`) les plus courantes.
+# - éviter les erreurs de type (`dtype`) et d'appareil (`device`) les plus courantes.
 #
 # ## Prérequis
 #
@@ -73,7 +73,7 @@ import time
 import numpy as np
 import torch
 
-# Le GPU pour PyTorch s'il y en a un, sinon le processeur (voir la section sur l'emplacement).
+# Le GPU pour PyTorch s'il y en a un, sinon le processeur (voir la section sur l'appareil).
 # La question est posée avant d'importer TensorFlow : dans l'ordre inverse, une machine
 # sans GPU afficherait un avertissement de PyTorch sans intérêt.
 device = torch.device("cuda" if torch.cuda.is_available() else "cpu")
@@ -105,7 +105,8 @@ print(f"Calculs PyTorch sur : {device}")
 # - son **rang** : le nombre d'axes (un vecteur est de rang 1, une matrice de rang 2) ;
 # - sa **taille** : le nombre total d'éléments, produit des valeurs de la forme ;
 # - son **type** (`dtype`) : entier, nombre à virgule sur 32 ou 64 bits… ;
-# - son **emplacement** (*device*) : la mémoire du processeur ou celle d'une carte graphique.
+# - son **appareil** (*device*), là où il est stocké : la mémoire du processeur ou celle
+#   d'une carte graphique.
 #
 # Créons la même matrice de 2 lignes et 3 colonnes avec les trois bibliothèques.
 
@@ -120,8 +121,8 @@ for name, a in [("NumPy", a_np), ("PyTorch", a_pt), ("TensorFlow", a_tf)]:
     print(f"{name:<11} forme {tuple(a.shape)}  rang {a.ndim}  type {a.dtype}")
 
 print(f"Taille : {a_np.size} (NumPy), {a_pt.numel()} (PyTorch), {tf.size(a_tf)} (TensorFlow)")
-print(f"Emplacement PyTorch    : {a_pt.device}")
-print(f"Emplacement TensorFlow : {a_tf.device}")
+print(f"Appareil PyTorch    : {a_pt.device}")
+print(f"Appareil TensorFlow : {a_tf.device}")
 
 # %% [markdown]
 # Les formes et les rangs sont identiques. Une différence saute aux yeux : le **type par défaut**.
@@ -130,7 +131,7 @@ print(f"Emplacement TensorFlow : {a_tf.device}")
 # c'est deux fois moins de mémoire et des calculs plus rapides, sans perte utile pour un réseau.
 # Gardez ce détail en tête : il reviendra dans la section sur les types.
 #
-# L'emplacement s'écrit différemment : PyTorch dit `cpu`, TensorFlow donne le nom complet
+# L'appareil s'écrit différemment : PyTorch dit `cpu`, TensorFlow donne le nom complet
 # du processeur logique sur lequel vit le tenseur.
 
 # %% [markdown]
@@ -629,7 +630,7 @@ print(f"reshape           : {tuple(right.reshape(8, -1).shape)} (copie si néces
 # TensorFlow n'a pas cette distinction, `tf.reshape` suffit toujours.
 
 # %% [markdown]
-# ## Type et emplacement
+# ## Type et appareil
 #
 # ### Le type : mémoire et précision
 #
@@ -677,12 +678,12 @@ print(f"TensorFlow, après tf.cast : {tf.cast(tf.constant([1, 2]), tf.float32) +
 # Le plus simple est de convertir les données une fois pour toutes, dès le chargement.
 
 # %% [markdown]
-# ### L'emplacement : CPU ou GPU
+# ### L'appareil : CPU ou GPU
 #
 # Un calcul combine des tenseurs situés au même endroit. Avec PyTorch, c'est vous qui déplacez
 # les tenseurs avec `.to(device)` ; un calcul entre un tenseur du CPU et un tenseur du GPU
 # lève une erreur. TensorFlow place lui-même les tenseurs sur le GPU s'il en trouve un,
-# et `with tf.device(...)` permet d'imposer un emplacement, comme pour le produit matriciel
+# et `with tf.device(...)` permet d'imposer un appareil, comme pour le produit matriciel
 # plus haut.
 
 # %%
@@ -698,7 +699,7 @@ print(f"TensorFlow : tenseur sur {tf.constant(1.0).device}")
 # %% [markdown]
 # ## Récapitulatif
 #
-# - Un tenseur se décrit par sa forme, son rang, sa taille, son type et son emplacement.
+# - Un tenseur se décrit par sa forme, son rang, sa taille, son type et son appareil.
 # - Le premier axe compte les exemples. Tableau : (N, variables) ; série temporelle :
 #   (N, temps, variables) ; images : (N, H, W, C) pour TensorFlow, (N, C, H, W) pour PyTorch ;
 #   vidéo : un rang de plus.
@@ -721,7 +722,7 @@ print(f"TensorFlow : tenseur sur {tf.constant(1.0).device}")
 #     x.reshape(n, -1)         # aplatir chaque exemple
 #     x @ w + b                # couche dense
 #     x.float()                # convertir en float32
-#     x.to(device)             # changer d'emplacement
+#     x.to(device)             # changer d'appareil
 #     ```
 #
 # === "TensorFlow"
@@ -734,7 +735,7 @@ print(f"TensorFlow : tenseur sur {tf.constant(1.0).device}")
 #     tf.reshape(x, (n, -1))          # aplatir chaque exemple
 #     x @ w + b                       # couche dense
 #     tf.cast(x, tf.float32)          # convertir en float32
-#     with tf.device("/GPU:0"): ...   # imposer un emplacement
+#     with tf.device("/GPU:0"): ...   # imposer un appareil
 #     ```
 
 # %% [markdown]

@@ -53,14 +53,14 @@
 # - calculer une softmax et une entropie croisée sans débordement numérique ;
 # - dériver et programmer les gradients de chaque paramètre ;
 # - vérifier ces gradients par différences finies, et savoir pourquoi en `float64` ;
-# - entraîner le réseau par descente de gradient stochastique sur des mini-lots ;
+# - entraîner le réseau par descente de gradient stochastique sur des lots ;
 # - mesurer ce que coûte une boucle Python par rapport à un calcul vectorisé.
 #
 # ## Prérequis
 #
 # - Python et NumPy : tableaux, indexation, produit matriciel `@`, diffusion.
 # - Le vocabulaire du [perceptron multicouche](../mlp.md) : couche, activation, perte,
-#   descente de gradient, mini-lot, époque.
+#   descente de gradient, lot, époque.
 # - La dérivée d'une fonction composée : si $y = f(g(x))$, alors $y' = f'(g(x))\,g'(x)$.
 # - Un environnement Python avec `numpy`, `matplotlib` et `keras` (qui ne sert qu'à lire
 #   les données).
@@ -357,7 +357,7 @@ for label, seconds in timings:
 # qu'une suite de produits matrice-vecteur. Sur un GPU, qui a besoin de gros calculs
 # pour occuper ses milliers de cœurs, cet écart devient considérable.
 #
-# C'est pour cette raison que les réseaux s'entraînent par **mini-lots** :
+# C'est pour cette raison que les réseaux s'entraînent par **lots** :
 # une multiplication de matrices par lot, plutôt qu'une multiplication de vecteurs par exemple.
 
 # %% [markdown]
@@ -373,7 +373,7 @@ for label, seconds in timings:
 # (entrées, sorties) et $L$ est la **moyenne** des pertes du lot. La page
 # [Le perceptron multicouche](../mlp.md#les-quatre-equations) écrit les mêmes équations pour
 # une image rangée en colonne, avec des poids de forme (sorties, entrées) ; son tableau
-# [pour un mini-lot](../mlp.md#les-memes-equations-pour-un-mini-lot) fait la correspondance
+# [pour un lot](../mlp.md#les-memes-equations-pour-un-lot) fait la correspondance
 # terme à terme avec les formules ci-dessous.
 #
 # **Couche de sortie.** La softmax suivie de l'entropie croisée a une dérivée remarquablement
@@ -562,17 +562,17 @@ print(f"Gradients sans la division par B : plus grande erreur relative {fr(worst
 # écrite à la main, une vérification par différences finies, en `float64`, sur un petit lot.
 
 # %% [markdown]
-# ## L'entraînement par mini-lots
+# ## L'entraînement par lots
 #
 # Les gradients sont justes : nous pouvons entraîner le réseau.
 # La **descente de gradient stochastique** (SGD) met à jour chaque paramètre $\theta$
-# dans la direction opposée à son gradient, calculé sur un mini-lot :
+# dans la direction opposée à son gradient, calculé sur un lot :
 #
 # $$
 # \theta \leftarrow \theta - \eta \, \frac{\partial L}{\partial \theta}
 # $$
 #
-# où $\eta$ est le **pas d'apprentissage** (*learning rate*). Une **époque** parcourt une fois
+# où $\eta$ est le **taux d'apprentissage** (*learning rate*). Une **époque** parcourt une fois
 # toutes les images d'entraînement, dans un ordre tiré au hasard à chaque époque.
 #
 # Nos choix : des lots de 64 images, un pas de 0,05 et 10 époques.
@@ -632,7 +632,7 @@ print(f"Entraînement complet : {fr(train_seconds, 1)} s")
 # Chaque époque ne prend que quelques instants : le calcul tient en quelques multiplications
 # de matrices par lot, exactement comme dans un framework. La perte baisse à chaque époque.
 # L'exactitude de validation progresse de moins en moins vite, avec de petites oscillations
-# d'une époque à l'autre : chaque mise à jour ne voit qu'un mini-lot, la descente est bruitée.
+# d'une époque à l'autre : chaque mise à jour ne voit qu'un lot, la descente est bruitée.
 
 # %% [markdown]
 # ## Courbes d'apprentissage et résultat final
@@ -722,7 +722,7 @@ print(f"Classe la moins bien reconnue : {CLASS_NAMES[worst]}")
 # - Un gradient écrit à la main se vérifie par différences centrées, en `float64`,
 #   avec l'erreur relative.
 # - Calculer un lot entier en une multiplication de matrices est des ordres de grandeur plus
-#   rapide que des boucles ; c'est la raison d'être des mini-lots.
+#   rapide que des boucles ; c'est la raison d'être des lots.
 
 # %% [markdown]
 # ## Exercices
@@ -769,9 +769,9 @@ errors_tanh = gradient_check(params64, x_check, y_check, grads_tanh, loss=loss_t
 print(f"tanh : plus grande erreur relative {max(errors_tanh.values()):.1e}")
 
 # %% [markdown]
-# ### Exercice 2 : la SGD avec inertie
+# ### Exercice 2 : la SGD avec momentum
 #
-# La **SGD avec inertie** (*momentum*) garde en mémoire une vitesse $v$ pour chaque paramètre :
+# La **SGD avec momentum** garde en mémoire une vitesse $v$ pour chaque paramètre :
 # $v \leftarrow \mu v - \eta g$, puis $\theta \leftarrow \theta + v$, avec $\mu = 0{,}9$
 # en général. Les gradients successifs qui vont dans le même sens s'additionnent.
 # Entraînez un réseau neuf pendant 2 époques avec $\mu = 0{,}9$ et $\eta = 0{,}01$,
@@ -792,13 +792,13 @@ for _epoch in range(2):
             velocity[name] = 0.9 * velocity[name] - 0.01 * grads[name]
             momentum_params[name] += velocity[name]
 momentum_accuracy = accuracy(momentum_params, x_val, y_val)
-print(f"Après 2 époques, SGD          : {fr(100 * history['val_accuracy'][1], 1)} %")
-print(f"Après 2 époques, avec inertie : {fr(100 * momentum_accuracy, 1)} %")
+print(f"Après 2 époques, SGD           : {fr(100 * history['val_accuracy'][1], 1)} %")
+print(f"Après 2 époques, avec momentum : {fr(100 * momentum_accuracy, 1)} %")
 
 # %% [markdown]
-# Comparez les deux lignes. L'inertie n'est pas un gain automatique : avec $\mu = 0{,}9$,
+# Comparez les deux lignes. Le *momentum* n'est pas un gain automatique : avec $\mu = 0{,}9$,
 # la vitesse accumule une dizaine de gradients, et le pas effectif vaut $\eta / (1 - \mu)$,
-# du même ordre que le pas de notre SGD. L'inertie brille surtout quand la perte forme
+# du même ordre que le pas de notre SGD. Le *momentum* brille surtout quand la perte forme
 # un ravin étroit, où la SGD simple zigzague d'une paroi à l'autre.
 
 # %% [markdown]

@@ -16,7 +16,7 @@
 #     prerequis:
 #     - Python et NumPy de base
 #     - Le perceptron multicouche (couches, activations, perte, descente de gradient)
-#     - Les tenseurs PyTorch (forme, type, device)
+#     - Les tenseurs PyTorch (forme, type, appareil)
 #     gpu: Inutile, un portable sans GPU entraîne ce petit réseau en moins d'une minute.
 #     metriques:
 #     - nom: test_accuracy
@@ -60,8 +60,8 @@
 #
 # - Python et NumPy de base : fonctions, boucles, tableaux.
 # - Le vocabulaire du perceptron multicouche : couche, activation, fonction de perte,
-#   descente de gradient, mini-lot, époque.
-# - Les tenseurs PyTorch : forme (`shape`), type (`dtype`), emplacement (`device`).
+#   descente de gradient, lot, époque.
+# - Les tenseurs PyTorch : forme (`shape`), type (`dtype`), appareil (`device`).
 # - Un environnement Python avec `torch`, `torchvision`, `matplotlib`, `tensorboard` et `psutil`.
 #   Un portable sans carte graphique suffit.
 
@@ -192,7 +192,7 @@ plt.show()
 # - un **`Dataset`** sait rendre *un* exemple : `train_set[i]` renvoie l'image numéro `i`
 #   et sa classe ;
 # - un **`DataLoader`** parcourt un `Dataset`, mélange l'ordre des exemples
-#   et les regroupe en **mini-lots** (*mini-batches*).
+#   et les regroupe en **lots** (*batches*).
 #
 # ### La méthode classique
 #
@@ -252,7 +252,7 @@ print(f"Préparation faite une fois pour toutes en {fr(prepare_seconds, 3)} s")
 # **sur place**. Écrire `(train_images - mean) / std` créerait deux nouveaux tenseurs
 # de même taille : plus de mémoire, et du temps perdu à la réserver.
 #
-# Il reste à découper ce tenseur en mini-lots. Pas besoin de `DataLoader` :
+# Il reste à découper ce tenseur en lots. Pas besoin de `DataLoader` :
 # nous tirons une permutation aléatoire des indices, puis nous prenons des tranches successives.
 # Indexer un tenseur par un tenseur d'indices, `features[batch]`, extrait toutes les lignes
 # d'un coup.
@@ -260,7 +260,7 @@ print(f"Préparation faite une fois pour toutes en {fr(prepare_seconds, 3)} s")
 
 # %%
 def iterate_minibatches(features, labels, batch_size, shuffle=True):
-    """Découpe des tenseurs déjà en mémoire en mini-lots (features, labels)."""
+    """Découpe des tenseurs déjà en mémoire en lots (features, labels)."""
     n = len(labels)
     if shuffle:  # un nouvel ordre aléatoire à chaque appel, donc à chaque époque
         order = torch.randperm(n, device=labels.device)
@@ -398,7 +398,7 @@ print(f"Plus forte probabilité par image : {top_probability}")
 # Nous mettons de côté 10 % des images d'entraînement pour la **validation**.
 # Le réseau n'apprend pas sur elles ; nous mesurons dessus l'exactitude à chaque époque.
 # Le jeu de **test** reste intact jusqu'à la mesure finale.
-# Si vous régliez vos choix (nombre d'époques, pas d'apprentissage…) en regardant le test,
+# Si vous régliez vos choix (nombre d'époques, taux d'apprentissage…) en regardant le test,
 # son score deviendrait trop optimiste.
 #
 # Les images de test sont normalisées avec la moyenne et l'écart-type de l'*entraînement* :
@@ -409,7 +409,7 @@ n_val = len(train_labels) // 10
 split = torch.randperm(len(train_labels), generator=torch.Generator().manual_seed(SEED))
 val_index, train_index = split[:n_val], split[n_val:]
 
-# Tous les tenseurs vont sur le device une fois pour toutes.
+# Tous les tenseurs vont sur l'appareil une fois pour toutes.
 x_train, y_train = train_images[train_index].to(device), train_labels[train_index].to(device)
 x_val, y_val = train_images[val_index].to(device), train_labels[val_index].to(device)
 x_test = ((test_set.data.float().div(255) - mean) / std).to(device)
@@ -436,7 +436,7 @@ DATA_SPLIT = {"train": train_index, "validation": val_index, "test": len(y_test)
 #
 # - L'**optimiseur Adam** met à jour les poids à partir des gradients.
 #   Il adapte le pas de chaque paramètre et converge vite sans réglage fin.
-# - Le **pas d'apprentissage** (*learning rate*) décroît d'une époque à l'autre
+# - Le **taux d'apprentissage** (*learning rate*) décroît d'une époque à l'autre
 #   selon un cosinus (`CosineAnnealingLR`) : de grands pas au début pour avancer vite,
 #   de petits pas à la fin pour se stabiliser.
 # - Des **lots de 256 images** et **12 époques** : chaque époque parcourt une fois
@@ -507,7 +507,7 @@ def accuracy(model, features, labels, batch_size=2000):
 # %% [markdown]
 # ## La boucle d'entraînement
 #
-# Voici le cœur du tutoriel. Pour chaque mini-lot, la boucle enchaîne cinq étapes :
+# Voici le cœur du tutoriel. Pour chaque lot, la boucle enchaîne cinq étapes :
 #
 # 1. la **propagation avant** calcule les logits, `model(xb)` ;
 # 2. la **perte** compare les logits aux vraies classes ;
@@ -517,7 +517,7 @@ def accuracy(model, features, labels, batch_size=2000):
 #    par rapport à chaque paramètre ;
 # 5. `optimizer.step()` **met à jour** les paramètres dans la direction qui fait baisser la perte.
 #
-# À la fin de chaque époque, nous faisons avancer le pas d'apprentissage, nous mesurons
+# À la fin de chaque époque, nous faisons avancer le taux d'apprentissage, nous mesurons
 # l'exactitude de validation et nous écrivons ces valeurs dans le journal TensorBoard,
 # avec un histogramme de chaque tenseur de poids.
 # Un chronomètre entoure toute la boucle : sa durée est rangée dans `train_seconds`.
@@ -538,8 +538,8 @@ for epoch in range(EPOCHS):
         optimizer.zero_grad()  # 3. remise à zéro des gradients
         loss.backward()  # 4. rétropropagation
         optimizer.step()  # 5. mise à jour des paramètres
-        loss_sum += loss.detach() * len(yb)  # reste sur le device : pas de synchronisation
-    scheduler.step()  # pas d'apprentissage de l'époque suivante
+        loss_sum += loss.detach() * len(yb)  # reste sur l'appareil : pas de synchronisation
+    scheduler.step()  # taux d'apprentissage de l'époque suivante
 
     # .item() attend la fin des calculs (utile sur GPU) avant d'arrêter le chronomètre.
     train_loss = loss_sum.item() / len(y_train)
@@ -785,7 +785,7 @@ plt.show()
 # %% [markdown]
 # ## Récapitulatif
 #
-# - Un `Dataset` rend un exemple, un `DataLoader` les regroupe en mini-lots mélangés.
+# - Un `Dataset` rend un exemple, un `DataLoader` les regroupe en lots mélangés.
 # - Quand les données tiennent en mémoire, des tenseurs préchargés et normalisés une fois
 #   pour toutes sont bien plus rapides qu'une transformation appliquée image par image.
 # - Un réseau est une classe `nn.Module` : les couches dans `__init__`, le calcul dans `forward`.

@@ -59,7 +59,7 @@
 #
 # - Python et NumPy de base : fonctions, tableaux, `shape`.
 # - Le vocabulaire du [perceptron multicouche](../mlp.md) : couche dense, activation,
-#   fonction de perte, descente de gradient, mini-lot, époque.
+#   fonction de perte, descente de gradient, lot, époque.
 # - Un environnement Python avec `tensorflow` (qui installe Keras), `matplotlib` et `tensorboard`.
 #   Un portable sans carte graphique suffit.
 
@@ -132,7 +132,7 @@ print(f"Pixels entre {fr(x_train.min(), 1)} et {fr(x_train.max(), 1)}, type {x_t
 
 # %% [markdown]
 # Les images restent des tableaux NumPy, entièrement en mémoire. Keras les découpera
-# lui-même en mini-lots pendant l'entraînement.
+# lui-même en lots pendant l'entraînement.
 
 # %% [markdown]
 # ## Le modèle : une pile de couches
@@ -192,7 +192,7 @@ model.summary(line_length=72, print_fn=print)  # tableau de 72 caractères, en t
 # - les **métriques**, calculées pour vous informer : ici l'**exactitude** (*accuracy*),
 #   la proportion d'images bien classées.
 #
-# Le pas d'apprentissage (*learning rate*) décroît au fil de l'entraînement selon un cosinus
+# Le taux d'apprentissage (*learning rate*) décroît au fil de l'entraînement selon un cosinus
 # (`CosineDecay`) : de grands pas au début pour progresser vite, de petits pas à la fin
 # pour se stabiliser. La décroissance se compte en pas d'optimisation, c'est-à-dire en lots.
 
@@ -224,7 +224,7 @@ print(f"Optimiseur : {type(model.optimizer).__name__}")
 # %% [markdown]
 # ## Quelle taille de lot ?
 #
-# `fit` découpe les données en mini-lots de `batch_size` exemples et fait un pas
+# `fit` découpe les données en lots de `batch_size` exemples et fait un pas
 # d'optimisation par lot. Par défaut, `batch_size` vaut 32. C'est une valeur prudente,
 # mais lente sur un petit réseau : chaque pas a un coût fixe (appels Python,
 # lancement des calculs) qui ne dépend presque pas de la taille du lot.
@@ -253,7 +253,7 @@ print(f"Les lots de 256 rendent une époque {fr(ratio, 1)} fois plus rapide.")
 # et chaque pas ne coûte pas huit fois plus cher : l'époque est bien plus courte.
 #
 # Ce n'est pas gratuit : moins de pas, c'est aussi moins de mises à jour des poids.
-# On compense par un pas d'apprentissage plus grand que celui par défaut d'Adam ($10^{-3}$),
+# On compense par un taux d'apprentissage plus grand que celui par défaut d'Adam ($10^{-3}$),
 # comme nous l'avons fait, et au besoin par quelques époques de plus.
 # Au-delà de quelques centaines d'images par lot, le gain de temps s'amenuise sur un CPU
 # et la qualité du modèle peut en souffrir : 256 est un bon compromis ici.
@@ -455,7 +455,7 @@ for folder, _, files in sorted(os.walk("runs/keras")):
 # - `fit` entraîne ; `validation_split` réserve la fin des données à la validation ;
 #   le rappel `TensorBoard` enregistre le tout dans un journal.
 # - Des lots plus grands raccourcissent beaucoup une époque sur un petit réseau ;
-#   on compense le plus petit nombre de pas par un pas d'apprentissage plus grand.
+#   on compense le plus petit nombre de pas par un taux d'apprentissage plus grand.
 # - `evaluate` mesure le modèle sur le test, `predict` renvoie les probabilités.
 #
 # Le [tutoriel PyTorch](03_premier_reseau_pytorch.ipynb) construit un réseau de même forme,

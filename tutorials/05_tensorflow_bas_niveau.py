@@ -58,7 +58,7 @@
 # - Les tenseurs : forme, type, diffusion, produit matriciel
 #   (tutoriel [Les tenseurs en pratique](01_tenseurs.ipynb)).
 # - Le vocabulaire du perceptron multicouche : couche dense, activation, perte,
-#   descente de gradient, mini-lot, époque.
+#   descente de gradient, lot, époque.
 # - Avoir vu `compile` et `fit` dans le [tutoriel Keras](04_premier_reseau_keras.ipynb) aide
 #   à mesurer ce qu'ils cachent. La page [Les frameworks](../frameworks.md) situe les deux
 #   niveaux d'écriture.
@@ -270,7 +270,7 @@ print(f"Entraînement {x_train.shape}, validation {x_val.shape}, test {x_test.sh
 DATA_SPLIT = {"train": order[6000:], "validation": order[:6000], "test": len(y_test)}
 
 # %% [markdown]
-# Pour parcourir les images par mini-lots, TensorFlow fournit `tf.data.Dataset`.
+# Pour parcourir les images par lots, TensorFlow fournit `tf.data.Dataset`.
 # `from_tensor_slices` découpe les tableaux en exemples ; `shuffle` les mélange
 # (un nouvel ordre à chaque époque) ; `batch` les regroupe en lots de 256 ;
 # `prefetch` prépare le lot suivant pendant que le modèle calcule sur le lot courant.
@@ -335,7 +335,7 @@ print(f"Paramètres : {sum(int(tf.size(v)) for v in model.trainable_variables)}"
 # Pour la mise à jour, nous pourrions écrire la descente de gradient avec `assign_sub`,
 # comme plus haut. Nous empruntons plutôt à Keras l'optimiseur **Adam**, qui adapte le pas
 # de chaque paramètre. Il s'utilise à bas niveau : `apply_gradients` reçoit les couples
-# (gradient, variable) et met les variables à jour. Son pas d'apprentissage décroît selon
+# (gradient, variable) et met les variables à jour. Son taux d'apprentissage décroît selon
 # un cosinus sur tout l'entraînement.
 
 # %%
@@ -574,7 +574,7 @@ print(f"Après 2 époques, Adam          : {fr(100 * history['val_accuracy'][1],
 # À nombre d'époques égal, Adam fait mieux ici que la descente de gradient simple :
 # c'est l'une des raisons pour lesquelles il est si souvent le premier optimiseur essayé.
 #
-# Le pas d'apprentissage est passé comme tenseur (`tf.constant(0.1)`) : un nombre Python
+# Le taux d'apprentissage est passé comme tenseur (`tf.constant(0.1)`) : un nombre Python
 # ferait partie de la signature du graphe, et chaque nouvelle valeur déclencherait un traçage.
 
 # %% [markdown]

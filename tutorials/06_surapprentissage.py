@@ -50,7 +50,7 @@
 # - le provoquer sur un vrai réseau, en l'entraînant sur 1 000 images seulement,
 #   dont nous faussons volontairement une partie des étiquettes ;
 # - le détecter sur les courbes d'entraînement et de validation ;
-# - appliquer trois remèdes : le *dropout*, le *weight decay* et l'arrêt précoce ;
+# - appliquer trois remèdes : le *dropout*, la décroissance des poids et l'arrêt précoce ;
 # - comparer ces remèdes dans un tableau construit à partir des mesures, et non à l'œil.
 #
 # ## Prérequis
@@ -420,7 +420,7 @@ print(f"Soit {n_parameters // N_TRAIN} paramètres par image d'entraînement.")
 # Pour comparer des variantes, chaque entraînement doit laisser une trace complète.
 # La fonction `train` ci-dessous :
 #
-# - repart de la même graine : mêmes poids initiaux et même ordre des mini-lots
+# - repart de la même graine : mêmes poids initiaux et même ordre des lots
 #   pour toutes les variantes ;
 # - mesure, à la fin de chaque époque, la perte et l'exactitude sur l'entraînement
 #   **et** sur la validation, en mode évaluation (`model.eval()`) ;
@@ -434,8 +434,9 @@ print(f"Soit {n_parameters // N_TRAIN} paramètres par image d'entraînement.")
 # final reproduit : c'est la mesure directe de ce qu'il a appris par cœur.
 #
 # Les paramètres `dropout`, `weight_decay` et `patience` activent les trois remèdes.
-# L'optimiseur est `AdamW`, une variante d'Adam dont nous reparlerons avec le *weight decay*.
-# Comme dans le tutoriel « Premier réseau avec PyTorch », le pas d'apprentissage décroît
+# L'optimiseur est `AdamW`, une variante d'Adam dont nous reparlerons avec la décroissance
+# des poids.
+# Comme dans le tutoriel « Premier réseau avec PyTorch », le taux d'apprentissage décroît
 # selon un cosinus au fil des époques. Les derniers pas sont minuscules : le modèle final
 # ne dépend pas d'un accident de la dernière époque, et les comparaisons restent fiables.
 
@@ -462,7 +463,7 @@ def train(name, dropout=0.0, weight_decay=0.0, patience=None, epochs=EPOCHS, dat
     model = make_mlp(dropout)
     optimizer = torch.optim.AdamW(model.parameters(), lr=LEARNING_RATE, weight_decay=weight_decay)
     scheduler = torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max=epochs)
-    shuffle = torch.Generator().manual_seed(SEED)  # même ordre des mini-lots
+    shuffle = torch.Generator().manual_seed(SEED)  # même ordre des lots
     history = {"train_loss": [], "train_acc": [], "val_loss": [], "val_acc": []}
     best_loss, best_epoch, best_state = float("inf"), 0, None
     start = time.perf_counter()
@@ -475,7 +476,7 @@ def train(name, dropout=0.0, weight_decay=0.0, patience=None, epochs=EPOCHS, dat
             optimizer.zero_grad()
             loss.backward()
             optimizer.step()
-        scheduler.step()  # pas d'apprentissage de l'époque suivante
+        scheduler.step()  # taux d'apprentissage de l'époque suivante
         for split, (x, y) in (("train", (x_fit, y_fit)), ("val", (x_val, y_val))):
             split_loss, split_acc = measure(model, x, y)
             history[f"{split}_loss"].append(split_loss)
@@ -523,8 +524,8 @@ def train(name, dropout=0.0, weight_decay=0.0, patience=None, epochs=EPOCHS, dat
 # %% [markdown]
 # ### Le modèle de base
 #
-# Entraînons le réseau sans aucun remède pendant 60 époques, par mini-lots de 50 images.
-# Avec 1 000 images, une époque ne compte que 20 mini-lots : l'entraînement est rapide.
+# Entraînons le réseau sans aucun remède pendant 60 époques, par lots de 50 images.
+# Avec 1 000 images, une époque ne compte que 20 lots : l'entraînement est rapide.
 
 # %%
 base = train("base")
@@ -608,7 +609,7 @@ print(
 # ### Le dropout
 #
 # Le **dropout** éteint des neurones au hasard pendant l'entraînement.
-# À chaque mini-lot, chaque sortie d'une couche cachée est mise à zéro avec la probabilité $p$,
+# À chaque lot, chaque sortie d'une couche cachée est mise à zéro avec la probabilité $p$,
 # et les sorties restantes sont multipliées par $1/(1-p)$ pour garder la même moyenne.
 # Le réseau ne peut plus compter sur un neurone précis pour reconnaître une image :
 # il doit répartir l'information, ce qui le rend plus robuste.
@@ -624,9 +625,9 @@ dropout = train("dropout", dropout=0.5)
 # à celles du modèle de base : le tableau de la fin les rassemble.
 
 # %% [markdown]
-# ### Le weight decay
+# ### La décroissance des poids
 #
-# Le **weight decay** (décroissance des poids) tire chaque poids vers zéro à chaque pas
+# La **décroissance des poids** (*weight decay*) tire chaque poids vers zéro à chaque pas
 # d'optimisation. Avec la descente de gradient simple, cela revient à ajouter à la perte
 # une pénalité proportionnelle à la somme des carrés des poids, la régularisation $L_2$ :
 #
@@ -639,21 +640,21 @@ dropout = train("dropout", dropout=0.5)
 #
 # Avec Adam, ajouter la pénalité à la perte et faire décroître les poids ne sont plus
 # équivalents. `AdamW` applique la décroissance directement,
-# $w \leftarrow w - \eta \lambda w$ à chaque pas (où $\eta$ est le pas d'apprentissage) :
+# $w \leftarrow w - \eta \lambda w$ à chaque pas (où $\eta$ est le taux d'apprentissage) :
 # c'est la version qui fonctionne le mieux en pratique.
 # Attention, `AdamW` utilise par défaut `weight_decay=0.01` :
 # notre modèle de base passe explicitement `weight_decay=0.0`.
 
 # %%
 WEIGHT_DECAY = 3.0
-weight_decay = train("weight decay", weight_decay=WEIGHT_DECAY)
+weight_decay = train("décroissance des poids", weight_decay=WEIGHT_DECAY)
 
 # %% [markdown]
 # La valeur $\lambda = 3$ peut surprendre. Avec `AdamW`, chaque pas retire
 # la fraction $\eta \lambda$ de chaque poids, au plus trois millièmes ici
 # (le pas $\eta$ décroît ensuite avec le cosinus). La valeur par défaut, 0,01,
 # n'aurait presque pas d'effet sur les 1 200 pas de cet entraînement. Le bon réglage dépend
-# du pas d'apprentissage et de la durée de l'entraînement : il se cherche en mesurant,
+# du taux d'apprentissage et de la durée de l'entraînement : il se cherche en mesurant,
 # comme tout hyperparamètre.
 
 # %% [markdown]
@@ -743,7 +744,8 @@ plt.show()
 # et les trois remèdes. La courbe de l'arrêt précoce se confond avec celle du modèle
 # de base, puis s'interrompt.*
 #
-# Le dropout et le weight decay changent la trajectoire elle-même : l'exactitude de validation
+# Le dropout et la décroissance des poids changent la trajectoire elle-même :
+# l'exactitude de validation
 # chute moins, ou plus tard. L'arrêt précoce ne change pas la trajectoire ; il choisit
 # le meilleur moment pour l'interrompre.
 
@@ -814,7 +816,7 @@ print(f"Différence : {fr(100 * (test_best - test_base), 1)} points sur {len(y_t
 # - Le **sous-apprentissage** est le défaut inverse ; le bon modèle réalise
 #   le compromis biais-variance.
 # - Remèdes : plus de données (et des données plus propres), un modèle plus petit,
-#   et la **régularisation** : dropout, weight decay (`AdamW`), arrêt précoce,
+#   et la **régularisation** : dropout, décroissance des poids (`AdamW`), arrêt précoce,
 #   augmentation de données.
 # - On compare des remèdes en ne changeant qu'une chose à la fois, avec la même graine,
 #   et on tire le tableau et la conclusion des mesures elles-mêmes.

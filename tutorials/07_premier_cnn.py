@@ -50,8 +50,8 @@
 # À la fin de ce tutoriel, vous saurez :
 #
 # - expliquer ce que calcule une convolution, et appliquer un filtre à une image ;
-# - prévoir la taille de sortie d'une couche selon son noyau, son *padding* et son *stride* ;
-# - utiliser le *pooling* pour réduire la taille des cartes de caractéristiques ;
+# - prévoir la taille de sortie d'une couche selon son filtre, son *padding* et son *stride* ;
+# - utiliser l'agrégation (*pooling*) pour réduire la taille des cartes de caractéristiques ;
 # - compter les paramètres d'un CNN et les comparer à ceux d'un MLP ;
 # - rendre un CNN rapide sur CPU, chronomètre en main ;
 # - afficher ce que la première couche a appris ;
@@ -155,7 +155,7 @@ DATA_SPLIT = {"pytorch": {"train": split[n_val:], "validation": split[:n_val], "
 #
 # - des **connexions locales** : chaque sortie ne regarde qu'une petite fenêtre de l'image,
 #   par exemple 3 × 3 pixels ;
-# - des **poids partagés** : la même petite fenêtre de poids, le **filtre** (ou **noyau**,
+# - des **poids partagés** : la même petite fenêtre de poids, le **filtre** (*filter* ou
 #   *kernel*), glisse sur toute l'image. Un motif appris à un endroit est reconnu partout.
 #
 # ## La convolution
@@ -240,7 +240,7 @@ for kernel, padding, stride in [(3, 0, 1), (3, 1, 1), (5, 2, 1), (3, 1, 2), (5, 
     layer = nn.Conv2d(1, 8, kernel_size=kernel, padding=padding, stride=stride)
     formula = (28 + 2 * padding - kernel) // stride + 1
     print(
-        f"noyau {kernel}, padding {padding}, stride {stride} : "
+        f"filtre {kernel}, padding {padding}, stride {stride} : "
         f"sortie {tuple(layer(sample).shape)}, formule {formula}"
     )
 
@@ -252,10 +252,10 @@ for kernel, padding, stride in [(3, 0, 1), (3, 1, 1), (5, 2, 1), (3, 1, 2), (5, 
 # chaque filtre produit sa propre carte, ou **canal de sortie**.
 
 # %% [markdown]
-# ### Le pooling
+# ### L'agrégation
 #
-# Le **pooling** réduit aussi la taille des cartes, sans aucun paramètre à apprendre.
-# Le *max pooling* 2 × 2 découpe chaque carte en carrés de 2 × 2 et ne garde
+# L'**agrégation** (*pooling*) réduit aussi la taille des cartes, sans aucun paramètre à apprendre.
+# L'agrégation par maximum (*max pooling*) 2 × 2 découpe chaque carte en carrés de 2 × 2 et ne garde
 # que la plus grande valeur de chaque carré. Le réseau retient ainsi qu'un motif est présent
 # dans une zone, sans sa position exacte au pixel près.
 
@@ -279,12 +279,12 @@ print(nn.MaxPool2d(2)(grid)[0, 0])
 #
 # 1. une convolution 5 × 5 à **16 filtres**, avec un **stride de 2** et un padding de 2 :
 #    les cartes passent tout de suite de 28 × 28 à 14 × 14 ;
-# 2. une convolution 3 × 3 à **32 filtres** avec un padding de 1, puis un **max pooling**
-#    2 × 2 : les cartes passent à 7 × 7 ;
+# 2. une convolution 3 × 3 à **32 filtres** avec un padding de 1, puis une
+#    **agrégation par maximum** 2 × 2 : les cartes passent à 7 × 7 ;
 # 3. une couche dense de 128 neurones, puis les 10 sorties (les logits).
 #
 # Chaque convolution est suivie d'une ReLU. L'architecture classique ferait deux blocs
-# « convolution 3 × 3 puis pooling » avec 32 puis 64 filtres. La nôtre réduit l'image
+# « convolution 3 × 3 puis agrégation » avec 32 puis 64 filtres. La nôtre réduit l'image
 # dès la première couche, et garde peu de filtres là où les cartes sont grandes :
 # c'est là que se concentre le calcul. Nous mesurerons la différence plus bas.
 
@@ -320,7 +320,7 @@ print(model)
 # %% [markdown]
 # Suivons une image à travers le réseau, couche par couche, et comptons les paramètres
 # de chacune. Une convolution de $C_{\text{in}}$ canaux vers $C_{\text{out}}$ canaux
-# avec un noyau $k \times k$ a $k \times k \times C_{\text{in}} \times C_{\text{out}}$ poids
+# avec un filtre $k \times k$ a $k \times k \times C_{\text{in}} \times C_{\text{out}}$ poids
 # et $C_{\text{out}}$ biais, **quelle que soit la taille de l'image**.
 
 # %%
@@ -371,7 +371,7 @@ print(f"MLP 784-256-10 (premier réseau avec PyTorch) : {n_mlp} paramètres")
 
 # %%
 def plain_cnn():
-    """L'architecture classique : deux blocs convolution 3 × 3 + pooling, 32 puis 64 filtres."""
+    """L'architecture classique : deux blocs convolution 3 × 3 + agrégation, 32 puis 64 filtres."""
     return nn.Sequential(
         nn.Conv2d(1, 32, 3, padding=1),
         nn.ReLU(),
@@ -445,9 +445,9 @@ print(f"Notre réseau en channels_last : {fr(speedup, 1)} fois plus rapide que l
 #     un réseau rapide vous fait gagner des heures.
 
 # %% [markdown]
-# ### Le pas d'apprentissage : OneCycle
+# ### Le taux d'apprentissage : OneCycle
 #
-# Nous entraînons avec Adam, en faisant varier le pas d'apprentissage au fil des lots
+# Nous entraînons avec Adam, en faisant varier le taux d'apprentissage au fil des lots
 # selon la politique **OneCycle** (`OneCycleLR`) : il monte d'abord progressivement
 # jusqu'à un maximum, puis redescend presque jusqu'à zéro.
 # La montée évite les grands pas désordonnés du début, quand les poids sont encore aléatoires ;
@@ -493,7 +493,7 @@ def accuracy(model, features, labels, batch_size=2000):
     return correct / len(labels)
 
 
-print(f"{EPOCHS} époques de {steps_per_epoch} lots, pas maximal {fr(MAX_LR, 3)}")
+print(f"{EPOCHS} époques de {steps_per_epoch} lots, taux maximal {fr(MAX_LR, 3)}")
 
 # %% [markdown]
 # ### La boucle d'entraînement
@@ -517,7 +517,7 @@ for epoch in range(EPOCHS):
         optimizer.zero_grad()
         loss.backward()
         optimizer.step()
-        scheduler.step()  # OneCycle : un pas d'apprentissage par lot
+        scheduler.step()  # OneCycle : le taux d'apprentissage change à chaque lot
         loss_sum += loss.detach() * len(batch)
     history["train_loss"].append(loss_sum.item() / len(y_train))
     history["val_accuracy"].append(accuracy(model, x_val_cl, y_val))
@@ -531,7 +531,7 @@ print(f"Entraînement complet : {fr(train_seconds, 1)} s")
 
 # %% [markdown]
 # L'exactitude de validation monte vite, puis se stabilise pendant les dernières époques,
-# quand le pas d'apprentissage redescend. La durée totale dépend de votre machine ;
+# quand le taux d'apprentissage redescend. La durée totale dépend de votre machine ;
 # la construction du site vérifie qu'elle reste sous deux minutes sur la sienne.
 
 # %% [markdown]
@@ -690,7 +690,7 @@ print(f"Paramètres : Keras {keras_model.count_params()}, PyTorch {n_cnn}")
 # %% [markdown]
 # Le résumé donne, pour chaque couche, la forme de sortie et le nombre de paramètres.
 # Les totaux sont identiques à ceux de PyTorch : c'est bien la même architecture.
-# L'ordre des poids diffère (Keras range un noyau de convolution
+# L'ordre des poids diffère (Keras range un filtre de convolution
 # en `(k, k, C_in, C_out)`, PyTorch en `(C_out, C_in, k, k)`), et deux détails aussi :
 # Keras tire les poids initiaux selon une autre loi (Glorot uniforme par défaut),
 # et avec un stride de 2, `padding="same"` ajoute ici une rangée de zéros en haut
@@ -698,7 +698,7 @@ print(f"Paramètres : Keras {keras_model.count_params()}, PyTorch {n_cnn}")
 #
 # Nous entraînons ce modèle moins longtemps que la version PyTorch, pour que le tutoriel
 # reste rapide : 3 époques, sur les 60 000 images d'entraînement et sans validation.
-# Le pas d'apprentissage décroît selon un cosinus. Le lissage des étiquettes existe aussi
+# Le taux d'apprentissage décroît selon un cosinus. Le lissage des étiquettes existe aussi
 # en Keras, mais seulement pour des étiquettes codées en **one-hot** (un vecteur de 10 valeurs,
 # 1 pour la bonne classe et 0 ailleurs) : `keras.utils.to_categorical` fait la conversion.
 
@@ -725,7 +725,7 @@ print(f"                     {fr(100 * test_accuracy, 2)} % (PyTorch, {EPOCHS} �
 
 # %% [markdown]
 # Comparez les deux dernières lignes. Le modèle Keras n'a eu que 3 époques,
-# contre 12 pour la version PyTorch, avec un autre calendrier du pas d'apprentissage :
+# contre 12 pour la version PyTorch, avec un autre calendrier du taux d'apprentissage :
 # l'écart d'exactitude vient surtout de cette différence d'entraînement, pas de
 # la bibliothèque, puisque l'architecture est la même. Les durées, elles, ne se comparent
 # pas directement :
@@ -742,7 +742,7 @@ print(f"                     {fr(100 * test_accuracy, 2)} % (PyTorch, {EPOCHS} �
 # - **Connexions locales** et **poids partagés** : une convolution a peu de paramètres,
 #   et un motif appris à un endroit est reconnu partout.
 # - Taille de sortie : $\lfloor (n + 2p - k)/s \rfloor + 1$. Le **padding** préserve la taille,
-#   le **stride** et le **pooling** la réduisent.
+#   le **stride** et l'**agrégation** la réduisent.
 # - Sur un processeur, on réduit l'image tôt, on garde peu de filtres sur les grandes cartes,
 #   et on passe au format `channels_last` : mesurez chaque choix.
 # - Plusieurs filtres appris par la première couche ressemblent à des détecteurs de bords.
@@ -755,7 +755,7 @@ print(f"                     {fr(100 * test_accuracy, 2)} % (PyTorch, {EPOCHS} �
 #
 # Sans rien exécuter, calculez la forme de sortie de cette pile de couches pour une image
 # de 28 × 28 : convolution 3 × 3 sans padding à 8 filtres, puis convolution 3 × 3
-# de stride 2 et padding 1 à 16 filtres, puis max pooling 2 × 2.
+# de stride 2 et padding 1 à 16 filtres, puis agrégation par maximum 2 × 2.
 # Vérifiez ensuite avec PyTorch.
 
 # %%

@@ -67,7 +67,7 @@
 #
 # - Le tutoriel [Premier réseau avec PyTorch](03_premier_reseau_pytorch.ipynb) : boucle
 #   d'entraînement, tenseurs préchargés, `evaluate_model`, TensorBoard.
-# - Le vocabulaire du perceptron multicouche : couche, activation, perte, époque, mini-lot.
+# - Le vocabulaire du perceptron multicouche : couche, activation, perte, époque, lot.
 # - Un environnement avec `torch`, `torchvision`, `matplotlib` et `tensorboard`.
 
 # %% [markdown]
@@ -98,7 +98,7 @@
 # ### Code commun 1/5 : imports et réglages
 #
 # La première cellule importe les bibliothèques et fixe les réglages communs :
-# la graine `SEED` et la taille des mini-lots `BATCH_SIZE`.
+# la graine `SEED` et la taille des lots `BATCH_SIZE`.
 # Elle choisit aussi le `device`, c'est-à-dire l'endroit où se font les calculs.
 #
 # Sur CPU, nous limitons PyTorch à un seul fil d'exécution (*thread*). Avec un réseau aussi petit
@@ -110,7 +110,7 @@
 # Les fonctions `fr` et `pct` écrivent les nombres à la française : `fr(0.5)` donne `0,50`.
 
 # %%
-# Atelier, code commun 1/5 : imports, réglages, device et affichage à la française.
+# Atelier, code commun 1/5 : imports, réglages, appareil et affichage à la française.
 # Cette cellule est identique dans chaque notebook de l'atelier (un test le vérifie).
 import json
 import os
@@ -128,7 +128,7 @@ from torch import nn
 from torch.utils.tensorboard import SummaryWriter
 
 SEED = 0  # la même graine pour chaque variante de chaque axe
-BATCH_SIZE = 64  # la même taille de mini-lot partout
+BATCH_SIZE = 64  # la même taille de lot partout
 NBSP = "\u00a0"  # espace insécable de la typographie française (« 87,3 % »)
 
 # Le GPU s'il existe, sinon le CPU : rien d'autre dans l'atelier ne dépend de ce choix.
@@ -321,7 +321,7 @@ def train_model(
             warnings.simplefilter("ignore")  # add_graph passe par torch.jit.trace, annoncé obsolète
             writer.add_graph(model, x_tr[:2])
     torch.manual_seed(SEED)  # mêmes tirages (dropout…) pour chaque variante
-    order_rng = torch.Generator().manual_seed(SEED)  # même ordre des mini-lots partout
+    order_rng = torch.Generator().manual_seed(SEED)  # même ordre des lots partout
     weights = [(name, p) for name, p in model.named_parameters() if p.dim() > 1]
     history = {"train_loss": [], "val_loss": [], "val_accuracy": [], "epoch_seconds": []}
     history["grad_norms"] = {name: [] for name, _ in weights}
@@ -351,7 +351,7 @@ def train_model(
         writer.add_scalar("perte/validation", val_loss, epoch)
         writer.add_scalar("exactitude/validation", val_accuracy, epoch)
         writer.add_scalar("duree_epoque_s", history["epoch_seconds"][-1], epoch)
-        for name, p in weights:  # norme du gradient au dernier mini-lot de l'époque
+        for name, p in weights:  # norme du gradient au dernier lot de l'époque
             history["grad_norms"][name].append(p.grad.norm().item())
         if histograms:
             for name, p in model.named_parameters():
@@ -375,7 +375,7 @@ def train_model(
 # %% [markdown]
 # Quelques choix de cette cellule méritent une explication.
 #
-# **Le temps par époque.** Le chronomètre entoure seulement la boucle sur les mini-lots.
+# **Le temps par époque.** Le chronomètre entoure seulement la boucle sur les lots.
 # L'évaluation de fin d'époque et l'écriture du journal restent en dehors. Sur GPU, les calculs
 # sont asynchrones : `torch.cuda.synchronize()` attend qu'ils soient finis avant d'arrêter
 # le chronomètre. Nous retenons la **médiane** des époques plutôt que la moyenne : une époque
@@ -388,7 +388,7 @@ def train_model(
 # `/proc/self/clear_refs` ramène ce pic à la mémoire actuelle : chaque essai a ainsi son
 # propre pic. Sous macOS et Windows, le pic court depuis le lancement du processus.
 #
-# **Les mêmes tirages pour tous.** `train_model` fixe la graine et tire l'ordre des mini-lots
+# **Les mêmes tirages pour tous.** `train_model` fixe la graine et tire l'ordre des lots
 # avec son propre générateur aléatoire. Toutes les variantes voient donc les images dans le
 # même ordre, époque après époque.
 #
@@ -477,7 +477,7 @@ def save_results(axis, title, records, conclusion, figure="accuracy", **extra):
 #
 # - les mêmes images d'entraînement, de validation et de test ;
 # - les mêmes poids initiaux, grâce à la graine fixée dans `make_mlp` ;
-# - le même ordre des mini-lots, tiré par le générateur de `train_model` ;
+# - le même ordre des lots, tiré par le générateur de `train_model` ;
 # - la même mesure, `evaluate_model`, appelée de la même façon.
 #
 # Chaque essai écrit son journal TensorBoard dans un dossier `runs/<axe>/<variante>`.
@@ -493,21 +493,21 @@ EPOCHS = 10
 LEARNING_RATE = 0.01
 shutil.rmtree("runs/reference", ignore_errors=True)  # repartir d'un dossier vide
 print(
-    f"Référence : SGD, pas d'apprentissage {LEARNING_RATE}, lots de {BATCH_SIZE}, {EPOCHS} époques"
+    f"Référence : SGD, taux d'apprentissage {LEARNING_RATE}, lots de {BATCH_SIZE}, {EPOCHS} époques"
 )
 
 # %% [markdown]
 # ## La référence : SGD, pas de 0,01, lots de 64
 #
 # La référence utilise l'optimiseur le plus simple, la **descente de gradient stochastique**
-# (SGD) : après chaque mini-lot, chaque poids $w$ recule d'un petit pas dans la direction
+# (SGD) : après chaque lot, chaque poids $w$ recule d'un petit pas dans la direction
 # de son gradient,
 #
 # $$
 # w \leftarrow w - \eta \, \frac{\partial \mathcal{L}}{\partial w},
 # $$
 #
-# où $\eta$ est le **pas d'apprentissage** (*learning rate*). Nous prenons $\eta = 0{,}01$.
+# où $\eta$ est le **taux d'apprentissage** (*learning rate*). Nous prenons $\eta = 0{,}01$.
 #
 # L'option `graph=True` ajoute le graphe du modèle au journal TensorBoard, et
 # `histograms=True` les histogrammes des poids et des gradients à chaque époque.
@@ -574,7 +574,7 @@ print(MODEL_CARD["description"])
 # de validation et l'exactitude de validation. Traçons-les.
 
 # %%
-plot_curves([reference], "Référence : SGD, pas de 0,01, lots de 64")
+plot_curves([reference], "Référence : SGD, taux de 0,01, lots de 64")
 
 # %% [markdown]
 # *Figure 1. À gauche, l'exactitude sur les 6 000 images de validation après chaque époque ;
@@ -715,7 +715,7 @@ print(f"{len(run_files)} fichier(s) dans runs/reference/sgd_lr0.01 : {run_files[
 
 # %%
 conclusion = (
-    f"Avec SGD (pas de 0,01), des lots de {BATCH_SIZE} et {EPOCHS} époques, la référence "
+    f"Avec SGD (taux de 0,01), des lots de {BATCH_SIZE} et {EPOCHS} époques, la référence "
     f"atteint {pct(reference_test_accuracy)} d'exactitude sur le test, en "
     f"{fr(reference_seconds_per_epoch)}{NBSP}s par époque sur "
     f"{'le GPU' if device.type == 'cuda' else 'le CPU'}. "
@@ -728,13 +728,13 @@ if gain_last > 0:
 else:
     conclusion += "Son exactitude de validation ne progressait plus à la dernière époque."
 display(Markdown(conclusion))
-save_results(1, f"Référence{NBSP}: SGD, pas de 0,01, lots de 64", [reference], conclusion)
+save_results(1, f"Référence{NBSP}: SGD, taux de 0,01, lots de 64", [reference], conclusion)
 
 # %% [markdown]
 # ## Récapitulatif
 #
 # - Une comparaison n'est juste que si tout est fixé sauf la variante étudiée :
-#   données, découpage, poids initiaux, ordre des mini-lots et mesure.
+#   données, découpage, poids initiaux, ordre des lots et mesure.
 # - Le temps par époque se chronomètre autour de la seule boucle d'entraînement, avec
 #   `torch.cuda.synchronize()` sur GPU ; la médiane résiste aux perturbations.
 # - Le pic de mémoire se mesure avec `torch.cuda.max_memory_allocated` sur GPU et avec le pic
@@ -770,7 +770,7 @@ print(f"Écart : {fr(adam_mib - sgd_mib, 2)} Mio, soit {fr(100 * share, 2)} % du
 #
 # ### Exercice 2 : un fil ou deux ?
 #
-# Chronométrez 200 mini-lots d'entraînement avec un seul fil d'exécution, puis avec tous les
+# Chronométrez 200 lots d'entraînement avec un seul fil d'exécution, puis avec tous les
 # cœurs disponibles (`torch.set_num_threads(os.cpu_count())`). Entraînez pour cela un nouveau
 # réseau, et remettez un seul fil à la fin. Quelle configuration est la plus rapide sur votre
 # machine ?
@@ -797,7 +797,7 @@ if device.type == "cpu":
     timings = {n: time_batches(n) for n in sorted({1, os.cpu_count()})}
     torch.set_num_threads(1)
     for n, seconds in timings.items():
-        print(f"{n} fil(s) : {fr(seconds, 3)} s pour 200 mini-lots")
+        print(f"{n} fil(s) : {fr(seconds, 3)} s pour 200 lots")
     fastest = min(timings, key=timings.get)
     print(f"Le plus rapide ici : {fastest} fil(s).")
 else:

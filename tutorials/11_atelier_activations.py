@@ -39,7 +39,7 @@
 #
 # Dans ce notebook, vous entraînez trois fois le réseau de l'atelier en ne changeant que
 # cette fonction : ReLU, Tanh, puis Sigmoid. Tout le reste est identique : données, poids
-# initiaux, ordre des mini-lots, optimiseur et mesure.
+# initiaux, ordre des lots, optimiseur et mesure.
 
 # %% [markdown]
 # ## Objectifs
@@ -73,7 +73,7 @@
 #     Le pic de mémoire mesure alors les tenseurs sur la carte, et non plus tout le processus.
 
 # %%
-# Atelier, code commun 1/5 : imports, réglages, device et affichage à la française.
+# Atelier, code commun 1/5 : imports, réglages, appareil et affichage à la française.
 # Cette cellule est identique dans chaque notebook de l'atelier (un test le vérifie).
 import json
 import os
@@ -91,7 +91,7 @@ from torch import nn
 from torch.utils.tensorboard import SummaryWriter
 
 SEED = 0  # la même graine pour chaque variante de chaque axe
-BATCH_SIZE = 64  # la même taille de mini-lot partout
+BATCH_SIZE = 64  # la même taille de lot partout
 NBSP = "\u00a0"  # espace insécable de la typographie française (« 87,3 % »)
 
 # Le GPU s'il existe, sinon le CPU : rien d'autre dans l'atelier ne dépend de ce choix.
@@ -239,7 +239,7 @@ def train_model(
             warnings.simplefilter("ignore")  # add_graph passe par torch.jit.trace, annoncé obsolète
             writer.add_graph(model, x_tr[:2])
     torch.manual_seed(SEED)  # mêmes tirages (dropout…) pour chaque variante
-    order_rng = torch.Generator().manual_seed(SEED)  # même ordre des mini-lots partout
+    order_rng = torch.Generator().manual_seed(SEED)  # même ordre des lots partout
     weights = [(name, p) for name, p in model.named_parameters() if p.dim() > 1]
     history = {"train_loss": [], "val_loss": [], "val_accuracy": [], "epoch_seconds": []}
     history["grad_norms"] = {name: [] for name, _ in weights}
@@ -269,7 +269,7 @@ def train_model(
         writer.add_scalar("perte/validation", val_loss, epoch)
         writer.add_scalar("exactitude/validation", val_accuracy, epoch)
         writer.add_scalar("duree_epoque_s", history["epoch_seconds"][-1], epoch)
-        for name, p in weights:  # norme du gradient au dernier mini-lot de l'époque
+        for name, p in weights:  # norme du gradient au dernier lot de l'époque
             history["grad_norms"][name].append(p.grad.norm().item())
         if histograms:
             for name, p in model.named_parameters():
@@ -413,7 +413,7 @@ for name, value in max_slope.items():
 EPOCHS = 10
 LEARNING_RATE = 0.01
 shutil.rmtree("runs/activations", ignore_errors=True)  # repartir d'un dossier vide
-print(f"SGD, pas {LEARNING_RATE}, lots de {BATCH_SIZE}, {EPOCHS} époques par activation")
+print(f"SGD, taux {LEARNING_RATE}, lots de {BATCH_SIZE}, {EPOCHS} époques par activation")
 
 records = []
 for name, activation in ACTIVATIONS.items():
@@ -433,7 +433,7 @@ for name, activation in ACTIVATIONS.items():
 # ## Les courbes de convergence
 
 # %%
-plot_curves(records, "Fonctions d'activation (SGD, pas de 0,01)")
+plot_curves(records, "Fonctions d'activation (SGD, taux de 0,01)")
 
 # %% [markdown]
 # *Figure 2. Exactitude de validation (à gauche) et pertes (à droite) de chaque activation,
@@ -454,7 +454,7 @@ for r in records:
 # ## Les gradients
 #
 # L'enregistrement de chaque essai contient, pour chaque matrice de poids, la norme du
-# gradient au dernier mini-lot de chaque époque. Comparons la première couche
+# gradient au dernier lot de chaque époque. Comparons la première couche
 # (`0.weight`, la plus éloignée de la sortie) pour les trois activations.
 
 # %%
@@ -474,7 +474,7 @@ for name, value in first_layer.items():
     print(f"{name:<8} norme moyenne du gradient de la première couche : {fr(value, 4)}")
 
 # %% [markdown]
-# *Figure 3. Norme du gradient des poids de la première couche, au dernier mini-lot de chaque
+# *Figure 3. Norme du gradient des poids de la première couche, au dernier lot de chaque
 # époque, en échelle logarithmique.*
 #
 # Dans TensorBoard, l'onglet **Histograms** montre la distribution complète de ces gradients
@@ -573,7 +573,7 @@ print(f"Après 3 époques : LeakyReLU {pct(leaky_record['val_accuracy'])}, ReLU 
 print(f"Écart : {points(leaky_record['val_accuracy'] - relu_after_3, 2)}")
 
 # %% [markdown]
-# Même départ, même ordre des mini-lots : l'écart, s'il existe, vient de la seule pente négative.
+# Même départ, même ordre des lots : l'écart, s'il existe, vient de la seule pente négative.
 # Comparez-le au bruit de mesure avant d'en tirer une conclusion.
 #
 # ## Pour aller plus loin

@@ -53,7 +53,7 @@
 # ## Prérequis
 #
 # - [L'atelier 1](10_atelier_reference.ipynb) : la mesure commune et la référence.
-# - La descente de gradient : pas d'apprentissage, mini-lot, époque.
+# - La descente de gradient : taux d'apprentissage, lot, époque.
 
 # %% [markdown]
 # ## Mise en place
@@ -71,7 +71,7 @@
 #     Le pic de mémoire mesure alors les tenseurs sur la carte, et non plus tout le processus.
 
 # %%
-# Atelier, code commun 1/5 : imports, réglages, device et affichage à la française.
+# Atelier, code commun 1/5 : imports, réglages, appareil et affichage à la française.
 # Cette cellule est identique dans chaque notebook de l'atelier (un test le vérifie).
 import json
 import os
@@ -89,7 +89,7 @@ from torch import nn
 from torch.utils.tensorboard import SummaryWriter
 
 SEED = 0  # la même graine pour chaque variante de chaque axe
-BATCH_SIZE = 64  # la même taille de mini-lot partout
+BATCH_SIZE = 64  # la même taille de lot partout
 NBSP = "\u00a0"  # espace insécable de la typographie française (« 87,3 % »)
 
 # Le GPU s'il existe, sinon le CPU : rien d'autre dans l'atelier ne dépend de ce choix.
@@ -237,7 +237,7 @@ def train_model(
             warnings.simplefilter("ignore")  # add_graph passe par torch.jit.trace, annoncé obsolète
             writer.add_graph(model, x_tr[:2])
     torch.manual_seed(SEED)  # mêmes tirages (dropout…) pour chaque variante
-    order_rng = torch.Generator().manual_seed(SEED)  # même ordre des mini-lots partout
+    order_rng = torch.Generator().manual_seed(SEED)  # même ordre des lots partout
     weights = [(name, p) for name, p in model.named_parameters() if p.dim() > 1]
     history = {"train_loss": [], "val_loss": [], "val_accuracy": [], "epoch_seconds": []}
     history["grad_norms"] = {name: [] for name, _ in weights}
@@ -267,7 +267,7 @@ def train_model(
         writer.add_scalar("perte/validation", val_loss, epoch)
         writer.add_scalar("exactitude/validation", val_accuracy, epoch)
         writer.add_scalar("duree_epoque_s", history["epoch_seconds"][-1], epoch)
-        for name, p in weights:  # norme du gradient au dernier mini-lot de l'époque
+        for name, p in weights:  # norme du gradient au dernier lot de l'époque
             history["grad_norms"][name].append(p.grad.norm().item())
         if histograms:
             for name, p in model.named_parameters():
@@ -381,7 +381,7 @@ print(f"Paramètres sauvegardés : {list(model.state_dict())}")
 # %% [markdown]
 # ## Quatre règles de mise à jour
 #
-# Notons $g_t$ le gradient de la perte au pas $t$ et $\eta$ le pas d'apprentissage.
+# Notons $g_t$ le gradient de la perte au pas $t$ et $\eta$ le taux d'apprentissage.
 #
 # **SGD** recule d'un pas proportionnel au gradient : $w \leftarrow w - \eta\, g_t$.
 #
@@ -411,7 +411,7 @@ print(f"Paramètres sauvegardés : {list(model.state_dict())}")
 # %% [markdown]
 # ## L'expérience
 #
-# Les quatre optimiseurs et leurs pas d'apprentissage, fixés par l'énoncé de l'atelier :
+# Les quatre optimiseurs et leurs taux d'apprentissage, fixés par l'énoncé de l'atelier :
 # SGD et SGD avec *momentum* à 0,01, Adam à 0,001, RMSprop à 0,01.
 # Chaque optimiseur est créé **après** le rechargement des poids : il part sans état.
 # Le nom de chaque dossier `runs/optimizers/…` dit l'optimiseur et son réglage.
@@ -461,7 +461,7 @@ plot_curves(records, "Optimiseurs, à partir des mêmes poids initiaux")
 #
 # ## Le rôle du momentum
 #
-# Comparons SGD avec et sans *momentum*, à pas d'apprentissage égal. Combien d'époques faut-il
+# Comparons SGD avec et sans *momentum*, à taux d'apprentissage égal. Combien d'époques faut-il
 # au *momentum* pour atteindre l'exactitude de validation que SGD seul obtient en fin
 # d'entraînement ?
 
@@ -483,7 +483,7 @@ display(Markdown(momentum_sentence))
 
 # %% [markdown]
 # Le *momentum* agit comme une inertie : les pas s'allongent tant que la pente garde la même
-# direction, et les oscillations d'un mini-lot à l'autre se compensent.
+# direction, et les oscillations d'un lot à l'autre se compensent.
 
 # %% [markdown]
 # ## Le tableau de comparaison
@@ -523,7 +523,7 @@ display(Markdown(conclusion))
 
 # %% [markdown]
 # Une exactitude plus haute après dix époques ne dit pas qu'un optimiseur est meilleur dans
-# l'absolu : chacun a son pas d'apprentissage préféré. Le pas de 0,01 imposé à RMSprop, par
+# l'absolu : chacun a son taux d'apprentissage préféré. Le taux de 0,01 imposé à RMSprop, par
 # exemple, est dix fois celui d'Adam. L'atelier 5 montre comment régler ces hyperparamètres
 # au lieu de les imposer.
 

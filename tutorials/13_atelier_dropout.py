@@ -73,7 +73,7 @@
 #     Le pic de mémoire mesure alors les tenseurs sur la carte, et non plus tout le processus.
 
 # %%
-# Atelier, code commun 1/5 : imports, réglages, device et affichage à la française.
+# Atelier, code commun 1/5 : imports, réglages, appareil et affichage à la française.
 # Cette cellule est identique dans chaque notebook de l'atelier (un test le vérifie).
 import json
 import os
@@ -91,7 +91,7 @@ from torch import nn
 from torch.utils.tensorboard import SummaryWriter
 
 SEED = 0  # la même graine pour chaque variante de chaque axe
-BATCH_SIZE = 64  # la même taille de mini-lot partout
+BATCH_SIZE = 64  # la même taille de lot partout
 NBSP = "\u00a0"  # espace insécable de la typographie française (« 87,3 % »)
 
 # Le GPU s'il existe, sinon le CPU : rien d'autre dans l'atelier ne dépend de ce choix.
@@ -239,7 +239,7 @@ def train_model(
             warnings.simplefilter("ignore")  # add_graph passe par torch.jit.trace, annoncé obsolète
             writer.add_graph(model, x_tr[:2])
     torch.manual_seed(SEED)  # mêmes tirages (dropout…) pour chaque variante
-    order_rng = torch.Generator().manual_seed(SEED)  # même ordre des mini-lots partout
+    order_rng = torch.Generator().manual_seed(SEED)  # même ordre des lots partout
     weights = [(name, p) for name, p in model.named_parameters() if p.dim() > 1]
     history = {"train_loss": [], "val_loss": [], "val_accuracy": [], "epoch_seconds": []}
     history["grad_norms"] = {name: [] for name, _ in weights}
@@ -269,7 +269,7 @@ def train_model(
         writer.add_scalar("perte/validation", val_loss, epoch)
         writer.add_scalar("exactitude/validation", val_accuracy, epoch)
         writer.add_scalar("duree_epoque_s", history["epoch_seconds"][-1], epoch)
-        for name, p in weights:  # norme du gradient au dernier mini-lot de l'époque
+        for name, p in weights:  # norme du gradient au dernier lot de l'époque
             history["grad_norms"][name].append(p.grad.norm().item())
         if histograms:
             for name, p in model.named_parameters():
@@ -383,7 +383,7 @@ print(f"Mode évaluation   : {dropout(ones).tolist()}")
 # deux fois plus que dans les autres axes.
 #
 # Les deux réseaux ont les mêmes poids initiaux (`nn.Dropout` n'a pas de paramètre) et voient
-# les mini-lots dans le même ordre. La seule différence est la couche `Dropout(p=0.5)`.
+# les lots dans le même ordre. La seule différence est la couche `Dropout(p=0.5)`.
 
 # %%
 EPOCHS = 20
@@ -419,7 +419,7 @@ for ax, r in zip(axes, records, strict=True):
     ax.grid(alpha=0.3)
     ax.legend()
 axes[0].set_ylabel("Perte d'entropie croisée")
-fig.suptitle("Dropout : pertes d'entraînement et de validation (Adam, pas de 0,001)")
+fig.suptitle("Dropout : pertes d'entraînement et de validation (Adam, taux de 0,001)")
 fig.tight_layout()
 plt.show()
 
@@ -450,7 +450,7 @@ for r in records:
 # ## Les courbes d'exactitude
 
 # %%
-plot_curves(records, "Avec et sans dropout (Adam, pas de 0,001)")
+plot_curves(records, "Avec et sans dropout (Adam, taux de 0,001)")
 
 # %% [markdown]
 # *Figure 2. Exactitude de validation (à gauche) et pertes (à droite, tirets pour
@@ -511,14 +511,14 @@ save_results(
 #   d'entraînement descend.
 # - Le dropout réduit l'écart entre ces deux pertes ; son effet sur l'exactitude se mesure,
 #   il ne se devine pas.
-# - Comparer deux variantes exige les mêmes poids initiaux et le même ordre des mini-lots.
+# - Comparer deux variantes exige les mêmes poids initiaux et le même ordre des lots.
 
 # %% [markdown]
 # ## Exercices
 #
 # ### Exercice 1 : la proportion de neurones éteints
 #
-# Passez un mini-lot de 64 images de validation dans la première couche et l'activation du
+# Passez un lot de 64 images de validation dans la première couche et l'activation du
 # réseau avec dropout, en mode entraînement. Quelle proportion des sorties du `Dropout` vaut
 # 0 ? Comparez-la à la proportion de zéros après ReLU seul, en mode évaluation.
 
@@ -559,7 +559,7 @@ for r in records:
 # %% [markdown]
 # ## Pour aller plus loin
 #
-# - Srivastava et al., [l'article de référence sur le dropout][srivastava] (2014), qui a
+# - Srivastava et coll., [l'article de référence sur le dropout][srivastava] (2014), qui a
 #   popularisé la méthode.
 # - [`torch.nn.Dropout`][dropout-doc] : la documentation de la couche.
 # - L'atelier continue avec [les hyperparamètres](14_atelier_hyperparametres.ipynb).

@@ -38,7 +38,7 @@
 # # Atelier 5 — Les hyperparamètres
 #
 # Un **hyperparamètre** est un réglage que l'entraînement n'apprend pas : le nombre de couches,
-# le nombre de neurones par couche, le pas d'apprentissage, la façon dont ce pas évolue.
+# le nombre de neurones par couche, le taux d'apprentissage, la façon dont ce taux évolue.
 # C'est à vous de les choisir, en mesurant.
 #
 # La méthode la plus simple est la **recherche en grille** (*grid search*) : on essaie toutes
@@ -53,14 +53,14 @@
 # À la fin de ce notebook, vous saurez :
 #
 # - organiser une recherche en grille, avec un dossier TensorBoard par configuration ;
-# - utiliser un calendrier du pas d'apprentissage (*learning-rate schedule*) ;
+# - utiliser un calendrier du taux d'apprentissage (*learning-rate schedule*) ;
 # - mesurer l'effet moyen de chaque hyperparamètre sur l'exactitude et sur le temps ;
 # - estimer la dispersion d'un résultat par validation croisée à k plis.
 #
 # ## Prérequis
 #
 # - [L'atelier 1](10_atelier_reference.ipynb) : la mesure commune et la référence.
-# - [L'atelier 3](12_atelier_optimiseurs.ipynb) : SGD et le pas d'apprentissage.
+# - [L'atelier 3](12_atelier_optimiseurs.ipynb) : SGD et le taux d'apprentissage.
 
 # %% [markdown]
 # ## Mise en place
@@ -78,7 +78,7 @@
 #     Le pic de mémoire mesure alors les tenseurs sur la carte, et non plus tout le processus.
 
 # %%
-# Atelier, code commun 1/5 : imports, réglages, device et affichage à la française.
+# Atelier, code commun 1/5 : imports, réglages, appareil et affichage à la française.
 # Cette cellule est identique dans chaque notebook de l'atelier (un test le vérifie).
 import json
 import os
@@ -96,7 +96,7 @@ from torch import nn
 from torch.utils.tensorboard import SummaryWriter
 
 SEED = 0  # la même graine pour chaque variante de chaque axe
-BATCH_SIZE = 64  # la même taille de mini-lot partout
+BATCH_SIZE = 64  # la même taille de lot partout
 NBSP = "\u00a0"  # espace insécable de la typographie française (« 87,3 % »)
 
 # Le GPU s'il existe, sinon le CPU : rien d'autre dans l'atelier ne dépend de ce choix.
@@ -244,7 +244,7 @@ def train_model(
             warnings.simplefilter("ignore")  # add_graph passe par torch.jit.trace, annoncé obsolète
             writer.add_graph(model, x_tr[:2])
     torch.manual_seed(SEED)  # mêmes tirages (dropout…) pour chaque variante
-    order_rng = torch.Generator().manual_seed(SEED)  # même ordre des mini-lots partout
+    order_rng = torch.Generator().manual_seed(SEED)  # même ordre des lots partout
     weights = [(name, p) for name, p in model.named_parameters() if p.dim() > 1]
     history = {"train_loss": [], "val_loss": [], "val_accuracy": [], "epoch_seconds": []}
     history["grad_norms"] = {name: [] for name, _ in weights}
@@ -274,7 +274,7 @@ def train_model(
         writer.add_scalar("perte/validation", val_loss, epoch)
         writer.add_scalar("exactitude/validation", val_accuracy, epoch)
         writer.add_scalar("duree_epoque_s", history["epoch_seconds"][-1], epoch)
-        for name, p in weights:  # norme du gradient au dernier mini-lot de l'époque
+        for name, p in weights:  # norme du gradient au dernier lot de l'époque
             history["grad_norms"][name].append(p.grad.norm().item())
         if histograms:
             for name, p in model.named_parameters():
@@ -366,11 +366,11 @@ def save_results(axis, title, records, conclusion, figure="accuracy", **extra):
 #
 # - le nombre de **couches cachées** : 1 ou 2 ;
 # - le nombre de **neurones** par couche cachée : 64 ou 256 ;
-# - le **pas d'apprentissage** de SGD : 0,01 ou 0,1 ;
-# - le **calendrier** du pas : constant, ou décroissant selon un cosinus.
+# - le **taux d'apprentissage** de SGD : 0,01 ou 0,1 ;
+# - le **calendrier** du taux : constant, ou décroissant selon un cosinus.
 #
-# Le calendrier en cosinus (`CosineAnnealingLR`) part du pas choisi $\eta_0$ et le fait
-# décroître vers zéro au fil des $T$ époques : après $t$ époques, le pas vaut
+# Le calendrier en cosinus (`CosineAnnealingLR`) part du taux choisi $\eta_0$ et le fait
+# décroître vers zéro au fil des $T$ époques : après $t$ époques, le taux vaut
 # $\eta_t = \tfrac{\eta_0}{2}\left(1 + \cos \tfrac{\pi t}{T}\right)$.
 # De grands pas au début pour avancer vite, des pas de plus en plus petits ensuite
 # pour se stabiliser.
@@ -446,7 +446,7 @@ records.sort(key=lambda r: r["val_accuracy"], reverse=True)
 display(Markdown(comparison_table(records)))
 
 # %% [markdown]
-# Le même classement en image : une barre par configuration, colorée selon le pas
+# Le même classement en image : une barre par configuration, colorée selon le taux
 # d'apprentissage.
 
 # %%
@@ -456,14 +456,14 @@ values = [100 * r["val_accuracy"] for r in records][::-1]
 colors = ["tab:orange" if r["config"]["lr"] == 0.1 else "tab:blue" for r in records][::-1]
 ax.barh(names, values, color=colors)
 ax.set_xlim(min(values) - 2, max(values) + 1)
-ax.set(xlabel="Exactitude de validation (%)", title="Recherche en grille (orange : pas de 0,1)")
+ax.set(xlabel="Exactitude de validation (%)", title="Recherche en grille (orange : taux de 0,1)")
 ax.grid(alpha=0.3, axis="x")
 fig.tight_layout()
 plt.show()
 
 # %% [markdown]
 # *Figure 1. Exactitude de validation des 16 configurations après 5 époques, de la meilleure
-# (en haut) à la moins bonne. En orange, un pas d'apprentissage de 0,1 ; en bleu, de 0,01.*
+# (en haut) à la moins bonne. En orange, un taux d'apprentissage de 0,1 ; en bleu, de 0,01.*
 #
 # ## L'effet moyen de chaque hyperparamètre
 #
@@ -646,7 +646,7 @@ for r in sorted(records, key=accuracy_per_second, reverse=True)[:3]:
 # %% [markdown]
 # ## Pour aller plus loin
 #
-# - [How to adjust learning rate][schedulers] : les calendriers du pas d'apprentissage de
+# - [How to adjust learning rate][schedulers] : les calendriers du taux d'apprentissage de
 #   PyTorch, dont `CosineAnnealingLR`.
 # - Bergstra et Bengio, [Random Search for Hyper-Parameter Optimization][bergstra] (2012) :
 #   pourquoi la recherche aléatoire bat souvent la grille.

@@ -38,7 +38,7 @@
 # *vanishing gradients*) ou énormes (**gradients explosifs**), et le réseau n'apprend pas.
 #
 # La **normalisation par lots** (*batch normalization*, `BatchNorm1d`) recentre et remet à
-# l'échelle les valeurs d'une couche, mini-lot par mini-lot. Elle rend l'entraînement moins
+# l'échelle les valeurs d'une couche, lot par lot. Elle rend l'entraînement moins
 # sensible à l'initialisation. Dans ce notebook, vous croisez trois initialisations avec et
 # sans normalisation par lots, sur un réseau à trois couches.
 
@@ -74,7 +74,7 @@
 #     Le pic de mémoire mesure alors les tenseurs sur la carte, et non plus tout le processus.
 
 # %%
-# Atelier, code commun 1/5 : imports, réglages, device et affichage à la française.
+# Atelier, code commun 1/5 : imports, réglages, appareil et affichage à la française.
 # Cette cellule est identique dans chaque notebook de l'atelier (un test le vérifie).
 import json
 import os
@@ -92,7 +92,7 @@ from torch import nn
 from torch.utils.tensorboard import SummaryWriter
 
 SEED = 0  # la même graine pour chaque variante de chaque axe
-BATCH_SIZE = 64  # la même taille de mini-lot partout
+BATCH_SIZE = 64  # la même taille de lot partout
 NBSP = "\u00a0"  # espace insécable de la typographie française (« 87,3 % »)
 
 # Le GPU s'il existe, sinon le CPU : rien d'autre dans l'atelier ne dépend de ce choix.
@@ -240,7 +240,7 @@ def train_model(
             warnings.simplefilter("ignore")  # add_graph passe par torch.jit.trace, annoncé obsolète
             writer.add_graph(model, x_tr[:2])
     torch.manual_seed(SEED)  # mêmes tirages (dropout…) pour chaque variante
-    order_rng = torch.Generator().manual_seed(SEED)  # même ordre des mini-lots partout
+    order_rng = torch.Generator().manual_seed(SEED)  # même ordre des lots partout
     weights = [(name, p) for name, p in model.named_parameters() if p.dim() > 1]
     history = {"train_loss": [], "val_loss": [], "val_accuracy": [], "epoch_seconds": []}
     history["grad_norms"] = {name: [] for name, _ in weights}
@@ -270,7 +270,7 @@ def train_model(
         writer.add_scalar("perte/validation", val_loss, epoch)
         writer.add_scalar("exactitude/validation", val_accuracy, epoch)
         writer.add_scalar("duree_epoque_s", history["epoch_seconds"][-1], epoch)
-        for name, p in weights:  # norme du gradient au dernier mini-lot de l'époque
+        for name, p in weights:  # norme du gradient au dernier lot de l'époque
             history["grad_norms"][name].append(p.grad.norm().item())
         if histograms:
             for name, p in model.named_parameters():
@@ -362,7 +362,7 @@ def save_results(axis, title, records, conclusion, figure="accuracy", **extra):
 # couches `Linear` (784 → 128 → 128 → 10). Avec `batchnorm=True`, `make_mlp` insère
 # un `BatchNorm1d` entre chaque couche `Linear` cachée et son activation.
 #
-# Pour un mini-lot, `BatchNorm1d` calcule la moyenne $\mu_B$ et la variance $\sigma_B^2$ de
+# Pour un lot, `BatchNorm1d` calcule la moyenne $\mu_B$ et la variance $\sigma_B^2$ de
 # chaque neurone, puis
 #
 # $$
@@ -415,7 +415,7 @@ for init in INITS:
 # ## Les gradients au premier pas
 #
 # Avant d'entraîner quoi que ce soit, regardons les gradients que produit **un seul**
-# mini-lot, pour chaque initialisation sans normalisation. Chaque colonne de la figure est
+# lot, pour chaque initialisation sans normalisation. Chaque colonne de la figure est
 # une couche, chaque ligne une initialisation.
 
 # %%
@@ -433,13 +433,13 @@ for row, init in enumerate(INITS):
         ax.hist(m.weight.grad.flatten().numpy(force=True), bins=50, color=f"C{row}")
         ax.set_title(f"{init}, couche {col + 1}\nnorme {fr(first_step[init][col], 4)}", fontsize=10)
         ax.ticklabel_format(axis="x", style="sci", scilimits=(-2, 2))
-fig.suptitle("Gradients des poids après un mini-lot (sans normalisation par lots)")
+fig.suptitle("Gradients des poids après un lot (sans normalisation par lots)")
 fig.tight_layout()
 plt.show()
 
 # %% [markdown]
 # *Figure 1. Histogrammes des gradients des poids des trois couches `Linear`, après un seul
-# mini-lot de 64 images. Une ligne par initialisation ; le titre de chaque case donne la norme
+# lot de 64 images. Une ligne par initialisation ; le titre de chaque case donne la norme
 # du gradient.*
 #
 # Avec des poids nuls, chaque histogramme se réduit à une seule barre en 0. Voici pourquoi :
@@ -486,7 +486,7 @@ for batchnorm in (False, True):
 # ## Les courbes
 
 # %%
-plot_curves(records, "Initialisation et normalisation par lots (SGD, pas de 0,01)")
+plot_curves(records, "Initialisation et normalisation par lots (SGD, taux de 0,01)")
 
 # %% [markdown]
 # *Figure 2. Exactitude de validation (à gauche) et pertes (à droite, tirets pour
@@ -498,7 +498,7 @@ plot_curves(records, "Initialisation et normalisation par lots (SGD, pas de 0,01
 #
 # ## La norme des gradients pendant l'entraînement
 #
-# `train_model` a noté la norme du gradient de chaque couche au dernier mini-lot de chaque
+# `train_model` a noté la norme du gradient de chaque couche au dernier lot de chaque
 # époque. Comparons la première et la dernière couche, en moyenne sur les époques.
 
 # %%
@@ -570,7 +570,7 @@ save_results(6, "Initialisation et normalisation par lots, réseau à 3 couches"
 # - Des poids tous nuls donnent des gradients de poids nuls : le réseau n'apprend que ses
 #   biais de sortie et reste au niveau du hasard.
 # - Kaiming normal tire des poids dont la variance préserve le signal à travers les couches ReLU.
-# - `BatchNorm1d`, placé avant l'activation, normalise chaque neurone sur le mini-lot ;
+# - `BatchNorm1d`, placé avant l'activation, normalise chaque neurone sur le lot ;
 #   il coûte un peu de temps par époque.
 # - Les histogrammes de gradients, dans TensorBoard ou matplotlib, montrent d'un coup d'œil
 #   une couche qui n'apprend pas.
@@ -582,7 +582,7 @@ save_results(6, "Initialisation et normalisation par lots, réseau à 3 couches"
 #
 # Des poids nuls ne sont pas le seul piège : des poids tous **égaux** bloquent aussi
 # l'apprentissage. Initialisez les deux couches cachées avec la même constante, 0,01, et des
-# biais nuls ; gardez l'initialisation par défaut pour la couche de sortie. Après un mini-lot,
+# biais nuls ; gardez l'initialisation par défaut pour la couche de sortie. Après un lot,
 # le gradient de la première couche n'est pas nul. Vérifiez pourtant que toutes ses lignes sont
 # identiques : les 128 neurones reçoivent la même mise à jour et resteront des copies les uns
 # des autres.
@@ -622,7 +622,7 @@ for init in ("kaiming", "default"):
 # %% [markdown]
 # ## Pour aller plus loin
 #
-# - He et al., [Delving Deep into Rectifiers][he] (2015) : l'article de l'initialisation
+# - He et coll., [Delving Deep into Rectifiers][he] (2015) : l'article de l'initialisation
 #   Kaiming.
 # - Ioffe et Szegedy, [Batch Normalization][ioffe] (2015) : l'article de la normalisation
 #   par lots.
