@@ -83,6 +83,9 @@ MEASURED = re.compile(
 JUSTIFIED = {
     ("demarrer", "100\u00a0480 paramètres"): "solution d'exercice : un calcul à la main, que "
     "les tutoriels vérifient par leur sortie",
+    ("scripts", "10\u00a0%"): "un réglage, pas une mesure : la part des images d'entraînement "
+    "que les scripts mettent de côté pour la validation (commun.VALIDATION_SHARE)",
+    ("tensorboard", "10\u00a0%"): "le même réglage des scripts, rappelé en légende des courbes",
 }
 CONCEPT_PAGES = sorted(p.stem for p in DOCS.glob("*.md"))
 
@@ -131,3 +134,13 @@ def test_the_rule_catches_a_planted_hand_typed_number():
         (3, "2,3 points"),
         (3, "101\u00a0770 paramètres"),
     ]
+
+
+def test_the_validation_share_quoted_by_the_pages_is_the_scripts_setting():
+    # Le « 10 % » admis ci-dessus sur les pages des scripts et de TensorBoard doit rester le
+    # réglage réel de snippets/commun.py : s'il change, les pages (et cette exception) suivent.
+    source = (ROOT / "snippets" / "commun.py").read_text(encoding="utf-8")
+    share = re.search(r"^VALIDATION_SHARE = (\d+)", source, re.M).group(1)
+    for page in ("scripts", "tensorboard"):
+        assert (page, f"{share}\u00a0%") in JUSTIFIED
+        assert f"{share}\u00a0%" in (DOCS / f"{page}.md").read_text(encoding="utf-8")
