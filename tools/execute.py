@@ -679,7 +679,7 @@ def build_all(names: list[str] | None = None, *, force: bool = False, log=print,
     paths = discover(names, kw.pop("folder", None))
     # Le verrou du dossier de construction : une seconde construction attend la fin de celle-ci
     # au lieu de partager build/work/NN et build/cache.
-    with storage.build_lock(Path(kw.get("work", WORK)).parent, log=log):
+    with storage.build_lock(Path(kw.get("work", WORK)).parent):
         return _build_paths(paths, force=force, log=log, **kw)
 
 
