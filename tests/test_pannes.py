@@ -520,27 +520,20 @@ def test_fils_limites_aux_coeurs_disponibles():
     assert env["TF_NUM_INTRAOP_THREADS"] == env["OMP_NUM_THREADS"]
 
 
-WORKLOAD = """
+WORKLOAD = f"""
 # %%
-import time
+import sys, time
+sys.path.insert(0, {str(ROOT)!r})
 import torch
+from tools.calibration import available_cores, workload
 
-def charge(tours):
-    x = torch.randn(128, 784)
-    w1, w2 = torch.randn(784, 256), torch.randn(256, 10)
-    total = 0
-    for _ in range(tours):
-        for _ in range(60):
-            y = torch.relu(x @ w1) @ w2
-        for i in range(150_000):
-            total += i * i % 7
-    return total
-
-charge(1)
+torch.set_num_threads(available_cores())
+workload(torch)
 debut = time.perf_counter()
-charge(TOURS)
+for _ in range(TOURS):
+    workload(torch)
 score = time.perf_counter() - debut
-print(f"{score:.2f} s")
+print(f"{{score:.2f}} s")
 """
 
 
@@ -551,18 +544,19 @@ def burners(n: int) -> list[subprocess.Popen]:
 
 @slow
 def test_charge_voisine_passe_ralentissement_plante_echoue(tmp_path):
-    """Pour de vrai : un petit tutoriel qui calcule ~2 s, seuil à 2,5 fois son rapport mesuré au
-    calme. Sous deux processus de calcul voisins il passe ; rendu 3 fois plus long, il échoue."""
+    """Pour de vrai, sur la logique de bout en bout : un petit tutoriel qui répète la charge de
+    calibration, seuil à 2,5 fois son rapport mesuré sans charge ajoutée. Sous deux processus de
+    calcul voisins il passe ; rendu 3 fois plus long, il échoue."""
     folder = tmp_path / "tutorials"
-    write_tutorial(folder, body=WORKLOAD.replace("TOURS", "25"), seuil=TIMED)
+    write_tutorial(folder, body=WORKLOAD.replace("TOURS", "60"), seuil=TIMED)
     [quiet] = build(tmp_path)
     limit = 2.5 * quiet["metriques"][0]["ratio_calibration"]
     seuil = f"max_calibrations: {limit:.1f}\n#       unite: secondes"
     procs = burners(2)
     try:
-        write_tutorial(folder, body=WORKLOAD.replace("TOURS", "26"), seuil=seuil)
+        write_tutorial(folder, body=WORKLOAD.replace("TOURS", "61"), seuil=seuil)
         [loaded] = build(tmp_path)
-        write_tutorial(folder, body=WORKLOAD.replace("TOURS", "75"), seuil=seuil)
+        write_tutorial(folder, body=WORKLOAD.replace("TOURS", "180"), seuil=seuil)
         with pytest.raises(execute.TutorialError, match="fois la calibration"):
             build(tmp_path)
     finally:
