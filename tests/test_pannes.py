@@ -546,7 +546,7 @@ def burners(n: int) -> list[subprocess.Popen]:
 def test_charge_voisine_passe_ralentissement_plante_echoue(tmp_path):
     """Pour de vrai, sur la logique de bout en bout : un petit tutoriel qui répète la charge de
     calibration, seuil à 2,5 fois son rapport mesuré sans charge ajoutée. Sous deux processus de
-    calcul voisins il passe ; rendu 3 fois plus long, il échoue."""
+    calcul voisins il passe ; rendu 3 fois plus long (sans la charge ajoutée), il échoue."""
     folder = tmp_path / "tutorials"
     write_tutorial(folder, body=WORKLOAD.replace("TOURS", "60"), seuil=TIMED)
     [quiet] = build(tmp_path)
@@ -556,13 +556,16 @@ def test_charge_voisine_passe_ralentissement_plante_echoue(tmp_path):
     try:
         write_tutorial(folder, body=WORKLOAD.replace("TOURS", "61"), seuil=seuil)
         [loaded] = build(tmp_path)
-        write_tutorial(folder, body=WORKLOAD.replace("TOURS", "180"), seuil=seuil)
-        with pytest.raises(execute.TutorialError, match="fois la calibration"):
-            build(tmp_path)
     finally:
         for proc in procs:
             proc.kill()
             proc.wait()
+    # Le ralentissement planté est jugé sans la charge ajoutée : sous une charge forte, la
+    # calibration ralentit plus que le calcul jugé et le contrôle devient indulgent (voir
+    # CONTRIBUTING.md, « Les seuils de durée »).
+    write_tutorial(folder, body=WORKLOAD.replace("TOURS", "180"), seuil=seuil)
+    with pytest.raises(execute.TutorialError, match="fois la calibration"):
+        build(tmp_path)
     ratio = loaded["metriques"][0]["ratio_calibration"]
     print(
         f"\ncalme : {quiet['metrics']['score']:.2f} s, calibration "
