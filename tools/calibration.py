@@ -6,7 +6,9 @@ tutoriel s'exécute, pour juger ses durées (seuils ``max_calibrations`` de tool
 cœurs). Il écrit une durée par ligne, en secondes :
 
 * d'abord ``BURST`` mesures d'affilée (la vitesse juste avant l'exécution) ;
-* puis une mesure toutes les ``--period`` secondes, tant que l'entrée standard reste ouverte ;
+* puis il attend sans calculer tant que l'entrée standard reste ouverte (avec ``--period P``,
+  il fait en plus une mesure toutes les P secondes ; ce n'est pas le réglage de la construction,
+  car sur une machine saturée la sonde deviendrait elle-même une charge) ;
 * puis, quand elle se ferme (fin de l'exécution), ``BURST`` mesures d'affilée, et il s'arrête.
 """
 
@@ -30,15 +32,15 @@ def available_cores() -> int:
 
 
 def workload(torch) -> float:
-    """Quelques pas d'entraînement d'un petit MLP (beaucoup de petites opérations parallèles,
-    comme un vrai entraînement), puis une boucle Python ; renvoie sa durée en secondes."""
+    """Quelques pas d'entraînement d'un MLP de la taille de ceux des tutoriels (PyTorch, autant
+    de fils que le noyau), puis une boucle Python ; renvoie sa durée en secondes."""
     start = time.perf_counter()
     g = torch.Generator().manual_seed(0)
-    x = torch.randn(64, 784, generator=g)
-    y = torch.randint(0, 10, (64,), generator=g)
-    w1 = (torch.randn(784, 128, generator=g) * 0.05).requires_grad_()
-    w2 = (torch.randn(128, 10, generator=g) * 0.05).requires_grad_()
-    for _ in range(25):
+    x = torch.randn(256, 784, generator=g)
+    y = torch.randint(0, 10, (256,), generator=g)
+    w1 = (torch.randn(784, 256, generator=g) * 0.05).requires_grad_()
+    w2 = (torch.randn(256, 10, generator=g) * 0.05).requires_grad_()
+    for _ in range(12):
         loss = torch.nn.functional.cross_entropy(torch.relu(x @ w1) @ w2, y)
         loss.backward()
         with torch.no_grad():
@@ -54,7 +56,7 @@ def workload(torch) -> float:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m tools.calibration")
-    parser.add_argument("--period", type=float, default=3.0, help="secondes entre deux mesures")
+    parser.add_argument("--period", type=float, default=0.0, help="secondes entre deux mesures")
     args = parser.parse_args(argv)
     import torch
 
@@ -69,7 +71,7 @@ def main(argv: list[str] | None = None) -> int:
     workload(torch)  # échauffement : allocations, fils de calcul
     for _ in range(BURST):
         print(f"{workload(torch):.6f}", flush=True)
-    while not closed.wait(args.period):
+    while not closed.wait(args.period or None):
         print(f"{workload(torch):.6f}", flush=True)
     for _ in range(BURST):
         print(f"{workload(torch):.6f}", flush=True)

@@ -265,17 +265,15 @@ def thread_env() -> dict[str, str]:
 
 
 class Calibration:
-    """La sonde de calibration (tools/calibration.py) tourne à côté du noyau pendant toute
-    l'exécution : mesures juste avant, pendant (toutes les PERIOD secondes) et juste après."""
-
-    PERIOD = 3.0
+    """La sonde de calibration (tools/calibration.py) tourne à côté du noyau : une série de
+    mesures juste avant l'exécution, puis, le noyau arrêté, une série juste après."""
 
     def __enter__(self):
         import threading
 
         self.samples: list[float] = []
         self._process = subprocess.Popen(
-            [sys.executable, "-m", "tools.calibration", "--period", str(self.PERIOD)],
+            [sys.executable, "-m", "tools.calibration"],
             cwd=ROOT,
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
@@ -322,17 +320,17 @@ class Calibration:
 
 
 def calibration_record(before: list[float], during: list[float], after: list[float]) -> dict:
-    """Ce que l'enregistrement garde de la calibration. La référence (``seconds``) est la
-    moyenne de toutes les mesures : la durée d'un tutoriel est la somme de ses instants,
-    ralentis chacun par la charge du moment."""
-    samples = [*before, *during, *after]
-    if not samples:
+    """Ce que l'enregistrement garde de la calibration. La référence (``seconds``) est la plus
+    lente des médianes d'avant et d'après l'exécution : une charge arrivée ou partie pendant
+    l'exécution ne joue jamais contre le tutoriel."""
+    medians = [statistics.median(part) for part in (before, during, after) if part]
+    if not medians:
         return {}
     return {
-        "seconds": statistics.fmean(samples),
+        "seconds": max(medians),
         "before_seconds": statistics.median(before) if before else None,
         "after_seconds": statistics.median(after) if after else None,
-        "samples": len(samples),
+        "samples": len(before) + len(during) + len(after),
         "threads": available_cores(),
         "load_average": [round(v, 2) for v in os.getloadavg()],
     }
@@ -712,7 +710,7 @@ def build_all(names: list[str] | None = None, *, force: bool = False, log=print,
     paths = discover(names, kw.pop("folder", None))
     # Le verrou du dossier de construction : une seconde construction attend la fin de celle-ci
     # au lieu de partager build/work/NN et build/cache.
-    with storage.build_lock(Path(kw.get("work", WORK)).parent, log=log):
+    with storage.build_lock(Path(kw.get("work", WORK)).parent):
         return _build_paths(paths, force=force, log=log, **kw)
 
 

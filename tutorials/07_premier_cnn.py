@@ -25,7 +25,7 @@
 #     - nom: train_seconds
 #       libelle: Durée d'entraînement
 #       unite: secondes
-#       max_calibrations: 8000
+#       max_calibrations: 4600
 # ---
 
 # %% [markdown]

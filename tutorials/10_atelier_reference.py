@@ -25,7 +25,7 @@
 #     - nom: reference_seconds_per_epoch
 #       libelle: Temps par époque de la référence (s)
 #       unite: secondes
-#       max_calibrations: 85
+#       max_calibrations: 48
 #     resultats:
 #     - resultats/axe_1.json
 # ---
