@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import errno
+import gzip
 import hashlib
 import json
 import math
@@ -304,6 +305,54 @@ def validation_split(n_images: int, seed: int) -> Split:
     random.Random(seed).shuffle(order)
     n_validation = max(1, n_images * VALIDATION_SHARE // 100)
     return Split(seed, sorted(order[n_validation:]), sorted(order[:n_validation]))
+
+
+# --- Données absentes ou abîmées ------------------------------------------------------------
+
+# Les quatre fichiers d'origine de Fashion-MNIST (format idx), tels que les chargeurs les rangent.
+FASHION_MNIST_FILES = (
+    "train-images-idx3-ubyte",
+    "train-labels-idx1-ubyte",
+    "t10k-images-idx3-ubyte",
+    "t10k-labels-idx1-ubyte",
+)
+# Taille exacte de chaque fichier décompressé : en-tête idx puis un octet par pixel ou étiquette.
+FASHION_MNIST_SIZES = {
+    "train-images-idx3-ubyte": 16 + 60_000 * 28 * 28,
+    "train-labels-idx1-ubyte": 8 + 60_000,
+    "t10k-images-idx3-ubyte": 16 + 10_000 * 28 * 28,
+    "t10k-labels-idx1-ubyte": 8 + 10_000,
+}
+
+
+def damaged_data_file(folder: Path, suffix: str = "") -> tuple[Path, str] | None:
+    """Si les quatre fichiers sont là mais que l'un est abîmé, renvoie ce fichier et ce qui ne
+    va pas ; None quand un fichier manque (les données sont alors absentes, pas abîmées) ou
+    quand tous sont lisibles et de la bonne taille. SUFFIX vaut « .gz » pour les archives."""
+    paths = [folder / f"{name}{suffix}" for name in FASHION_MNIST_FILES]
+    if not all(path.is_file() for path in paths):
+        return None
+    for name, path in zip(FASHION_MNIST_FILES, paths, strict=True):
+        try:
+            if suffix == ".gz":
+                with gzip.open(path, "rb") as f:
+                    size = sum(len(chunk) for chunk in iter(lambda f=f: f.read(1 << 20), b""))
+            else:
+                size = path.stat().st_size
+        except (OSError, EOFError, ValueError) as exc:  # gzip.BadGzipFile est une OSError
+            return path, f"archive gzip tronquée ou abîmée, {type(exc).__name__}"
+        if size != FASHION_MNIST_SIZES[name]:
+            return path, f"{size} octets au lieu de {FASHION_MNIST_SIZES[name]}"
+    return None
+
+
+def damaged_data_error(path: Path, why: str, variable: str) -> InputError:
+    """Le message d'une copie abîmée : la supprimer suffit, le chargeur la retélécharge."""
+    return InputError(
+        f"Fashion-MNIST est abîmé dans « {path} » ({why}) : supprimez ce fichier puis relancez "
+        f"pour le télécharger de nouveau ; dans le dépôt de l'atelier, « make data » vérifie la "
+        f"copie locale et la refait, puis relancez avec {variable}"
+    )
 
 
 # --- Dossier des journaux, processeur, mémoire, mesures ---------------------------------------

@@ -14,12 +14,15 @@ import platform
 import time
 import warnings
 from collections.abc import Callable
+from pathlib import Path
 
 import torch
 import torchvision
 from commun import (
     InputError,
     check_finite,
+    damaged_data_error,
+    damaged_data_file,
     describe_cpu,
     fr,
     prepare_logdir,
@@ -61,7 +64,11 @@ def load_fashion_mnist(limit: int | None):
     try:
         train = torchvision.datasets.FashionMNIST(root, train=True, download=True)
         test = torchvision.datasets.FashionMNIST(root, train=False, download=True)
-    except (RuntimeError, OSError):
+    except (RuntimeError, OSError, ValueError, EOFError):
+        # Des fichiers présents mais illisibles ou de la mauvaise taille : abîmés, pas absents.
+        damaged = damaged_data_file(Path(root) / "FashionMNIST" / "raw")
+        if damaged:
+            raise damaged_data_error(*damaged, "ATELIER_DATA=build/data") from None
         raise InputError(
             f"Fashion-MNIST est introuvable dans « {root} » et ne peut pas être téléchargé : "
             "connectez-vous à Internet et relancez, ou, dans le dépôt de l'atelier, lancez "

@@ -25,10 +25,13 @@ import argparse
 import os
 import sys
 import time
+from pathlib import Path
 
 from commun import (
     InputError,
     check_finite,
+    damaged_data_error,
+    damaged_data_file,
     describe_cpu,
     prepare_logdir,
     process_peak_memory,
@@ -86,6 +89,10 @@ def load_fashion_mnist(keras, limit: int | None):
         (x_train, y_train), (x_test, y_test) = keras.datasets.fashion_mnist.load_data()
     except Exception:  # Keras lève une Exception générique quand le téléchargement échoue
         cache = os.environ.get("KERAS_HOME", "~/.keras")
+        # Des fichiers présents mais illisibles : les dire abîmés, pas absents.
+        damaged = damaged_data_file(Path(cache).expanduser() / "datasets" / "fashion-mnist", ".gz")
+        if damaged:
+            raise damaged_data_error(*damaged, "KERAS_HOME=build/data/keras") from None
         raise InputError(
             f"Fashion-MNIST est introuvable dans « {cache}/datasets » et ne peut pas être "
             "téléchargé : connectez-vous à Internet et relancez, ou, dans le dépôt de l'atelier, "

@@ -442,3 +442,64 @@ def test_allocation_refusee_pendant_le_chronometrage(monkeypatch, capfd):
     lines = french_lines(err)
     assert len(lines) == 1 and TRACEBACK not in err, err
     assert "--size 200000\u00a0: mémoire insuffisante sur l'appareil cpu" in lines[0]
+
+
+# --- Données abîmées : le dire, et ne pas renvoyer vers « données absentes » -------------------
+
+
+def _copy_data(tmp_path: Path) -> tuple[Path, Path]:
+    import shutil
+
+    data = ROOT / "build" / "data"
+    keras_home, atelier_data = tmp_path / "keras", tmp_path / "atelier"
+    shutil.copytree(data / "keras" / "datasets", keras_home / "datasets")
+    shutil.copytree(data / "FashionMNIST" / "raw", atelier_data / "FashionMNIST" / "raw")
+    return keras_home, atelier_data
+
+
+def _truncate(path: Path, size: int = 1_000_000) -> None:
+    path.write_bytes(path.read_bytes()[:size])
+
+
+@pytest.mark.parametrize(
+    ("name", "variable"), [("mlp_keras", "KERAS_HOME"), ("mlp_pytorch", "ATELIER_DATA")]
+)
+def test_donnees_tronquees_dites_abimees_pas_absentes(name, variable, tmp_path):
+    keras_home, atelier_data = _copy_data(tmp_path)
+    if name == "mlp_keras":
+        bad = keras_home / "datasets" / "fashion-mnist" / "train-images-idx3-ubyte.gz"
+    else:
+        bad = atelier_data / "FashionMNIST" / "raw" / "train-images-idx3-ubyte"
+    _truncate(bad)
+    env = {**os.environ, "KERAS_HOME": str(keras_home), "ATELIER_DATA": str(atelier_data)}
+    result = subprocess.run(
+        [PYTHON, str(SNIPPETS / f"{name}.py"), "--limit", "500", "--epochs", "1", "--device",
+         "cpu", "--logdir", str(tmp_path / "runs")],
+        env=env, capture_output=True, text=True, timeout=SLOW, check=False,
+    )  # fmt: skip
+    assert result.returncode == 2, result.stderr[-2000:]
+    assert TRACEBACK not in result.stderr
+    lines = french_lines(result.stderr)
+    assert len(lines) == 1, lines
+    assert "est abîmé" in lines[0] and str(bad) in lines[0] and "introuvable" not in lines[0]
+    assert f"{variable}=build/data" in lines[0]
+    assert not (tmp_path / "runs" / "metrics.json").exists()
+
+
+def test_fichier_abime_distingue_du_fichier_absent(tmp_path):
+    commun = load_commun()
+    keras_home, atelier_data = _copy_data(tmp_path)
+    archives = keras_home / "datasets" / "fashion-mnist"
+    raw = atelier_data / "FashionMNIST" / "raw"
+    assert commun.damaged_data_file(archives, ".gz") is None  # la vraie copie est saine
+    assert commun.damaged_data_file(raw) is None
+    labels = archives / "t10k-labels-idx1-ubyte.gz"
+    data = bytearray(labels.read_bytes())
+    data[len(data) // 2] ^= 0xFF  # un octet retourné au milieu de l'archive
+    labels.write_bytes(bytes(data))
+    found = commun.damaged_data_file(archives, ".gz")
+    assert found is not None and found[0] == labels
+    (raw / "t10k-labels-idx1-ubyte").write_bytes(b"\0" * 100)
+    assert commun.damaged_data_file(raw)[0] == raw / "t10k-labels-idx1-ubyte"
+    (raw / "t10k-labels-idx1-ubyte").unlink()  # absent : ce n'est plus « abîmé »
+    assert commun.damaged_data_file(raw) is None
