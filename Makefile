@@ -16,7 +16,7 @@ export TF_CPP_MIN_LOG_LEVEL := 2
 export PYTHONHASHSEED := 0
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: help system venv data vendor notebooks snippets screenshots site serve test test-fast lint format audit publish-notebooks clean
+.PHONY: help system venv data vendor notebooks snippets screenshots site serve test test-fast mesure-charge lint format audit publish-notebooks clean
 
 help: ## Affiche cette aide
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -123,6 +123,10 @@ test: data vendor ## Lance toute la suite de tests (unitaires, exécution, site,
 
 test-fast: venv ## Tests rapides seulement (sans construction du site ni navigateur)
 	@$(PY) -m pytest -m "not slow"
+
+mesure-charge: data ## Mesure chronométrée des seuils de durée : charge voisine, ralentissement planté
+	@ATELIER_MESURE_CHARGE=1 $(PY) -m pytest -s -p no:cacheprovider \
+		tests/test_pannes.py::test_charge_voisine_passe_ralentissement_plante_echoue
 
 # Bibliothèque standard seulement : le job de publication n'installe pas le venv.
 publish-notebooks: ## Pousse les notebooks exécutés sur la branche « notebooks » (Colab)

@@ -509,6 +509,10 @@ def worker(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
         report_in_worker(rank, f"{type(exc).__name__} : {first}"[:300])
         code = 1
     finally:
+        # Dès maintenant, un SIGTERM du lanceur (un autre processus est tombé pendant que
+        # celui-ci finit) termine le processus sans rien afficher : levé pendant l'arrêt de
+        # Python, StoppedByLauncher donnerait une trace au lecteur.
+        signal.signal(signal.SIGTERM, lambda signum, frame: os._exit(code or 128 + signum))
         if dist.is_initialized():
             dist.destroy_process_group()
     return code

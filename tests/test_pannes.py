@@ -542,7 +542,17 @@ def burners(n: int) -> list[subprocess.Popen]:
     return [subprocess.Popen([PYTHON, "-c", code]) for _ in range(n)]
 
 
+# Une mesure, pas un test de la suite : son verdict dépend du bruit de la machine. Sur une
+# machine calme, un ralentissement de 3 fois n'a pas été refusé une fois sur deux, car la
+# calibration (quelques centièmes de seconde) varie de plus de 20 % d'une exécution à l'autre
+# et la marge des seuils est de 2,5. La logique de décision est testée sans chronomètre plus
+# haut (test_decision_charge_acceptee_ralentissement_refuse) ; cette mesure se lance à la
+# demande : make mesure-charge.
 @slow
+@pytest.mark.skipif(
+    os.environ.get("ATELIER_MESURE_CHARGE") != "1",
+    reason="mesure chronométrée, à la demande : make mesure-charge",
+)
 def test_charge_voisine_passe_ralentissement_plante_echoue(tmp_path):
     """Pour de vrai, sur la logique de bout en bout : un petit tutoriel qui répète la charge de
     calibration, seuil à 2,5 fois son rapport mesuré sans charge ajoutée. Sous deux processus de
