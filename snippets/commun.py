@@ -176,6 +176,31 @@ def stop_if_interrupted() -> None:
         raise KeyboardInterrupt
 
 
+@contextlib.contextmanager
+def interruption_deferred():
+    """Pendant un calcul qu'il ne faut pas couper n'importe où, un Ctrl+C est seulement noté.
+
+    Couper fit de Keras au milieu d'une opération de TensorFlow peut laisser son code C++ dans
+    un état incohérent : le processus meurt alors d'une erreur de mémoire (« free(): invalid
+    next size ») au lieu de s'arrêter proprement. Ici, le signal ne fait que lever le drapeau ;
+    le script le lit à la fin de chaque lot (stop_if_interrupted, appelé par un rappel de Keras)
+    et s'arrête là, à un endroit sûr, avec le même message et le même code 130.
+    """
+
+    def note(signum, frame):
+        _Interruption.requested = True
+
+    try:
+        previous = signal.signal(signal.SIGINT, note)
+    except ValueError:  # hors du fil principal : rien à différer
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
 def run(
     parser: argparse.ArgumentParser,
     command: Callable[[argparse.Namespace], object],

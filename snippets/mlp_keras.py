@@ -33,6 +33,7 @@ from commun import (
     damaged_data_error,
     damaged_data_file,
     describe_cpu,
+    interruption_deferred,
     prepare_logdir,
     process_peak_memory,
     run,
@@ -179,20 +180,23 @@ def train(args: argparse.Namespace) -> dict:
         check_finite(losses, f"à l'époque {epoch + 1}", args.lr)
 
     divergence = keras.callbacks.LambdaCallback(on_epoch_end=stop_if_diverged)
-    # Keras intercepte parfois toutes les exceptions pendant la préparation du premier lot : un
-    # Ctrl+C avalé là est relancé au lot suivant.
+    # Pendant fit, un Ctrl+C est seulement noté (interruption_deferred) : ce rappel le relance à
+    # la fin du lot en cours, là où Keras peut s'arrêter sans dommage.
     interruption = keras.callbacks.LambdaCallback(
-        on_train_batch_end=lambda batch, logs: stop_if_interrupted()
+        on_train_batch_end=lambda batch, logs: stop_if_interrupted(),
+        on_test_batch_end=lambda batch, logs: stop_if_interrupted(),
+        on_epoch_end=lambda epoch, logs: stop_if_interrupted(),
     )
-    history = model.fit(
-        x_train,
-        y_train,
-        batch_size=args.batch_size,
-        epochs=args.epochs,
-        validation_data=(x_val, y_val),
-        callbacks=[interruption, divergence, tensorboard, timer],
-        verbose=1 if sys.stdout.isatty() else 2,  # barre par époque (terminal), ou une ligne
-    )
+    with interruption_deferred():
+        history = model.fit(
+            x_train,
+            y_train,
+            batch_size=args.batch_size,
+            epochs=args.epochs,
+            validation_data=(x_val, y_val),
+            callbacks=[interruption, divergence, tensorboard, timer],
+            verbose=1 if sys.stdout.isatty() else 2,  # barre par époque (terminal), ou une ligne
+        )
 
     # 5. Le test, une seule fois, à la fin : le modèle est choisi, on mesure ce qu'il vaut.
     test_loss, test_accuracy = model.evaluate(x_test, y_test, batch_size=1000, verbose=0)
