@@ -80,6 +80,14 @@ def load_fashion_mnist(limit: int | None):
     return x_train, train.targets[:limit], x_test, test.targets
 
 
+def split_tensors(x, y, seed: int):
+    """Le tirage commun (commun.validation_split) appliqué aux tenseurs : renvoie le tirage,
+    (x, y) d'entraînement et (x, y) de validation. mlp_ddp.py s'en sert aussi."""
+    split = validation_split(len(x), seed)
+    train_index, val_index = torch.tensor(split.train), torch.tensor(split.validation)
+    return split, (x[train_index], y[train_index]), (x[val_index], y[val_index])
+
+
 def minibatches(x, y, batch_size, generator):
     """Parcourt (x, y) en lots, dans un ordre tiré au hasard à chaque époque."""
     order = torch.randperm(len(x), generator=generator).to(x.device)
@@ -132,10 +140,7 @@ def train(args: argparse.Namespace, build_model: Callable[[], nn.Module], script
     # 2. La validation : 10 % des images d'entraînement, mises de côté avant d'entraîner (le même
     # tirage que mlp_keras.py, voir commun.py). C'est sur elle qu'on suit et compare les modèles ;
     # le test ne sert qu'une fois, à la fin.
-    split = validation_split(len(x_used), args.seed)
-    train_index, val_index = torch.tensor(split.train), torch.tensor(split.validation)
-    x_train, y_train = x_used[train_index], y_used[train_index]
-    x_val, y_val = x_used[val_index], y_used[val_index]
+    split, (x_train, y_train), (x_val, y_val) = split_tensors(x_used, y_used, args.seed)
     print(
         f"Données : {len(x_train)} images d'entraînement, {len(x_val)} de validation "
         f"(tirées parmi les {len(x_used)} utilisées), {len(x_test)} de test"

@@ -43,10 +43,15 @@ from commun import (
     prepare_logdir,
     save_metrics,
     training_parser,
-    validation_split,
     write_atomically,
 )
-from entrainement_pytorch import describe_device, evaluate, load_fashion_mnist, peak_memory
+from entrainement_pytorch import (
+    describe_device,
+    evaluate,
+    load_fashion_mnist,
+    peak_memory,
+    split_tensors,
+)
 from mlp_pytorch import build_model
 from torch import nn
 from torch.distributed.algorithms.ddp_comm_hooks import default_hooks
@@ -315,10 +320,7 @@ def train_worker(args: argparse.Namespace, rank: int, world: int, local_rank: in
     x_all, y_all, x_test, y_test = data or load_fashion_mnist(args.limit)
     # La même règle que les autres scripts (commun.validation_split) : 10 % des images utilisées,
     # tirées avec --seed, mises de côté pour la validation ; le test ne sert qu'à la fin.
-    split = validation_split(len(x_all), args.seed)
-    train_index, val_index = torch.tensor(split.train), torch.tensor(split.validation)
-    x_train, y_train = x_all[train_index], y_all[train_index]
-    x_val, y_val = x_all[val_index], y_all[val_index]
+    split, (x_train, y_train), (x_val, y_val) = split_tensors(x_all, y_all, args.seed)
     print(
         f"Données : {len(x_train)} images d'entraînement (≈ {len(x_train) // world} par "
         f"processus), {len(x_val)} de validation, {len(x_test)} de test"

@@ -56,6 +56,23 @@ def synthetic_dataset(tmp_path, monkeypatch):
     return folder, specs
 
 
+def survivors(marker: str) -> list[str]:
+    """Processus encore en vie qui portent la marque du test (ATELIER_TEST_MARQUE) dans leur
+    environnement : ce qu'une panne ou une interruption ne doit jamais laisser derrière elle."""
+    import psutil
+
+    found = []
+    for process in psutil.process_iter(["pid", "status"]):
+        try:
+            if process.info["status"] == psutil.STATUS_ZOMBIE:
+                continue
+            if process.environ().get("ATELIER_TEST_MARQUE") == marker:
+                found.append(f"{process.info['pid']} {' '.join(process.cmdline())[:120]}")
+        except (psutil.NoSuchProcess, psutil.AccessDenied, psutil.ZombieProcess):
+            continue
+    return found
+
+
 def run_module(module: str, *args: str, env: dict | None = None, cwd: Path = ROOT):
     full_env = {**os.environ, **(env or {})}
     return subprocess.run(

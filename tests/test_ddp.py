@@ -140,8 +140,15 @@ def test_validation_par_la_regle_commune():
     # mlp_ddp.py tire sa validation avec la fonction des autres scripts, pas une copie.
     import sys
 
+    import torch
+
     module = load("mlp_ddp")
-    assert module.validation_split is sys.modules["commun"].validation_split
+    assert module.split_tensors is sys.modules["entrainement_pytorch"].split_tensors
+    # ... et ce tirage est bien celui de commun.validation_split, que vérifie check_split.
+    x = torch.arange(100)
+    split, _, (x_val, _) = module.split_tensors(x, x, seed=3)
+    assert split == sys.modules["commun"].validation_split(100, 3)
+    assert x_val.tolist() == split.validation
 
 
 def test_empreinte_des_poids_sensible_a_chaque_poids():

@@ -23,7 +23,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from conftest import PYTHON, ROOT, run_module
+from conftest import PYTHON, ROOT, run_module, survivors
 
 from tools import data, execute, publish_notebooks, storage, vendor
 
@@ -37,22 +37,6 @@ def no_traceback(result) -> None:
 
 def temp_files(folder: Path) -> list[Path]:
     return [p for p in folder.rglob("*") if p.name.endswith(".tmp") or p.name.startswith("tmp")]
-
-
-def survivors(marker: str) -> list[str]:
-    """Processus encore en vie qui portent la marque du test dans leur environnement."""
-    import psutil
-
-    found = []
-    for process in psutil.process_iter(["pid", "status"]):
-        try:
-            if process.info["status"] == psutil.STATUS_ZOMBIE:
-                continue
-            if process.environ().get("ATELIER_TEST_MARQUE") == marker:
-                found.append(f"{process.info['pid']} {' '.join(process.cmdline())[:120]}")
-        except (psutil.NoSuchProcess, psutil.AccessDenied, psutil.ZombieProcess):
-            continue
-    return found
 
 
 def wait_no_survivors(marker: str, seconds: float = 15) -> list[str]:

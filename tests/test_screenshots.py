@@ -13,7 +13,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import PYTHON, ROOT
+from conftest import PYTHON, ROOT, survivors
 from PIL import Image
 
 from tools import screenshots
@@ -166,21 +166,6 @@ def test_tensorboard_vide_fait_echouer_la_capture(tmp_path):
                 screenshots.check_colours(raw, (0, height // 5, width, height), palette, "vide")
 
 
-def _survivors(marker: str) -> list[str]:
-    import psutil
-
-    found = []
-    for process in psutil.process_iter(["pid", "name", "status"]):
-        try:
-            if process.info["status"] == psutil.STATUS_ZOMBIE:
-                continue
-            if process.environ().get("ATELIER_TEST_MARQUE") == marker:
-                found.append(f"{process.info['pid']} {' '.join(process.cmdline())[:120]}")
-        except (psutil.NoSuchProcess, psutil.AccessDenied, psutil.ZombieProcess):
-            continue
-    return found
-
-
 @slow
 def test_capture_en_chargement_echoue_sans_laisser_de_processus(tiny_logs, tmp_path):
     """TensorBoard répond mais ses données n'arrivent jamais : la capture échoue, rien ne survit."""
@@ -198,9 +183,9 @@ def test_capture_en_chargement_echoue_sans_laisser_de_processus(tiny_logs, tmp_p
     assert "Traceback" not in result.stderr
     assert not list(out.glob("*.png")), "aucune image non vérifiée ne doit rester"
     deadline = time.monotonic() + 10
-    while _survivors(marker) and time.monotonic() < deadline:
+    while survivors(marker) and time.monotonic() < deadline:
         time.sleep(0.5)
-    assert _survivors(marker) == [], "processus (TensorBoard, Chromium) encore en vie"
+    assert survivors(marker) == [], "processus (TensorBoard, Chromium) encore en vie"
 
 
 @slow
