@@ -23,6 +23,7 @@ import signal
 import sys
 import tempfile
 import time
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -364,7 +365,9 @@ def damaged_data_file(folder: Path, suffix: str = "") -> tuple[Path, str] | None
                     size = sum(len(chunk) for chunk in iter(lambda f=f: f.read(1 << 20), b""))
             else:
                 size = path.stat().st_size
-        except (OSError, EOFError, ValueError) as exc:  # gzip.BadGzipFile est une OSError
+        # gzip.BadGzipFile (somme de contrôle fausse) est une OSError ; un octet abîmé au milieu
+        # du flux compressé lève zlib.error, qui n'en est pas une.
+        except (OSError, EOFError, ValueError, zlib.error) as exc:
             return path, f"archive gzip tronquée ou abîmée, {type(exc).__name__}"
         if size != FASHION_MNIST_SIZES[name]:
             return path, f"{size} octets au lieu de {FASHION_MNIST_SIZES[name]}"

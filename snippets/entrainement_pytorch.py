@@ -13,6 +13,7 @@ import os
 import platform
 import time
 import warnings
+import zlib
 from collections.abc import Callable
 from pathlib import Path
 
@@ -64,7 +65,7 @@ def load_fashion_mnist(limit: int | None):
     try:
         train = torchvision.datasets.FashionMNIST(root, train=True, download=True)
         test = torchvision.datasets.FashionMNIST(root, train=False, download=True)
-    except (RuntimeError, OSError, ValueError, EOFError):
+    except (RuntimeError, OSError, ValueError, EOFError, zlib.error):
         # Des fichiers présents mais illisibles ou de la mauvaise taille : abîmés, pas absents.
         damaged = damaged_data_file(Path(root) / "FashionMNIST" / "raw")
         if damaged:
