@@ -25,7 +25,7 @@ import nbformat
 import pytest
 from conftest import PYTHON, ROOT, run_module, survivors
 
-from tools import data, execute, publish_notebooks, storage, vendor
+from tools import calibration, data, execute, publish_notebooks, storage, vendor
 
 slow = pytest.mark.slow
 NBSP = "\u00a0"
@@ -163,7 +163,7 @@ def test_copie_corrompue_sans_source_dit_corrompu_et_introuvable(copy):
     assert not (copy / "build" / "data" / "fashion-mnist.json").exists()
     fingerprint_env = {**os.environ, **env}
     check = subprocess.run(
-        [PYTHON, "-c", "from tools import execute; print(execute.data_fingerprint())"],
+        [PYTHON, "-c", "from tools import calibration, execute; print(execute.data_fingerprint())"],
         cwd=ROOT, env=fingerprint_env, capture_output=True, text=True, check=False,
     )  # fmt: skip
     assert check.stdout.strip() == "sans-donnees"
@@ -479,23 +479,46 @@ def test_decision_charge_acceptee_ralentissement_refuse(tmp_path):
         execute.check_metrics(tutorial, {"metrics": {"score": 12.3}})
 
 
-def test_calibration_la_plus_lente_des_deux_series():
-    """Une charge arrivée ou partie pendant l'exécution ne joue pas contre le tutoriel."""
-    record = execute.calibration_record([0.1, 0.1, 0.5, 0.1, 0.1], [], [0.3] * 5)
-    assert record["seconds"] == 0.3
-    assert record["before_seconds"] == 0.1 and record["after_seconds"] == 0.3
-    assert record["samples"] == 10 and record["threads"] == execute.available_cores()
+def test_reference_de_calibration():
+    """Une mesure lente isolée ne déplace pas la référence ; une charge présente pendant un long
+    tutoriel la ralentit avec lui ; trop peu de mesures prises pendant ne comptent pas."""
+    quiet = [0.1] * 7
+    record = execute.calibration_record([0.1, 0.1, 0.5, 0.1, 0.1, 0.1, 0.1], [], quiet)
+    assert record["seconds"] == 0.1
+    assert record["before_seconds"] == 0.1 and record["during_seconds"] is None
+    assert record["samples"] == 14 and record["threads"] == execute.available_cores()
     assert len(record["load_average"]) == 3
+    loaded = execute.calibration_record(quiet, [0.3] * execute.MIN_DURING, quiet)
+    assert loaded["seconds"] == 0.3 and loaded["during_seconds"] == 0.3
+    few = execute.calibration_record(quiet, [0.3] * (execute.MIN_DURING - 1), quiet)
+    assert few["seconds"] == 0.1
+    # Une machine plus rapide pendant l'exécution ne rend pas le contrôle plus sévère.
+    assert execute.calibration_record(quiet, [0.05] * 9, quiet)["seconds"] == 0.1
     assert execute.calibration_record([], [], []) == {}
 
 
-def test_sonde_de_calibration_mesure_avant_et_apres():
-    with execute.Calibration() as probe:
-        time.sleep(1)
+def test_sonde_de_calibration_mesure_avant_pendant_et_apres():
+    # Sonde accélérée : une mesure pendant toutes les 0,2 s au plus (au calcul près).
+    with execute.Calibration(("--min-period", "0.2", "--duty", "0.5")) as probe:
+        deadline = time.monotonic() + 120  # une machine très chargée allonge chaque mesure
+        while len(probe.samples["pendant"]) < 2 and time.monotonic() < deadline:
+            time.sleep(0.1)
     record = probe.record()
-    assert record["samples"] == 2 * 5
+    burst = calibration.BURST
+    assert len(probe.samples["avant"]) == burst and len(probe.samples["après"]) == burst
+    assert len(probe.samples["pendant"]) >= 2
+    assert record["samples"] == 2 * burst + len(probe.samples["pendant"])
     assert 0 < record["before_seconds"] < 60 and 0 < record["after_seconds"] < 60
     assert probe._process.poll() is not None  # la sonde est arrêtée
+
+
+def test_sonde_de_calibration_discrete_pendant_l_execution():
+    """Réglages de la construction : la sonde calcule au plus 2 % du temps pendant l'exécution."""
+    with execute.Calibration() as probe:
+        time.sleep(3)
+    during = probe.samples["pendant"]
+    assert len(during) <= 3  # au plus une mesure par seconde
+    assert sum(during) <= 0.02 * 3 + max(during, default=0)
 
 
 def test_fils_limites_aux_coeurs_disponibles():

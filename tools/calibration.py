@@ -3,13 +3,15 @@ tutoriel s'exécute, pour juger ses durées (seuils ``max_calibrations`` de tool
 
 ``python -m tools.calibration`` tourne à côté du noyau du tutoriel, dans son propre processus
 (fil principal, autant de fils de calcul que le noyau : il subit la même concurrence pour les
-cœurs). Il écrit une durée par ligne, en secondes :
+cœurs). Il écrit une mesure par ligne, « phase durée », la durée en secondes :
 
-* d'abord ``BURST`` mesures d'affilée (la vitesse juste avant l'exécution) ;
-* puis il attend sans calculer tant que l'entrée standard reste ouverte (avec ``--period P``,
-  il fait en plus une mesure toutes les P secondes ; ce n'est pas le réglage de la construction,
-  car sur une machine saturée la sonde deviendrait elle-même une charge) ;
-* puis, quand elle se ferme (fin de l'exécution), ``BURST`` mesures d'affilée, et il s'arrête.
+* d'abord ``BURST`` mesures d'affilée (« avant » : la vitesse juste avant l'exécution) ;
+* puis, tant que l'entrée standard reste ouverte, une mesure de temps en temps (« pendant ») :
+  après une mesure de durée d, la sonde attend ``max(MIN_PERIOD, d / DUTY)`` secondes, si bien
+  qu'elle ne calcule jamais plus de 2 % du temps, même sur une machine saturée (chaque mesure y
+  est plus longue, l'attente aussi) : elle observe la charge sans en devenir une ;
+* puis, quand elle se ferme (fin de l'exécution), ``BURST`` mesures d'affilée (« après »), et
+  elle s'arrête.
 """
 
 from __future__ import annotations
@@ -20,7 +22,9 @@ import sys
 import threading
 import time
 
-BURST = 5
+BURST = 7
+MIN_PERIOD = 1.0  # secondes
+DUTY = 0.02  # part du temps où la sonde calcule pendant l'exécution
 
 
 def available_cores() -> int:
@@ -56,7 +60,8 @@ def workload(torch) -> float:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m tools.calibration")
-    parser.add_argument("--period", type=float, default=0.0, help="secondes entre deux mesures")
+    parser.add_argument("--min-period", type=float, default=MIN_PERIOD, help="secondes")
+    parser.add_argument("--duty", type=float, default=DUTY, help="part du temps de calcul")
     args = parser.parse_args(argv)
     import torch
 
@@ -69,12 +74,15 @@ def main(argv: list[str] | None = None) -> int:
 
     threading.Thread(target=watch_stdin, daemon=True).start()
     workload(torch)  # échauffement : allocations, fils de calcul
+    seconds = 0.0
     for _ in range(BURST):
-        print(f"{workload(torch):.6f}", flush=True)
-    while not closed.wait(args.period or None):
-        print(f"{workload(torch):.6f}", flush=True)
+        seconds = workload(torch)
+        print(f"avant {seconds:.6f}", flush=True)
+    while not closed.wait(max(args.min_period, seconds / args.duty)):
+        seconds = workload(torch)
+        print(f"pendant {seconds:.6f}", flush=True)
     for _ in range(BURST):
-        print(f"{workload(torch):.6f}", flush=True)
+        print(f"après {workload(torch):.6f}", flush=True)
     return 0
 
 
