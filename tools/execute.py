@@ -32,6 +32,7 @@ import argparse
 import copy
 import hashlib
 import json
+import math
 import os
 import re
 import statistics
@@ -72,6 +73,24 @@ def cell_timeout_from_env() -> int:
             f"ATELIER_CELL_TIMEOUT={raw!r} : un nombre de secondes positif est attendu."
         )
     return value
+
+
+def load_factor() -> float:
+    """Combien de fois la machine est plus demandée qu'elle n'a de cœurs : la plus forte des
+    charges moyennes (1, 5 et 15 minutes) divisée par les cœurs disponibles, au moins 1."""
+    try:
+        load = max(os.getloadavg())
+    except OSError:
+        return 1.0
+    return max(1.0, load / available_cores())
+
+
+def scaled_timeout(base: int) -> int:
+    """Le délai par cellule sur cette machine, maintenant : BASE secondes sur une machine
+    calme, multipliées par le facteur de charge sur une machine occupée (une cellule de 5 min y
+    en prend 30 sans être bloquée). Le délai attrape une cellule bloquée, jamais une machine
+    chargée."""
+    return math.ceil(base * load_factor())
 
 
 NAME_RE = re.compile(r"^\d{2}_[a-z0-9_]+$")
@@ -500,6 +519,11 @@ def run_notebook(tutorial: Tutorial, workdir: Path, timeout: int | None = None, 
     def on_cell_start(cell, cell_index, **_):
         state["current"] = cell_index
 
+    def cell_timeout(cell) -> int:
+        # Appelé par nbclient au début de chaque cellule : la charge du moment compte.
+        state["timeout"] = scaled_timeout(timeout)
+        return state["timeout"]
+
     def on_cell_executed(cell, cell_index, execute_reply, **_):
         state["done"] += 1
         now = time.perf_counter()
@@ -513,6 +537,7 @@ def run_notebook(tutorial: Tutorial, workdir: Path, timeout: int | None = None, 
     client = NotebookClient(
         nb,
         timeout=timeout,
+        timeout_func=cell_timeout,
         kernel_name="python3",
         allow_errors=False,
         resources={"metadata": {"path": str(workdir)}},
@@ -531,7 +556,8 @@ def run_notebook(tutorial: Tutorial, workdir: Path, timeout: int | None = None, 
             client.execute(stdout=sink, stderr=sink)
     except CellTimeoutError:
         index = state.get("current", state["done"])
-        raise TutorialError(timeout_message(tutorial, nb, index, timeout)) from None
+        effective = state.get("timeout", timeout)
+        raise TutorialError(timeout_message(tutorial, nb, index, timeout, effective)) from None
     except CellExecutionError as exc:
         raise TutorialError(_describe_failure(tutorial, nb, exc)) from None
     except DeadKernelError:
@@ -556,10 +582,18 @@ def run_notebook(tutorial: Tutorial, workdir: Path, timeout: int | None = None, 
     return nb, measures
 
 
-def timeout_message(tutorial: Tutorial, nb, index: int, timeout: int) -> str:
+def timeout_message(
+    tutorial: Tutorial, nb, index: int, timeout: int, effective: int | None = None
+) -> str:
     """Une cellule qui tourne encore après le délai : où, combien, et quel réglage changer."""
+    effective = effective or timeout
+    allowed = (
+        f"{timeout} s"
+        if effective == timeout
+        else f"{effective} s ({timeout} s, multipliées par la charge de la machine)"
+    )
     return (
-        f"Le tutoriel {tutorial.path.name} a dépassé le délai par cellule de {timeout} s à la "
+        f"Le tutoriel {tutorial.path.name} a dépassé le délai par cellule de {allowed} à la "
         f"{_cell_location(tutorial, index)} : la cellule tournait encore et a été arrêtée. "
         "Accélérez-la, ou allongez le délai avec la variable ATELIER_CELL_TIMEOUT=SECONDES "
         "ou l'option --timeout SECONDES de python -m tools.execute."
