@@ -21,7 +21,9 @@ import pytest
 # l'ordre inverse, le chargement de triton plante (erreur de segmentation) avec ces versions.
 import torch._dynamo  # noqa: F401
 
-ROOT = Path(__file__).resolve().parents[1]
+from tools import paths
+
+ROOT = paths.ROOT
 PYTHON = sys.executable
 
 

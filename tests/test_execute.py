@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import textwrap
 from pathlib import Path
 
@@ -130,6 +131,31 @@ def test_dependency_or_data_change_invalidates_the_cache(tmp_path, monkeypatch):
     assert build(tmp_path)[0]["cached"] is False
     monkeypatch.setattr(execute, "data_fingerprint", lambda: "autres-donnees")
     assert build(tmp_path)[0]["cached"] is False
+
+
+KERNEL_ENV_BODY = BODY.replace(
+    "print(score * 2)",
+    "import os\n"
+    'print({k: os.environ.get(k) for k in ("MPLBACKEND", "ATELIER_DATA", "OMP_NUM_THREADS")})',
+)
+
+
+def test_kernel_gets_its_environment_without_touching_os_environ(tmp_path, monkeypatch):
+    """Le noyau reçoit données, MPLBACKEND et fils de calcul ; le processus appelant (MkDocs,
+    par exemple) garde son os.environ tel quel, même avec un chemin de données relatif."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("ATELIER_DATA", "donnees-relatives")
+    monkeypatch.setenv("MPLBACKEND", "Agg")
+    monkeypatch.delenv("OMP_NUM_THREADS", raising=False)
+    before = dict(os.environ)
+    write_tutorial(tmp_path / "tutorials", body=KERNEL_ENV_BODY)
+    build(tmp_path)
+    assert dict(os.environ) == before
+    nb = nbformat.read(tmp_path / "out" / "01_essai.ipynb", as_version=4)
+    seen = eval([c for c in nb.cells if c.cell_type == "code"][-1].outputs[0]["text"])
+    assert seen["MPLBACKEND"] == execute.KERNEL_MPLBACKEND
+    assert seen["ATELIER_DATA"] == str(tmp_path / "donnees-relatives")
+    assert seen["OMP_NUM_THREADS"] == str(execute.available_cores())
 
 
 def test_failing_cell_names_tutorial_cell_line_and_error(tmp_path):

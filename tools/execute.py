@@ -30,7 +30,6 @@ from __future__ import annotations
 
 import argparse
 import copy
-import hashlib
 import json
 import os
 import re
@@ -38,19 +37,16 @@ import statistics
 import subprocess
 import sys
 import time
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import jupytext
 import nbformat
 
-from tools import calibration, storage
+from tools import calibration, paths, storage
 
-ROOT = Path(__file__).resolve().parent.parent
-TUTORIALS = ROOT / "tutorials"
-BUILD = ROOT / "build"
-OUT = BUILD / "notebooks"
+ROOT, BUILD, TUTORIALS = paths.ROOT, paths.BUILD, paths.TUTORIALS
+OUT = paths.NOTEBOOKS
 CACHE = BUILD / "cache"
 WORK = BUILD / "work"
 # À incrémenter quand la manière d'exécuter change (invalide tout le cache).
@@ -92,6 +88,8 @@ UNITS = ("pourcentage", "points", "secondes")
 # de calibration (calibrate()) chronométrée dans la même exécution.
 RELATIVE_MAX = "max_calibrations"
 PROBE_MARK = "__ATELIER_MESURES__"
+# Le noyau affiche les figures dans le notebook.
+KERNEL_MPLBACKEND = "module://matplotlib_inline.backend_inline"
 ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 
 
@@ -232,19 +230,8 @@ def load(path: Path) -> Tutorial:
     return Tutorial(path, nb, header, lines)
 
 
-def dependencies_fingerprint() -> str:
-    """Les dépendances épinglées, telles que déclarées dans pyproject.toml."""
-    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
-    return json.dumps(sorted(project["dependencies"]))
-
-
-def data_fingerprint() -> str:
-    """L'empreinte du contenu réel des données (calculée et vérifiée par tools/data.py)."""
-    manifest = Path(os.environ.get("ATELIER_DATA", BUILD / "data")) / "fashion-mnist.json"
-    try:
-        return json.loads(manifest.read_text(encoding="utf-8"))["fingerprint"]
-    except (OSError, ValueError, KeyError, TypeError):
-        return "sans-donnees"
+dependencies_fingerprint = paths.dependencies_fingerprint
+data_fingerprint = paths.data_fingerprint
 
 
 # --- Calibration : la vitesse de la machine, mesurée dans la même exécution ------------------
@@ -337,15 +324,15 @@ def calibration_record(before: list[float], during: list[float], after: list[flo
 
 
 def cache_key(tutorial: Tutorial, deps: str, data: str) -> str:
-    h = hashlib.sha256()
-    for part in (EXECUTOR_VERSION, deps, data):
-        h.update(part.encode() + b"\0")
-    for cell in tutorial.notebook.cells:
-        if cell.cell_type == "code":
-            h.update(cell.source.encode() + b"\0")
-    if tutorial.header.get("resultats"):  # un fichier de résultats déclaré exige une exécution
-        h.update(json.dumps(tutorial.header["resultats"]).encode())
-    return h.hexdigest()[:24]
+    """Le code des cellules seulement : modifier le texte (markdown) ne ré-exécute rien. Un
+    fichier de résultats déclaré entre dans la clé : il exige une exécution qui l'écrit."""
+    results = tutorial.header.get("resultats")
+    return paths.cache_key(
+        EXECUTOR_VERSION,
+        [deps, data],
+        [cell.source for cell in tutorial.notebook.cells if cell.cell_type == "code"],
+        json.dumps(results) if results else "",
+    )
 
 
 PROBE = """
@@ -466,20 +453,10 @@ def run_notebook(tutorial: Tutorial, workdir: Path, timeout: int | None = None, 
     probe = PROBE.replace("NOMS", repr(names)).replace("MARK", repr(PROBE_MARK))
     nb.cells.append(nbformat.v4.new_code_cell(probe))
     workdir.mkdir(parents=True, exist_ok=True)
-    env_defaults = {
-        "ATELIER_DATA": str(BUILD / "data"),
-        "KERAS_HOME": str(BUILD / "data" / "keras"),
-        "MPLBACKEND": "module://matplotlib_inline.backend_inline",
-        "TF_CPP_MIN_LOG_LEVEL": "2",
-        "PYTHONHASHSEED": "0",
-    }
-    for key, value in {**env_defaults, **thread_env()}.items():
-        os.environ.setdefault(key, value)
-    # Le noyau travaille dans build/work/NN : un chemin de données relatif n'y mènerait nulle part.
-    for key in ("ATELIER_DATA", "KERAS_HOME"):
-        os.environ[key] = str(Path(os.environ[key]).resolve())
-    # Le noyau affiche les figures dans le notebook, quel que soit MPLBACKEND du terminal.
-    os.environ["MPLBACKEND"] = env_defaults["MPLBACKEND"]
+    # Le noyau reçoit son environnement (données de build/ en chemins absolus, car il travaille
+    # dans build/work/NN, figures dans le notebook quel que soit MPLBACKEND du terminal) :
+    # os.environ du processus appelant, celui de MkDocs par exemple, reste intact.
+    env = paths.child_env(KERNEL_MPLBACKEND, thread_env())
     n_code = sum(c.cell_type == "code" for c in nb.cells) - 1
     started = time.perf_counter()
     state = {"t": started, "done": 0}
@@ -515,7 +492,7 @@ def run_notebook(tutorial: Tutorial, workdir: Path, timeout: int | None = None, 
     kernel_log = workdir / "noyau.log"
     try:
         with kernel_log.open("wb") as sink:
-            client.execute(stdout=sink, stderr=sink)
+            client.execute(stdout=sink, stderr=sink, env=env)
     except CellTimeoutError:
         index = state.get("current", state["done"])
         raise TutorialError(timeout_message(tutorial, nb, index, timeout)) from None

@@ -17,7 +17,6 @@ affiche avec ``![texte alternatif](figures/NOM.svg)``.
 from __future__ import annotations
 
 import argparse
-import hashlib
 import os
 import subprocess
 import sys
@@ -25,11 +24,11 @@ import tempfile
 import time
 from pathlib import Path
 
-from tools import docs_exec, execute, storage
+from tools import paths, storage
 
-ROOT = execute.ROOT
-SOURCES = ROOT / "docs" / "figures"
-OUT = execute.BUILD / "figures"
+ROOT = paths.ROOT
+SOURCES = paths.DOCS / "figures"
+OUT = paths.BUILD / "figures"
 # À incrémenter quand la manière de produire les figures change (invalide le cache).
 FIGURES_VERSION = "1"
 IMAGE_SUFFIXES = (".svg", ".png")
@@ -45,10 +44,9 @@ def scripts(folder: Path = SOURCES) -> list[Path]:
 
 
 def cache_key(script: Path) -> str:
-    h = hashlib.sha256()
-    for part in (FIGURES_VERSION, execute.dependencies_fingerprint(), script.read_text("utf-8")):
-        h.update(part.encode() + b"\0")
-    return h.hexdigest()[:24]
+    """Le texte du script et les dépendances : un script inchangé n'est pas relancé."""
+    fingerprints = [paths.dependencies_fingerprint()]
+    return paths.cache_key(FIGURES_VERSION, fingerprints, [script.read_text("utf-8")])
 
 
 def produced(name: str, out: Path = OUT) -> list[Path]:
@@ -77,7 +75,7 @@ def build_one(script: Path, *, out: Path = OUT, force: bool = False) -> bool:
             proc = subprocess.run(
                 [sys.executable, str(script), str(target)],
                 cwd=tmp,
-                env=docs_exec.environment(),
+                env=paths.child_env(),
                 capture_output=True,
                 text=True,
                 timeout=TIMEOUT,

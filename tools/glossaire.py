@@ -26,10 +26,10 @@ from pathlib import Path
 
 import yaml
 
-from tools import execute
+from tools import paths
 
-ROOT = execute.ROOT
-SOURCE = ROOT / "docs" / "glossaire.yml"
+ROOT = paths.ROOT
+SOURCE = paths.DOCS / "glossaire.yml"
 PAGE = "glossaire.md"
 FIELDS = ("fr", "en", "definition", "page")
 REJECTIONS = ("rejets", "rejets_anglais")  # variantes refusées (voir tools/terminologie.py)

@@ -27,7 +27,7 @@ from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File
 from mkdocs.utils import get_relative_url
 
-from tools import execute
+from tools import execute, paths
 from tools.rapport_hook import date_fr, thousands
 
 # « make serve » recharge ce fichier à chaque reconstruction : recharger aussi l'exécuteur pour
@@ -35,10 +35,8 @@ from tools.rapport_hook import date_fr, thousands
 execute = importlib.reload(execute)
 
 log = logging.getLogger("mkdocs.hooks.atelier")
-ROOT = Path(__file__).resolve().parent.parent
-VENDOR = ROOT / "build" / "vendor"
 # Encadrés « modèle » des tutoriels, inclus par les pages (voir write_model_cards).
-MODEL_CARDS = ROOT / "build" / "modeles"
+MODEL_CARDS = paths.BUILD / "modeles"
 MATHJAX_URI = "assets/vendor/mathjax/tex-svg.js"
 MATHJAX_SENTINEL = "ATELIER_MATHJAX_LOCAL"
 TUTORIAL_PREFIX = "tutoriels/"
@@ -97,7 +95,7 @@ def write_model_cards(records: list[dict], out: Path = MODEL_CARDS) -> None:
 
 
 def on_files(files, config):
-    mathjax = VENDOR / "mathjax" / "tex-svg.js"
+    mathjax = paths.vendor_dir() / "mathjax" / "tex-svg.js"
     if not mathjax.is_file():
         raise PluginError(
             "La copie locale de MathJax manque (build/vendor). Lancez « make vendor » "

@@ -31,7 +31,9 @@ import sys
 import tempfile
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+from tools import paths
+
+ROOT = paths.ROOT
 DEFAULT_SOURCE = Path("build") / "notebooks"
 DEFAULT_BRANCH = "notebooks"
 # Jamais remplacées par un commit orphelin, quel que soit le dépôt.

@@ -24,10 +24,11 @@ from pathlib import Path
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File
 
+from tools import paths
+
 log = logging.getLogger("mkdocs.hooks.atelier.rapport")
-ROOT = Path(__file__).resolve().parent.parent
-RECORDS = ROOT / "build" / "notebooks"
-TUTORIALS = ROOT / "tutorials"
+RECORDS = paths.NOTEBOOKS
+TUTORIALS = paths.TUTORIALS
 PAGE = "atelier/rapport.md"
 FIGURES = "atelier/figures"
 NBSP = "\u00a0"

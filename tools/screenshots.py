@@ -46,10 +46,9 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from tools import browser, storage
+from tools import browser, paths, storage
 
-ROOT = Path(__file__).resolve().parent.parent
-BUILD = ROOT / "build"
+BUILD = paths.BUILD
 OUT = BUILD / "screenshots"
 SNIPPET_RUNS = BUILD / "snippets" / "runs"
 WORK = BUILD / "work"
