@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from conftest import ROOT
 
-from tools import execute, rapport_hook
+from tools import execute, french, rapport_hook
 
 WORKSHOP = sorted(ROOT.glob("tutorials/1[0-9]_atelier_*.py"))
 COMMON = "# Atelier, code commun"
@@ -322,8 +322,8 @@ def test_built_report_shows_every_recorded_run(built_site):
             folder = re.escape(run["run_dir"].removeprefix("runs/"))
             row = re.search(folder + r"(?:\n[^\n]+)*", text)
             assert row, run["run_dir"]
-            assert rapport_hook.pct(run["test_accuracy"]) in row.group(0)
-            assert rapport_hook.pct(run["val_accuracy"]) in row.group(0)
+            assert french.percent(run["test_accuracy"]) in row.group(0)
+            assert french.percent(run["val_accuracy"]) in row.group(0)
 
 
 @pytest.mark.slow

@@ -27,8 +27,8 @@ from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File
 from mkdocs.utils import get_relative_url
 
-from tools import execute, paths
-from tools.rapport_hook import date_fr, thousands
+from tools import execute, french, paths
+from tools.french import NBSP, in_unit, seconds, thousands
 
 # « make serve » recharge ce fichier à chaque reconstruction : recharger aussi l'exécuteur pour
 # qu'une modification de tools/execute.py soit prise en compte sans relancer le serveur.
@@ -40,7 +40,6 @@ MODEL_CARDS = paths.BUILD / "modeles"
 MATHJAX_URI = "assets/vendor/mathjax/tex-svg.js"
 MATHJAX_SENTINEL = "ATELIER_MATHJAX_LOCAL"
 TUTORIAL_PREFIX = "tutoriels/"
-NBSP = "\u00a0"
 STYLE_RE = re.compile(r'<style type="text/css">.*?</style>\s*', re.S)
 
 _records: dict[str, dict] = {}
@@ -75,7 +74,7 @@ def model_card_markdown(record: dict) -> str:
     """
     name, card = record["tutorial"], record["model_card"]
     metrics = "".join(
-        f"\n    - {m['libelle']}{NBSP}: {_format_value(m, m['valeur'])}"
+        f"\n    - {m['libelle']}{NBSP}: {in_unit(m['valeur'], m.get('unite'))}"
         for m in record.get("metriques", [])
         if "accuracy" in m["nom"]
     )
@@ -110,36 +109,16 @@ def _is_tutorial(page) -> bool:
     return uri.startswith(TUTORIAL_PREFIX) and uri.endswith(".ipynb")
 
 
-def _num(value: float, digits: int = 1) -> str:
-    return f"{value:.{digits}f}".replace(".", ",")
-
-
 def _metric_text(metric: dict) -> str:
     bounds = []
     if "min" in metric:
-        bounds.append(f"seuil ≥{NBSP}{_format_value(metric, metric['min'])}")
+        bounds.append(f"seuil ≥{NBSP}{in_unit(metric['min'], metric.get('unite'))}")
     if "max" in metric:
-        bounds.append(f"seuil ≤{NBSP}{_format_value(metric, metric['max'])}")
+        bounds.append(f"seuil ≤{NBSP}{in_unit(metric['max'], metric.get('unite'))}")
     return (
         f"{html.escape(metric['libelle'])}{NBSP}: <strong>"
-        f"{_format_value(metric, metric['valeur'])}</strong> ({', '.join(bounds)})"
+        f"{in_unit(metric['valeur'], metric.get('unite'))}</strong> ({', '.join(bounds)})"
     )
-
-
-def _format_value(metric: dict, value: float) -> str:
-    """Une valeur (ou un seuil) dans l'unité que déclare l'en-tête du tutoriel."""
-    unit = metric.get("unite")
-    if unit == "pourcentage":
-        return f"{_num(100 * value)}{NBSP}%"
-    if unit == "points":  # écart entre deux proportions : « 0,6 point », « 27,4 points »
-        text = _num(100 * value)
-        return f"{text}{NBSP}point{'s' if abs(float(text.replace(',', '.'))) >= 2 else ''}"
-    if unit == "secondes":
-        return f"{_num(value)}{NBSP}s"
-    if value != 0 and abs(value) < 0.01:
-        # Erreurs relatives, écarts numériques : notation scientifique (« 3,0e-09 »).
-        return f"{value:.1e}".replace(".", ",")
-    return _num(value, 3)
 
 
 def _colab_url(config, name: str) -> str:
@@ -160,7 +139,7 @@ def tutorial_banner(record: dict, header: dict, colab: str) -> str:
     card = record.get("model_card") or {}
     if card.get("description"):
         metrics = f"<li>Modèle{NBSP}: {esc(card['description'])}</li>" + metrics
-    wall = f"{_num(record['wall_seconds'])}{NBSP}s"
+    wall = seconds(record["wall_seconds"])
     prerequis = "".join(f"<li>{esc(p)}</li>" for p in header["prerequis"])
     return f"""
 <p class="atelier-description">{esc(header["description"])}</p>
@@ -187,7 +166,7 @@ def tutorial_banner(record: dict, header: dict, colab: str) -> str:
         sur {esc(record.get("cpu", "CPU"))} ({esc(devices)})</li>
       <li>Mémoire{NBSP}: {memory}</li>
       <li>Versions{NBSP}: {esc(versions)}</li>
-      <li>Exécuté le {esc(date_fr(record["executed_at"]))}</li>
+      <li>Exécuté le {esc(french.date(record["executed_at"]))}</li>
     </ul>
   </details>
 </div>

@@ -24,14 +24,14 @@ from pathlib import Path
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File
 
-from tools import paths
+from tools import french, paths
+from tools.french import NBSP, count, decimal, percent, seconds, thousands
 
 log = logging.getLogger("mkdocs.hooks.atelier.rapport")
 RECORDS = paths.NOTEBOOKS
 TUTORIALS = paths.TUTORIALS
 PAGE = "atelier/rapport.md"
 FIGURES = "atelier/figures"
-NBSP = "\u00a0"
 DEVICES = {"cpu": "le CPU", "cuda": "le GPU"}
 
 
@@ -91,47 +91,7 @@ def _declared_results(source: Path) -> list[str]:
         return []
 
 
-# --- Mise en forme ------------------------------------------------------------------------------
-
-
-def fr(value: float, decimals: int = 2) -> str:
-    return f"{value:.{decimals}f}".replace(".", ",")
-
-
-def count(value) -> str:
-    """Un entier à la française : 54 000 (espace insécable entre les milliers)."""
-    return f"{value:,}".replace(",", NBSP) if isinstance(value, int) else str(value)
-
-
-def thousands(value: float) -> str:
-    """1781.4 → « 1 781 » : entier, espace fine insécable entre les milliers."""
-    return f"{round(value):,}".replace(",", "\u202f")
-
-
-def pct(value: float, decimals: int = 1) -> str:
-    return f"{fr(100 * value, decimals)}{NBSP}%"
-
-
-MONTHS = (
-    "janvier février mars avril mai juin juillet août septembre octobre novembre décembre"
-).split()
-
-
-def date_fr(iso: str) -> str:
-    """Une date ISO (2026-11-23) écrite en toutes lettres : 23 novembre 2026."""
-    try:
-        year, month, day = (int(part) for part in iso[:10].split("-"))
-        name = MONTHS[month - 1]
-    except (ValueError, IndexError):
-        return iso
-    return f"{'1er' if day == 1 else day}{NBSP}{name} {year}"
-
-
-def dates_fr(first: str, last: str) -> str:
-    """« le 23 novembre 2026 », ou « du 22 au 23 novembre 2026 » pour plusieurs jours."""
-    if first[:10] == last[:10]:
-        return f"le {date_fr(first)}"
-    return f"du {date_fr(first)} au {date_fr(last)}"
+# --- Mise en forme (nombres et dates : tools/french.py) ------------------------------------------
 
 
 def runs_table(runs: list[dict]) -> str:
@@ -143,8 +103,8 @@ def runs_table(runs: list[dict]) -> str:
     ]
     for r in runs:
         lines.append(
-            f"| `{r['run_dir'].removeprefix('runs/')}` | {pct(r['val_accuracy'])} "
-            f"| {pct(r['test_accuracy'])} | {fr(r['seconds_per_epoch'])}{NBSP}s "
+            f"| `{r['run_dir'].removeprefix('runs/')}` | {percent(r['val_accuracy'])} "
+            f"| {percent(r['test_accuracy'])} | {seconds(r['seconds_per_epoch'], 2)} "
             f"| {thousands(r['peak_memory_mib'])}{NBSP}Mio | {r['epochs']} |"
         )
     return "\n".join(lines)
@@ -165,8 +125,9 @@ def summary_table(axes: list[dict]) -> str:
         best = leader(axis)
         lines.append(
             f"| [{axis['axis']}. {axis['title']}](#axe-{axis['axis']}) | {len(axis['runs'])} "
-            f"| `{best['variant']}` | {pct(best['val_accuracy'])} | {pct(best['test_accuracy'])} "
-            f"| {fr(best['seconds_per_epoch'])}{NBSP}s | {best['epochs']} |"
+            f"| `{best['variant']}` | {percent(best['val_accuracy'])} "
+            f"| {percent(best['test_accuracy'])} "
+            f"| {seconds(best['seconds_per_epoch'], 2)} | {best['epochs']} |"
         )
     return "\n".join(lines)
 
@@ -296,11 +257,11 @@ def figure_svg(axis: dict) -> str:
 
 
 def cross_validation_text(cv: dict) -> str:
-    folds = ", ".join(pct(r["val_accuracy"], 2) for r in cv["runs"])
+    folds = ", ".join(percent(r["val_accuracy"], 2) for r in cv["runs"])
     return (
         f"**Validation croisée** de `{cv['config']}` ({cv['k']}{NBSP}plis)"
-        f"{NBSP}: {folds}{NBSP}; moyenne {pct(cv['mean'], 2)}, écart-type "
-        f"{fr(100 * cv['std'], 2)}{NBSP}point."
+        f"{NBSP}: {folds}{NBSP}; moyenne {percent(cv['mean'], 2)}, écart-type "
+        f"{decimal(100 * cv['std'], 2)}{NBSP}point."
     )
 
 
@@ -337,11 +298,11 @@ def render(axes: list[dict]) -> tuple[str, dict[str, str]]:
         "",
         '!!! info "Conditions de l\'exécution publiée"',
         "",
-        f"    - Exécution {dates_fr(executed[0], executed[-1])}"
+        f"    - Exécution {french.date_range(executed[0], executed[-1])}"
         + f" sur {html.escape(first['cpu'] or 'CPU')} (calculs sur {' et '.join(devices)}), "
         f"PyTorch {torch_version}.",
         f"    - Durée totale d'exécution des {len({a['tutorial'] for a in axes})} notebooks"
-        f"{NBSP}: {fr(wall / 60, 1)}{NBSP}min{NBSP}; pic de mémoire d'un notebook"
+        f"{NBSP}: {decimal(wall / 60, 1)}{NBSP}min{NBSP}; pic de mémoire d'un notebook"
         f"{NBSP}: {thousands(peak)}{NBSP}Mio.",
         f"    - Données{NBSP}: Fashion-MNIST, {count(data.get('train', '?'))} images "
         f"d'entraînement, {count(data.get('val', '?'))} de validation, "
