@@ -83,7 +83,7 @@ def test_first_build_executes_and_records_measures(tmp_path):
     [record] = build(tmp_path)
     assert record["cached"] is False
     assert record["metrics"] == {"score": 0.75}
-    assert record["metriques"][0]["ok"] is True
+    assert record["metric_checks"][0]["ok"] is True
     assert record["wall_seconds"] > 0
     assert record["peak_rss_mib"] > 10
     assert "cœurs" in record["cpu"]
@@ -285,13 +285,13 @@ def test_every_project_tutorial_has_a_valid_header():
 
 
 def test_banner_writes_each_metric_in_its_declared_unit():
-    from tools import mkdocs_hooks
+    from tools.hooks import tutorial_pages
 
     def shown(unit, value):
-        metric = {"nom": "m", "libelle": "Mesure", "valeur": value, "min": value}
+        metric = {"name": "m", "label": "Mesure", "value": value, "min": value}
         if unit:
-            metric["unite"] = unit
-        return mkdocs_hooks._metric_text(metric).split("<strong>")[1].split("</strong>")[0]
+            metric["unit"] = unit
+        return tutorial_pages._metric_text(metric).split("<strong>")[1].split("</strong>")[0]
 
     nbsp = "\u00a0"
     assert shown("pourcentage", 0.8925) == f"89,2{nbsp}%"

@@ -14,7 +14,7 @@ dans un onglet (``=== "PyTorch"``) ou une admonition :
   des blocs, des dépendances épinglées et des données : modifier la prose ne ré-exécute rien ;
 * un bloc marqué ```` ```python {.sans-execution} ```` est affiché sans être exécuté.
 
-Utilisé par le crochet MkDocs ``tools/docs_hooks.py`` et par ``tests/test_docs_code.py``.
+Utilisé par le crochet MkDocs ``tools/hooks/concept_pages.py`` et par ``tests/test_docs_code.py``.
 ``python -m tools.docs_exec [page.md …] [--force]`` exécute les pages à la main.
 """
 

@@ -9,8 +9,8 @@ nombres mesurés, qu'une page inclut par ``--8<-- "build/figures/NOM.md"``.
   n'est pas relancé (``build/figures/NOM.cle`` garde sa clé).
 * Un script qui échoue, ou qui n'écrit pas son image, fait échouer la construction en le nommant.
 
-Le crochet ``tools/docs_hooks.py`` publie les images sous ``figures/`` sur le site ; une page les
-affiche avec ``![texte alternatif](figures/NOM.svg)``.
+Le crochet ``tools/hooks/concept_pages.py`` publie les images sous ``figures/`` sur le site ; une
+page les affiche avec ``![texte alternatif](figures/NOM.svg)``.
 ``python -m tools.figures [NOM …] [--force]`` produit les figures à la main.
 """
 
@@ -127,12 +127,14 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m tools.figures", description="Produit les figures des pages (avec cache)."
     )
-    parser.add_argument("noms", nargs="*", help="figures à produire (défaut : toutes)")
+    parser.add_argument(
+        "names", nargs="*", metavar="noms", help="figures à produire (défaut : toutes)"
+    )
     parser.add_argument("--force", action="store_true", help="ignorer le cache")
     args = parser.parse_args(argv)
     try:
         for script in scripts():
-            if not args.noms or script.stem in args.noms:
+            if not args.names or script.stem in args.names:
                 build_one(script, force=args.force)
                 print(f"{script.stem} : {', '.join(p.name for p in produced(script.stem))}")
     except FigureError as exc:

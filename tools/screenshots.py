@@ -23,7 +23,7 @@
 Le navigateur est trouvé par tools/browser.py, la même recherche que celle des tests.
 
 Sorties : ``build/screenshots/*.png`` et ``captures.json`` (jamais committés), publiés sous
-``captures/`` par ``tools/screenshots_hook.py``.
+``captures/`` par ``tools/hooks/screenshots.py``.
 """
 
 from __future__ import annotations

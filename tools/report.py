@@ -3,13 +3,14 @@
 Les notebooks de l'atelier (tutorials/1N_atelier_*.py) écrivent leurs mesures dans
 ``resultats/axe_N.json`` ; l'exécuteur (tools.execute) les range dans l'enregistrement de
 l'exécution, ``build/notebooks/NN_slug.json``, à côté du notebook exécuté et avec le même cache.
-Ce crochet lit ces enregistrements et ajoute au site :
+Ce module lit ces enregistrements et compose :
 
 * ``atelier/rapport.md`` : le protocole, une synthèse, puis pour chaque axe son tableau,
   sa figure et l'interprétation calculée par le notebook ;
 * ``atelier/figures/axe_N.svg`` : les figures, tracées ici à partir des mêmes enregistrements.
 
-Rien de tout cela n'est versionné : la page est toujours celle de la dernière exécution.
+Le crochet tools/hooks/report.py les ajoute au site. Rien de tout cela n'est versionné : la page
+est toujours celle de la dernière exécution.
 """
 
 from __future__ import annotations
@@ -17,17 +18,12 @@ from __future__ import annotations
 import html
 import io
 import json
-import logging
 import re
 from pathlib import Path
-
-from mkdocs.exceptions import PluginError
-from mkdocs.structure.files import File
 
 from tools import french, paths
 from tools.french import NBSP, count, decimal, percent, seconds, thousands
 
-log = logging.getLogger("mkdocs.hooks.atelier.rapport")
 RECORDS = paths.NOTEBOOKS
 TUTORIALS = paths.TUTORIALS
 PAGE = "atelier/rapport.md"
@@ -45,22 +41,20 @@ class ReportError(Exception):
 def load_axes(records: Path = RECORDS, tutorials: Path = TUTORIALS) -> list[dict]:
     """Les axes de l'atelier, dans l'ordre, tirés des enregistrements d'exécution.
 
-    Seuls comptent les tutoriels présents dans ``tutorials/`` et qui déclarent des résultats
-    dans leur en-tête ; un enregistrement sans ces résultats est une erreur, jamais un oubli
-    silencieux.
+    Seuls comptent les tutoriels présents dans ``tutorials/`` dont l'enregistrement déclare des
+    fichiers de résultats (``result_files``, repris de l'en-tête par tools/execute.py : la
+    source n'est pas relue) ; un enregistrement sans ces résultats est une erreur, jamais un
+    oubli silencieux.
     """
     axes = []
     for source in sorted(tutorials.glob("[0-9][0-9]_*.py")):
-        declared = _declared_results(source)
-        if not declared:
-            continue
         path = records / f"{source.stem}.json"
         try:
             record = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, ValueError) as exc:
             raise ReportError(f"enregistrement illisible pour {source.stem} : {exc}") from None
-        results = record.get("resultats") or {}
-        for name in declared:
+        results = record.get("results") or {}
+        for name in record.get("result_files") or []:
             if name not in results:
                 raise ReportError(
                     f"{source.stem} : l'enregistrement ne contient pas « {name} » "
@@ -70,7 +64,7 @@ def load_axes(records: Path = RECORDS, tutorials: Path = TUTORIALS) -> list[dict
                 {
                     **results[name],
                     "tutorial": source.stem,
-                    "titre": record.get("titre", source.stem),
+                    "tutorial_title": record.get("title", source.stem),
                     "executed_at": record.get("executed_at", ""),
                     "cpu": record.get("cpu", ""),
                     "versions": record.get("versions", {}),
@@ -79,16 +73,6 @@ def load_axes(records: Path = RECORDS, tutorials: Path = TUTORIALS) -> list[dict
                 }
             )
     return sorted(axes, key=lambda a: a["axis"])
-
-
-def _declared_results(source: Path) -> list[str]:
-    """Les fichiers « resultats » de l'en-tête d'un tutoriel (liste vide s'il n'en a pas)."""
-    from tools import execute
-
-    try:
-        return list(execute.load(source).header.get("resultats") or [])
-    except execute.TutorialError:
-        return []
 
 
 # --- Mise en forme (nombres et dates : tools/french.py) ------------------------------------------
@@ -333,7 +317,7 @@ def render(axes: list[dict]) -> tuple[str, dict[str, str]]:
         parts += [
             f"## {n}. {axis['title']} {{#axe-{n}}}",
             "",
-            f"Notebook{NBSP}: [{axis['titre']}](../tutoriels/{axis['tutorial']}.ipynb).",
+            f"Notebook{NBSP}: [{axis['tutorial_title']}](../tutoriels/{axis['tutorial']}.ipynb).",
             "",
             '<div class="rapport-tableau" markdown>',
             "",
@@ -363,20 +347,3 @@ def render(axes: list[dict]) -> tuple[str, dict[str, str]]:
         "",
     ]
     return "\n".join(parts), figures
-
-
-# --- Crochet MkDocs -----------------------------------------------------------------------------
-
-
-def on_files(files, config):
-    """Ajoute la page du rapport et ses figures, composées à partir des enregistrements."""
-    try:
-        axes = load_axes()
-    except ReportError as exc:
-        raise PluginError(f"Rapport de l'atelier : {exc}") from None
-    markdown, figures = render(axes)
-    for uri, svg in figures.items():
-        files.append(File.generated(config, uri, content=svg))
-    files.append(File.generated(config, PAGE, content=markdown))
-    log.info(f"Rapport de l'atelier : {len(axes)} axe(s), {len(figures)} figure(s)")
-    return files
