@@ -269,6 +269,33 @@ def test_bad_file_name_is_rejected(tmp_path):
         execute.load(path)
 
 
+def jupytext_block(text: str) -> str:
+    """Les lignes de l'en-tête d'un tutoriel entre « # jupyter: » et « #   atelier: »."""
+    start = text.index("# jupyter:\n")
+    return text[start : text.index("#   atelier:\n", start)]
+
+
+def contributing_example(text: str) -> str:
+    """Le premier exemple d'en-tête de tutoriel de CONTRIBUTING.md (bloc ```python)."""
+    return text.split("```python\n# ---\n", 1)[1].split("```", 1)[0]
+
+
+def test_contributing_header_example_is_the_tutorials_header():
+    """L'exemple que copie un auteur a le même bloc jupyter que chaque tutoriel."""
+    guide = (execute.ROOT / "CONTRIBUTING.md").read_text(encoding="utf-8")
+    example = jupytext_block(contributing_example(guide))
+    for path in execute.discover():
+        assert jupytext_block(path.read_text(encoding="utf-8")) == example, path.name
+    # L'ancien exemple (« formats: py:percent ») ne passerait pas.
+    planted = example.replace(
+        "#     text_representation:\n#       extension: .py\n#       format_name: percent\n",
+        "#     formats: py:percent\n",
+    )
+    assert planted != example
+    tutorial = execute.discover()[0].read_text(encoding="utf-8")
+    assert jupytext_block(tutorial) != planted
+
+
 def test_every_project_tutorial_has_a_valid_header():
     paths = execute.discover()
     assert paths, "aucun tutoriel dans tutorials/"
