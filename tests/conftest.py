@@ -21,7 +21,9 @@ import pytest
 # l'ordre inverse, le chargement de triton plante (erreur de segmentation) avec ces versions.
 import torch._dynamo  # noqa: F401
 
-ROOT = Path(__file__).resolve().parents[1]
+from tools import paths
+
+ROOT = paths.ROOT
 PYTHON = sys.executable
 
 
@@ -107,6 +109,34 @@ def built_site():
 
 def tutorial_names() -> list[str]:
     return sorted(p.stem for p in (ROOT / "tutorials").glob("[0-9][0-9]_*.py"))
+
+
+def nav_pages(*sections: str, config: Path = ROOT / "mkdocs.yml") -> list[str]:
+    """Les pages (chemins relatifs à docs/) de la navigation de mkdocs.yml, dans son ordre ;
+    avec ``sections``, seulement les entrées de premier niveau qui portent l'un de ces titres
+    (une page seule ou une section entière). La navigation est la seule liste des pages."""
+    import yaml
+
+    class Loader(yaml.SafeLoader):
+        """mkdocs.yml a des étiquettes propres à MkDocs (!ENV, !!python/…) : sans objet ici."""
+
+    Loader.add_multi_constructor("", lambda loader, suffix, node: None)
+    Loader.add_multi_constructor("tag:yaml.org,2002:python/", lambda loader, s, node: None)
+    nav = yaml.load(config.read_text(encoding="utf-8"), Loader=Loader)["nav"]
+
+    def walk(entry) -> list[str]:
+        if isinstance(entry, str):
+            return [entry]
+        if isinstance(entry, list):
+            return [page for item in entry for page in walk(item)]
+        return [page for value in entry.values() for page in walk(value)]
+
+    chosen = [
+        entry
+        for entry in nav
+        if not sections or (isinstance(entry, dict) and set(entry) & set(sections))
+    ]
+    return walk(chosen)
 
 
 # --- Le site construit dans Chromium (tests/test_browser*.py) -------------------------------

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from conftest import ROOT
 
-from tools import execute, rapport_hook
+from tools import execute, french, report
 
 WORKSHOP = sorted(ROOT.glob("tutorials/1[0-9]_atelier_*.py"))
 COMMON = "# Atelier, code commun"
@@ -127,12 +127,12 @@ def build_essai(tmp_path, body):
 def test_executor_keeps_declared_results_in_the_cached_record(tmp_path):
     first = build_essai(tmp_path, WRITES)
     assert first["cached"] is False
-    assert first["resultats"] == {"resultats/axe_9.json": {"axis": 9, "score": 0.75}}
+    assert first["results"] == {"resultats/axe_9.json": {"axis": 9, "score": 0.75}}
     published = json.loads((tmp_path / "out" / "19_essai.json").read_text(encoding="utf-8"))
-    assert published["resultats"] == first["resultats"]
+    assert published["results"] == first["results"]
     again = build_essai(tmp_path, WRITES)
     assert again["cached"] is True
-    assert again["resultats"] == first["resultats"]
+    assert again["results"] == first["results"]
 
 
 def test_executor_refuses_a_missing_or_stale_results_file(tmp_path):
@@ -220,13 +220,14 @@ def fake_workshop(tmp_path):
         (tutorials / f"{name}.py").write_text(body, encoding="utf-8")
         record = {
             "tutorial": name,
-            "titre": f"Essai {n}",
+            "title": f"Essai {n}",
             "executed_at": "2026-01-02T03:04:05+0000",
             "cpu": "CPU d'essai, 2 cœurs",
             "versions": {"torch": "9.9"},
             "wall_seconds": 60.0 * n,
             "peak_rss_mib": 1500.0 + n,
-            "resultats": {f"resultats/axe_{n}.json": payload},
+            "result_files": [f"resultats/axe_{n}.json"],
+            "results": {f"resultats/axe_{n}.json": payload},
         }
         (records / f"{name}.json").write_text(json.dumps(record), encoding="utf-8")
     return tutorials, records, axes
@@ -234,9 +235,9 @@ def fake_workshop(tmp_path):
 
 def test_report_tables_and_figures_come_from_the_records(fake_workshop):
     tutorials, records, axes = fake_workshop
-    loaded = rapport_hook.load_axes(records, tutorials)
+    loaded = report.load_axes(records, tutorials)
     assert [a["axis"] for a in loaded] == [1, 2]
-    markdown, figures = rapport_hook.render(loaded)
+    markdown, figures = report.render(loaded)
     # Chaque mesure de chaque essai figure dans la page, à la française.
     for payload in axes.values():
         for run in payload["runs"]:
@@ -268,9 +269,9 @@ def test_report_ranks_the_grid_on_validation(fake_workshop):
             "runs": [fake_run("fold1", 0.871, 0.85, 1.0), fake_run("fold2", 0.879, 0.85, 1.0)],
         },
     )
-    grid.update(tutorial="15_essai", titre="Essai 5", executed_at="2026-01-02", cpu="CPU")
+    grid.update(tutorial="15_essai", tutorial_title="Essai 5", executed_at="2026-01-02", cpu="CPU")
     grid.update(versions={}, wall_seconds=1.0, peak_rss_mib=1.0)
-    markdown, figures = rapport_hook.render([grid])
+    markdown, figures = report.render([grid])
     summary = markdown.split("## Synthèse", 1)[1].split("## 5.", 1)[0]
     assert "`a`" in summary and "`b`" not in summary
     assert "87,10\u00a0%, 87,90\u00a0%" in markdown  # les plis de la validation croisée
@@ -281,9 +282,9 @@ def test_report_never_ranks_an_axis_on_the_test_set():
     # « b » a la meilleure exactitude de test, « a » la meilleure exactitude de validation :
     # la synthèse retient « a », quel que soit l'axe (choisir sur le test serait de la triche).
     axis = fake_axis(3, [fake_run("a", 0.88, 0.85, 1.0), fake_run("b", 0.86, 0.87, 1.0)])
-    axis.update(tutorial="13_essai", titre="Essai 3", executed_at="2026-01-02", cpu="CPU")
+    axis.update(tutorial="13_essai", tutorial_title="Essai 3", executed_at="2026-01-02", cpu="CPU")
     axis.update(versions={}, wall_seconds=1.0, peak_rss_mib=1.0)
-    markdown, _ = rapport_hook.render([axis])
+    markdown, _ = report.render([axis])
     summary = markdown.split("## Synthèse", 1)[1].split("## 3.", 1)[0]
     assert "`a`" in summary and "`b`" not in summary
 
@@ -292,10 +293,10 @@ def test_report_refuses_a_record_without_its_results(fake_workshop):
     tutorials, records, _ = fake_workshop
     path = records / "12_essai.json"
     record = json.loads(path.read_text(encoding="utf-8"))
-    del record["resultats"]
+    del record["results"]
     path.write_text(json.dumps(record), encoding="utf-8")
-    with pytest.raises(rapport_hook.ReportError, match="12_essai"):
-        rapport_hook.load_axes(records, tutorials)
+    with pytest.raises(report.ReportError, match="12_essai"):
+        report.load_axes(records, tutorials)
 
 
 def test_report_page_is_never_committed():
@@ -303,7 +304,7 @@ def test_report_page_is_never_committed():
         ["git", "ls-files", "docs/atelier"], cwd=ROOT, capture_output=True, text=True, check=True
     ).stdout
     assert tracked == ""
-    assert not (ROOT / "docs" / rapport_hook.PAGE).exists()
+    assert not (ROOT / "docs" / report.PAGE).exists()
 
 
 # --- Le site construit et les dossiers runs/ ----------------------------------------------------
@@ -313,7 +314,7 @@ def test_report_page_is_never_committed():
 def test_built_report_shows_every_recorded_run(built_site):
     page = (built_site["dir"] / "atelier" / "rapport" / "index.html").read_text(encoding="utf-8")
     text = re.sub(r"<[^>]+>", "", page).replace("&nbsp;", "\u00a0")
-    axes = rapport_hook.load_axes()
+    axes = report.load_axes()
     assert [a["axis"] for a in axes] == [1, 2, 3, 4, 5, 6]
     for axis in axes:
         assert (built_site["dir"] / "atelier" / "figures" / f"axe_{axis['axis']}.svg").is_file()
@@ -322,15 +323,15 @@ def test_built_report_shows_every_recorded_run(built_site):
             folder = re.escape(run["run_dir"].removeprefix("runs/"))
             row = re.search(folder + r"(?:\n[^\n]+)*", text)
             assert row, run["run_dir"]
-            assert rapport_hook.pct(run["test_accuracy"]) in row.group(0)
-            assert rapport_hook.pct(run["val_accuracy"]) in row.group(0)
+            assert french.percent(run["test_accuracy"]) in row.group(0)
+            assert french.percent(run["val_accuracy"]) in row.group(0)
 
 
 @pytest.mark.slow
 def test_every_run_has_its_tensorboard_folder_named_as_compared(built_site):
     from tensorboard.backend.event_processing.event_accumulator import EventAccumulator
 
-    for axis in rapport_hook.load_axes():
+    for axis in report.load_axes():
         work = ROOT / "build" / "work" / axis["tutorial"]
         if not (work / "runs").is_dir():
             # Notebook repris du cache d'une construction précédente (CI avec cache restauré) :

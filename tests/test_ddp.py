@@ -19,7 +19,7 @@ import pytest
 from conftest import PYTHON, ROOT
 from test_snippets import TRACEBACK, assert_one_french_line, call_main, load
 
-from tools import comparaison_ddp
+from tools import comparaison_ddp, paths
 
 SCRIPT = ROOT / "snippets" / "mlp_ddp.py"
 HARNESS = ROOT / "tests" / "ddp_un_pas.py"
@@ -28,12 +28,7 @@ ERROR = "mlp_ddp.py\u00a0: erreur\u00a0: "
 
 
 def env(**extra) -> dict:
-    data = {
-        "ATELIER_DATA": os.environ.get("ATELIER_DATA", str(ROOT / "build" / "data")),
-        "TF_CPP_MIN_LOG_LEVEL": "2",
-        "OMP_NUM_THREADS": "1",
-    }
-    return {**os.environ, **data, **extra}
+    return {**paths.child_env(), "OMP_NUM_THREADS": "1", **extra}
 
 
 def pgrep(marker: str) -> list[str]:

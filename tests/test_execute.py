@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import textwrap
 from pathlib import Path
 
@@ -82,7 +83,7 @@ def test_first_build_executes_and_records_measures(tmp_path):
     [record] = build(tmp_path)
     assert record["cached"] is False
     assert record["metrics"] == {"score": 0.75}
-    assert record["metriques"][0]["ok"] is True
+    assert record["metric_checks"][0]["ok"] is True
     assert record["wall_seconds"] > 0
     assert record["peak_rss_mib"] > 10
     assert "cœurs" in record["cpu"]
@@ -130,6 +131,31 @@ def test_dependency_or_data_change_invalidates_the_cache(tmp_path, monkeypatch):
     assert build(tmp_path)[0]["cached"] is False
     monkeypatch.setattr(execute, "data_fingerprint", lambda: "autres-donnees")
     assert build(tmp_path)[0]["cached"] is False
+
+
+KERNEL_ENV_BODY = BODY.replace(
+    "print(score * 2)",
+    "import os\n"
+    'print({k: os.environ.get(k) for k in ("MPLBACKEND", "ATELIER_DATA", "OMP_NUM_THREADS")})',
+)
+
+
+def test_kernel_gets_its_environment_without_touching_os_environ(tmp_path, monkeypatch):
+    """Le noyau reçoit données, MPLBACKEND et fils de calcul ; le processus appelant (MkDocs,
+    par exemple) garde son os.environ tel quel, même avec un chemin de données relatif."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("ATELIER_DATA", "donnees-relatives")
+    monkeypatch.setenv("MPLBACKEND", "Agg")
+    monkeypatch.delenv("OMP_NUM_THREADS", raising=False)
+    before = dict(os.environ)
+    write_tutorial(tmp_path / "tutorials", body=KERNEL_ENV_BODY)
+    build(tmp_path)
+    assert dict(os.environ) == before
+    nb = nbformat.read(tmp_path / "out" / "01_essai.ipynb", as_version=4)
+    seen = eval([c for c in nb.cells if c.cell_type == "code"][-1].outputs[0]["text"])
+    assert seen["MPLBACKEND"] == execute.KERNEL_MPLBACKEND
+    assert seen["ATELIER_DATA"] == str(tmp_path / "donnees-relatives")
+    assert seen["OMP_NUM_THREADS"] == str(execute.available_cores())
 
 
 def test_failing_cell_names_tutorial_cell_line_and_error(tmp_path):
@@ -243,6 +269,33 @@ def test_bad_file_name_is_rejected(tmp_path):
         execute.load(path)
 
 
+def jupytext_block(text: str) -> str:
+    """Les lignes de l'en-tête d'un tutoriel entre « # jupyter: » et « #   atelier: »."""
+    start = text.index("# jupyter:\n")
+    return text[start : text.index("#   atelier:\n", start)]
+
+
+def contributing_example(text: str) -> str:
+    """Le premier exemple d'en-tête de tutoriel de CONTRIBUTING.md (bloc ```python)."""
+    return text.split("```python\n# ---\n", 1)[1].split("```", 1)[0]
+
+
+def test_contributing_header_example_is_the_tutorials_header():
+    """L'exemple que copie un auteur a le même bloc jupyter que chaque tutoriel."""
+    guide = (execute.ROOT / "CONTRIBUTING.md").read_text(encoding="utf-8")
+    example = jupytext_block(contributing_example(guide))
+    for path in execute.discover():
+        assert jupytext_block(path.read_text(encoding="utf-8")) == example, path.name
+    # L'ancien exemple (« formats: py:percent ») ne passerait pas.
+    planted = example.replace(
+        "#     text_representation:\n#       extension: .py\n#       format_name: percent\n",
+        "#     formats: py:percent\n",
+    )
+    assert planted != example
+    tutorial = execute.discover()[0].read_text(encoding="utf-8")
+    assert jupytext_block(tutorial) != planted
+
+
 def test_every_project_tutorial_has_a_valid_header():
     paths = execute.discover()
     assert paths, "aucun tutoriel dans tutorials/"
@@ -259,13 +312,13 @@ def test_every_project_tutorial_has_a_valid_header():
 
 
 def test_banner_writes_each_metric_in_its_declared_unit():
-    from tools import mkdocs_hooks
+    from tools.hooks import tutorial_pages
 
     def shown(unit, value):
-        metric = {"nom": "m", "libelle": "Mesure", "valeur": value, "min": value}
+        metric = {"name": "m", "label": "Mesure", "value": value, "min": value}
         if unit:
-            metric["unite"] = unit
-        return mkdocs_hooks._metric_text(metric).split("<strong>")[1].split("</strong>")[0]
+            metric["unit"] = unit
+        return tutorial_pages._metric_text(metric).split("<strong>")[1].split("</strong>")[0]
 
     nbsp = "\u00a0"
     assert shown("pourcentage", 0.8925) == f"89,2{nbsp}%"

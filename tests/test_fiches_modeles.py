@@ -1,8 +1,8 @@
 """Les fiches des modèles : déclarées une fois dans le notebook, citées par les pages.
 
 Un tutoriel déclare son modèle dans la variable ``MODEL_CARD`` ; l'exécuteur la range dans
-l'enregistrement, et tools/mkdocs_hooks.py en tire ``build/modeles/NN_slug.md``, que les pages
-incluent par ``--8<--`` au lieu de recopier l'architecture, les réglages ou les mesures.
+l'enregistrement, et tools/hooks/tutorial_pages.py en tire ``build/modeles/NN_slug.md``, que
+les pages incluent par ``--8<--`` au lieu de recopier l'architecture, les réglages ou les mesures.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import re
 
 from conftest import ROOT
 
-from tools import mkdocs_hooks
+from tools.hooks import tutorial_pages
 
 DOCS = ROOT / "docs"
 INCLUDE = re.compile(r'--8<-- "build/modeles/(\d\d_[a-z0-9_]+)\.md"')
@@ -20,22 +20,22 @@ INCLUDE = re.compile(r'--8<-- "build/modeles/(\d\d_[a-z0-9_]+)\.md"')
 def fake_record(**extra) -> dict:
     return {
         "tutorial": "03_essai",
-        "titre": "Premier essai",
+        "title": "Premier essai",
         "model_card": {"description": "MLP 784-256-10, entraîné par Adam."},
-        "metriques": [
+        "metric_checks": [
             {
-                "nom": "test_accuracy",
-                "libelle": "Exactitude sur le jeu de test",
-                "unite": "pourcentage",
+                "name": "test_accuracy",
+                "label": "Exactitude sur le jeu de test",
+                "unit": "pourcentage",
                 "min": 0.8,
-                "valeur": 0.8922,
+                "value": 0.8922,
             },
             {
-                "nom": "train_seconds",
-                "libelle": "Durée",
-                "unite": "secondes",
+                "name": "train_seconds",
+                "label": "Durée",
+                "unit": "secondes",
                 "max": 30,
-                "valeur": 6.1,
+                "value": 6.1,
             },
         ],
         **extra,
@@ -43,7 +43,7 @@ def fake_record(**extra) -> dict:
 
 
 def test_the_card_quotes_the_declaration_and_the_measured_accuracy():
-    text = mkdocs_hooks.model_card_markdown(fake_record())
+    text = tutorial_pages.model_card_markdown(fake_record())
     assert text.startswith('!!! abstract "Le modèle du tutoriel «\u00a0Premier essai\u00a0»"')
     assert "    MLP 784-256-10, entraîné par Adam." in text
     assert "- Exactitude sur le jeu de test\u00a0: 89,2\u00a0%" in text
@@ -54,7 +54,7 @@ def test_the_card_quotes_the_declaration_and_the_measured_accuracy():
 def test_only_declared_cards_are_written(tmp_path):
     undeclared = fake_record(tutorial="04_sans_fiche")
     del undeclared["model_card"]
-    mkdocs_hooks.write_model_cards([fake_record(), undeclared], out=tmp_path)
+    tutorial_pages.write_model_cards([fake_record(), undeclared], out=tmp_path)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["03_essai.md"]
 
 

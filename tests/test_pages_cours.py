@@ -3,23 +3,15 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
-from conftest import ROOT
+from conftest import ROOT, nav_pages
 
 DOCS = ROOT / "docs"
-# Les pages de cours de CONTENT.md (1 à 9) ; le glossaire (10) est généré et testé à part.
-PAGES = [
-    "demarrer",
-    "deep-learning",
-    "mlp",
-    "tenseurs",
-    "frameworks",
-    "surapprentissage",
-    "donnees",
-    "familles",
-    "cycle-de-vie",
-]
+# Les pages de cours : « Démarrer » et la section « Le cours » de la navigation (mkdocs.yml).
+# Une page ajoutée à cette section passe donc ces tests sans qu'on l'inscrive ici.
+PAGES = [Path(page).stem for page in nav_pages("Démarrer", "Le cours")]
 FENCE = re.compile(r"^\s*(`{3,}|~{3,}).*?^\s*\1", re.S | re.M)
 
 
@@ -46,6 +38,20 @@ def test_page_sends_the_reader_to_existing_tutorials(name):
 def test_page_is_a_real_chapter(name):
     words = [w for w in prose(name).split() if re.search(r"\w", w)]
     assert 800 <= len(words) <= 3200, (name, len(words))
+
+
+def test_a_page_added_to_the_course_section_is_tested(tmp_path):
+    """La liste vient de la navigation : une nouvelle page de cours y entre sans autre liste."""
+    config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
+    planted = config.replace(
+        "      - Cycle de vie d'un modèle: cycle-de-vie.md\n",
+        "      - Cycle de vie d'un modèle: cycle-de-vie.md\n      - Une page neuve: neuve.md\n",
+    )
+    assert planted != config
+    (tmp_path / "mkdocs.yml").write_text(planted, encoding="utf-8")
+    found = nav_pages("Démarrer", "Le cours", config=tmp_path / "mkdocs.yml")
+    assert found[-1] == "neuve.md"
+    assert [Path(page).stem for page in found[:-1]] == PAGES
 
 
 def test_backpropagation_equations_and_worked_example_are_on_the_mlp_page():

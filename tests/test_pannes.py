@@ -442,7 +442,7 @@ def test_seuil_en_notation_scientifique(tmp_path, valeur, ok):
     path = write_tutorial(tmp_path / "tutorials", body=body, seuil="max: 1e-5")
     assert execute.load(path).header["metriques"][0]["max"] == 1e-5
     if ok:
-        assert build(tmp_path)[0]["metriques"][0]["ok"] is True
+        assert build(tmp_path)[0]["metric_checks"][0]["ok"] is True
     else:
         with pytest.raises(execute.TutorialError, match=r"score = 3e-05, seuil attendu ≤ 1e-05"):
             build(tmp_path)
@@ -486,7 +486,7 @@ def test_decision_charge_acceptee_ralentissement_refuse(tmp_path):
     loaded = timed_record(78.5, quiet_calibration * load_factor)
     for record in (quiet, loaded):
         [metric] = execute.check_metrics(tutorial, record)
-        assert metric["ok"] and metric["ratio_calibration"] < 200
+        assert metric["ok"] and metric["calibration_ratio"] < 200
         # Le seuil effectif (secondes) suit la machine ; la durée absolue reste une information.
         assert metric["max"] == pytest.approx(200 * record["calibration"]["seconds"])
     with pytest.raises(execute.TutorialError, match=r"fois la calibration \(max_calibrations\)"):
@@ -583,7 +583,7 @@ def test_charge_voisine_passe_ralentissement_plante_echoue(tmp_path):
     folder = tmp_path / "tutorials"
     write_tutorial(folder, body=WORKLOAD.replace("TOURS", "60"), seuil=TIMED)
     [quiet] = build(tmp_path)
-    limit = 2.5 * quiet["metriques"][0]["ratio_calibration"]
+    limit = 2.5 * quiet["metric_checks"][0]["calibration_ratio"]
     seuil = f"max_calibrations: {limit:.1f}\n#       unite: secondes"
     procs = burners(2)
     try:
@@ -599,13 +599,13 @@ def test_charge_voisine_passe_ralentissement_plante_echoue(tmp_path):
     write_tutorial(folder, body=WORKLOAD.replace("TOURS", "180"), seuil=seuil)
     with pytest.raises(execute.TutorialError, match="fois la calibration"):
         build(tmp_path)
-    ratio = loaded["metriques"][0]["ratio_calibration"]
+    ratio = loaded["metric_checks"][0]["calibration_ratio"]
     print(
         f"\ncalme : {quiet['metrics']['score']:.2f} s, calibration "
         f"{quiet['calibration']['seconds']:.3f} s ; chargé : {loaded['metrics']['score']:.2f} s, "
         f"calibration {loaded['calibration']['seconds']:.3f} s, rapport {ratio:.1f} ≤ {limit:.1f}"
     )
-    assert loaded["metriques"][0]["ok"]
+    assert loaded["metric_checks"][0]["ok"]
 
 
 # --- Écriture atomique : de nombreux écrivains simultanés ---------------------------------------

@@ -33,6 +33,8 @@ from pathlib import Path
 import pytest
 from conftest import PYTHON, ROOT
 
+from tools import paths
+
 SNIPPETS = ROOT / "snippets"
 TRACEBACK = "Traceback"
 # Lignes que TensorFlow écrit lui-même en C++ au chargement (le script Keras les réaffiche) :
@@ -64,10 +66,7 @@ class Launched:
         self.tmp.mkdir()
         self.out_path, self.err_path = tmp_path / "stdout.txt", tmp_path / "stderr.txt"
         env = {
-            **os.environ,
-            "ATELIER_DATA": os.environ.get("ATELIER_DATA", str(ROOT / "build" / "data")),
-            "KERAS_HOME": os.environ.get("KERAS_HOME", str(ROOT / "build" / "data" / "keras")),
-            "TF_CPP_MIN_LOG_LEVEL": "2",
+            **paths.child_env(),
             "TMPDIR": str(self.tmp),
             "PYTHONUNBUFFERED": "1",  # chaque ligne arrive dans stdout.txt dès qu'elle est écrite
         }

@@ -23,7 +23,7 @@ PARCOURS = [name for name in tutorial_names() if int(name[:2]) < 10]
 @pytest.mark.parametrize("name", PARCOURS)
 def test_second_execution_gives_the_same_accuracy(name, built_site, tmp_path):
     published = json.loads((ROOT / "build" / "notebooks" / f"{name}.json").read_text())
-    accuracies = [m for m in published["metriques"] if "accuracy" in m["nom"]]
+    accuracies = [m for m in published["metric_checks"] if "accuracy" in m["name"]]
     if not accuracies:
         pytest.skip(f"{name} ne déclare pas d'exactitude")
     again = execute.build_one(
@@ -35,6 +35,6 @@ def test_second_execution_gives_the_same_accuracy(name, built_site, tmp_path):
         log=lambda *a: None,
     )
     for metric in accuracies:
-        first, second = metric["valeur"], again["metrics"][metric["nom"]]
-        print(f"\n{name} : {metric['nom']} = {first:.4f} puis {second:.4f}")
-        assert abs(first - second) <= TOLERANCE, (name, metric["nom"], first, second)
+        first, second = metric["value"], again["metrics"][metric["name"]]
+        print(f"\n{name} : {metric['name']} = {first:.4f} puis {second:.4f}")
+        assert abs(first - second) <= TOLERANCE, (name, metric["name"], first, second)

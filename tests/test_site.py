@@ -114,8 +114,8 @@ def test_tutorial_page_shows_downloads_colab_and_measures(built_site):
         colab = re.search(r'href="(https://colab\.research\.google\.com/github/[^"]+)"', text)
         assert colab and colab.group(1).endswith(f"/blob/notebooks/{name}.ipynb")
         assert "Mesures de l&#x27;exécution publiée" in text or "Mesures de l'exécution" in text
-        for metric in record["metriques"]:
-            assert metric["libelle"] in text.replace("&#x27;", "'")
+        for metric in record["metric_checks"]:
+            assert metric["label"] in text.replace("&#x27;", "'")
         seconds = f"{record['wall_seconds']:.1f}".replace(".", ",")
         assert seconds in text
         # Les téléchargements sont bien publiés à côté de la page.

@@ -7,7 +7,6 @@ from __future__ import annotations
 import ast
 import importlib.util
 import json
-import os
 import shutil
 import subprocess
 import sys
@@ -15,6 +14,8 @@ from pathlib import Path
 
 import pytest
 from conftest import PYTHON, ROOT
+
+from tools import paths
 
 SNIPPETS = ROOT / "snippets"
 TRAINING = ["mlp_pytorch", "mlp_keras", "cnn_pytorch"]
@@ -49,11 +50,7 @@ def run_script(
     cwd: Path = ROOT,
 ):
     # Les données de la construction (make data), comme sous « make test ».
-    data = {
-        "ATELIER_DATA": os.environ.get("ATELIER_DATA", str(ROOT / "build" / "data")),
-        "KERAS_HOME": os.environ.get("KERAS_HOME", str(ROOT / "build" / "data" / "keras")),
-    }
-    full_env = {**os.environ, **data, "TF_CPP_MIN_LOG_LEVEL": "2", **(env or {})}
+    full_env = {**paths.child_env(), **(env or {})}
     script = str(folder / f"{name}.py")
     command = [PYTHON, "-c", OFFLINE, script] if offline else [PYTHON, script]
     return subprocess.run(

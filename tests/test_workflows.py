@@ -15,7 +15,9 @@ import nbformat
 import pytest
 import yaml
 
-ROOT = Path(__file__).resolve().parents[1]
+from tools import paths
+
+ROOT = paths.ROOT
 WORKFLOWS_DIR = ROOT / ".github" / "workflows"
 WORKFLOWS = sorted([*WORKFLOWS_DIR.glob("*.yml"), *WORKFLOWS_DIR.glob("*.yaml")])
 ZIZMOR = Path(sys.executable).parent / "zizmor"

@@ -21,30 +21,14 @@ import math
 import sys
 from pathlib import Path
 
-NBSP = "\u00a0"
+from tools.french import NBSP, decimal, percent, seconds, thousands
+
 # Ce qui doit être identique d'une exécution à l'autre pour que la comparaison ait un sens.
 SAME = ("epochs", "batch_size", "lr", "seed", "parameters", "test_images")
 
 
 class ComparisonError(Exception):
     """Des mesures absentes ou incomparables : un message français d'une ligne."""
-
-
-def fr(value: float, decimals: int = 2) -> str:
-    return f"{value:.{decimals}f}".replace(".", ",")
-
-
-def integer(value: int) -> str:
-    """9000 -> « 9 000 » (espace insécable fine entre les milliers)."""
-    return f"{value:,}".replace(",", "\u202f")
-
-
-def percent(value: float, decimals: int = 1) -> str:
-    return f"{fr(100 * value, decimals)}{NBSP}%"
-
-
-def seconds(value: float) -> str:
-    return f"{fr(value, 2)}{NBSP}s"
 
 
 def load(folder: Path) -> dict:
@@ -84,8 +68,8 @@ def check(single: dict, ddp_1: dict, ddp_n: dict) -> None:
 def ratio_phrase(before: float, after: float) -> str:
     """« 1,6 fois moins de temps » ou « 1,2 fois plus de temps »."""
     if after <= before:
-        return f"{fr(before / after, 1)} fois moins de temps"
-    return f"{fr(after / before, 1)} fois plus de temps"
+        return f"{decimal(before / after, 1)} fois moins de temps"
+    return f"{decimal(after / before, 1)} fois plus de temps"
 
 
 def threads_effect(single: dict, steps: int, ddp_1: dict, threads: int, more: int) -> str:
@@ -106,11 +90,12 @@ def waiting_phrase(during_ms: float, alone_ms: float) -> str:
     if alone_ms >= during_ms:
         return (
             f"Mesuré à part, sans calcul entre deux échanges, le même all-reduce prend "
-            f"{fr(alone_ms, 1)}{NBSP}ms{NBSP}: presque tout est l'échange lui-même."
+            f"{decimal(alone_ms, 1)}{NBSP}ms{NBSP}: presque tout est l'échange lui-même."
         )
     return (
         f"Mesuré à part, sans calcul entre deux échanges, le même all-reduce ne prend que "
-        f"{fr(alone_ms, 1)}{NBSP}ms{NBSP}: le reste, {percent(1 - alone_ms / during_ms, 0)} du "
+        f"{decimal(alone_ms, 1)}{NBSP}ms{NBSP}: le reste, "
+        f"{percent(1 - alone_ms / during_ms, 0)} du "
         "temps d'un échange pendant l'entraînement, est de l'attente, celle d'un processus "
         "qui n'a pas encore fini son lot."
     )
@@ -129,7 +114,7 @@ def report(single: dict, ddp_1: dict, ddp_n: dict, single_threads: int) -> str:
 
     def allreduce(m):
         mean = sum(m["allreduce_seconds"]) / len(m["allreduce_seconds"])
-        return f"{seconds(mean)} ({percent(m['allreduce_share'], 0)})"
+        return f"{seconds(mean, 2)} ({percent(m['allreduce_share'], 0)})"
 
     def validation(m):
         return percent(m["validation_accuracy"]) if "validation_accuracy" in m else "—"
@@ -143,8 +128,8 @@ def report(single: dict, ddp_1: dict, ddp_n: dict, single_threads: int) -> str:
         ),
         (
             "Images d'entraînement par processus",
-            [integer(single["train_images"]), integer(ddp_1["train_images"])]
-            + [f"≈{NBSP}{integer(ddp_n['train_images'] // n)}"],
+            [thousands(single["train_images"]), thousands(ddp_1["train_images"])]
+            + [f"≈{NBSP}{thousands(ddp_n['train_images'] // n)}"],
         ),
         (
             "Lot par processus (lot effectif)",
@@ -160,12 +145,12 @@ def report(single: dict, ddp_1: dict, ddp_n: dict, single_threads: int) -> str:
         ),
         (
             "Durée moyenne d'une époque",
-            [seconds(m["seconds_per_epoch"]) for m in (single, ddp_1, ddp_n)],
+            [seconds(m["seconds_per_epoch"], 2) for m in (single, ddp_1, ddp_n)],
         ),
         ("dont all-reduce (part de l'époque)", ["—", allreduce(ddp_1), allreduce(ddp_n)]),
         (
             "Un all-reduce seul, sans calcul autour",
-            ["—", *(f"{fr(m['allreduce_alone_ms'], 2)}{NBSP}ms" for m in (ddp_1, ddp_n))],
+            ["—", *(f"{decimal(m['allreduce_alone_ms'], 2)}{NBSP}ms" for m in (ddp_1, ddp_n))],
         ),
         (
             "Exactitude de validation, dernière époque",
@@ -184,34 +169,37 @@ def report(single: dict, ddp_1: dict, ddp_n: dict, single_threads: int) -> str:
     per_exchange = (tn - cn) / ddp_n["steps_per_epoch"]
     megabytes = ddp_n["parameters"] * 4 / 1e6
     if tn <= t1:
-        speed = f"divise la durée d'une époque par {fr(t1 / tn, 1)}, pour un idéal de {n}"
+        speed = f"divise la durée d'une époque par {decimal(t1 / tn, 1)}, pour un idéal de {n}"
     else:
         speed = (
-            f"rend une époque {fr(tn / t1, 1)} fois plus longue, au lieu de diviser sa durée "
+            f"rend une époque {decimal(tn / t1, 1)} fois plus longue, au lieu de diviser sa durée "
             f"par {n}"
         )
     if cn < c1:
         compute = (
-            f"(÷{NBSP}{fr(c1 / cn, 1)}){NBSP}: chaque processus ne traite que sa part des images"
+            f"(÷{NBSP}{decimal(c1 / cn, 1)}){NBSP}: "
+            "chaque processus ne traite que sa part des images"
         )
     else:
         compute = "sans baisser, bien que chaque processus ne traite que sa part des images"
     text = [
         "",
         f"À nombre de fils égal ({threads} par processus), passer de 1 à {n} processus {speed}. "
-        f"Hors all-reduce, le calcul seul passe de {seconds(c1)} à {seconds(cn)} par époque "
+        f"Hors all-reduce, le calcul seul passe de {seconds(c1, 2)} à {seconds(cn, 2)} "
+        "par époque "
         f"{compute}. Surtout, chacune des {ddp_n['steps_per_epoch']} mises à jour d'une époque "
         f"attend maintenant la moyenne des gradients de tous les processus{NBSP}: un all-reduce "
-        f"de {integer(ddp_n['parameters'])} nombres ({fr(megabytes, 2)}{NBSP}Mo en float32), "
-        f"qui prend en moyenne {fr(1000 * per_exchange, 1)}{NBSP}ms, attente du processus le "
+        f"de {thousands(ddp_n['parameters'])} nombres "
+        f"({decimal(megabytes, 2)}{NBSP}Mo en float32), "
+        f"qui prend en moyenne {decimal(1000 * per_exchange, 1)}{NBSP}ms, attente du processus le "
         f"plus lent comprise, soit {percent(ddp_n['allreduce_share'], 0)} de l'époque. "
         + waiting_phrase(1000 * per_exchange, ddp_n["allreduce_alone_ms"]),
         "",
         f"`mlp_pytorch.py`, lui, calcule avec {single_threads} "
         f"{'fil' if single_threads == 1 else 'fils'} dans un seul processus{NBSP}: ses époques "
-        f"prennent {seconds(single['seconds_per_epoch'])}, soit "
-        f"{fr(1000 * single['seconds_per_epoch'] / steps_single, 1)}{NBSP}ms par mise à jour, "
-        f"contre {fr(1000 * t1 / ddp_1['steps_per_epoch'], 1)}{NBSP}ms pour `mlp_ddp.py` à un "
+        f"prennent {seconds(single['seconds_per_epoch'], 2)}, soit "
+        f"{decimal(1000 * single['seconds_per_epoch'] / steps_single, 1)}{NBSP}ms par mise à jour, "
+        f"contre {decimal(1000 * t1 / ddp_1['steps_per_epoch'], 1)}{NBSP}ms pour `mlp_ddp.py` à un "
         f"processus et {threads} {'fil' if threads == 1 else 'fils'}"
         f"{NBSP}: {threads_effect(single, steps_single, ddp_1, threads, single_threads)} "
         f"Les {n} processus de `mlp_ddp.py` mettent "

@@ -44,8 +44,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tools import storage
+from tools.paths import data_dir, keras_home
 
-ROOT = Path(__file__).resolve().parent.parent
 SYSTEM_DIR = Path("/usr/share/datasets/fashion-mnist")
 MIRRORS = (
     "http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/",
@@ -96,14 +96,6 @@ class DataError(Exception):
 
 class CorruptError(DataError):
     """Un fichier présent mais dont le contenu n'est pas le bon (à distinguer d'un absent)."""
-
-
-def data_dir() -> Path:
-    return Path(os.environ.get("ATELIER_DATA", ROOT / "build" / "data"))
-
-
-def keras_home() -> Path:
-    return Path(os.environ.get("KERAS_HOME", data_dir() / "keras"))
 
 
 def manifest_path(dest: Path | None = None) -> Path:

@@ -14,14 +14,13 @@ dans un onglet (``=== "PyTorch"``) ou une admonition :
   des blocs, des dépendances épinglées et des données : modifier la prose ne ré-exécute rien ;
 * un bloc marqué ```` ```python {.sans-execution} ```` est affiché sans être exécuté.
 
-Utilisé par le crochet MkDocs ``tools/docs_hooks.py`` et par ``tests/test_docs_code.py``.
+Utilisé par le crochet MkDocs ``tools/hooks/concept_pages.py`` et par ``tests/test_docs_code.py``.
 ``python -m tools.docs_exec [page.md …] [--force]`` exécute les pages à la main.
 """
 
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import os
 import re
@@ -32,11 +31,10 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from tools import execute, storage
+from tools import paths, storage
 
-ROOT = execute.ROOT
-DOCS = ROOT / "docs"
-CACHE = execute.BUILD / "pages-cache"
+ROOT, DOCS = paths.ROOT, paths.DOCS
+CACHE = paths.BUILD / "pages-cache"
 # À incrémenter quand la manière d'exécuter ou de rendre les blocs change (invalide le cache).
 EXEC_VERSION = "1"
 TIMEOUT = int(os.environ.get("ATELIER_PAGE_TIMEOUT", "600"))
@@ -115,12 +113,9 @@ def extract_blocks(text: str) -> list[Block]:
 
 
 def cache_key(blocks: list[Block]) -> str:
-    h = hashlib.sha256()
-    for part in (EXEC_VERSION, execute.dependencies_fingerprint(), execute.data_fingerprint()):
-        h.update(part.encode() + b"\0")
-    for block in blocks:
-        h.update(block.code.encode() + b"\0")
-    return h.hexdigest()[:24]
+    """Le code des blocs seulement : modifier la prose de la page ne ré-exécute rien."""
+    fingerprints = [paths.dependencies_fingerprint(), paths.data_fingerprint()]
+    return paths.cache_key(EXEC_VERSION, fingerprints, [block.code for block in blocks])
 
 
 # Le programme qui exécute les blocs d'une page dans un processus neuf. Il écrit ses résultats
@@ -161,13 +156,8 @@ with open(sys.argv[2], "w", encoding="utf-8") as f:
 
 
 def environment() -> dict[str, str]:
-    env = dict(os.environ)
-    env.setdefault("ATELIER_DATA", str(execute.BUILD / "data"))
-    env.setdefault("KERAS_HOME", str(execute.BUILD / "data" / "keras"))
-    env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-    env.setdefault("PYTHONHASHSEED", "0")
-    env["MPLBACKEND"] = "Agg"
-    return env
+    """L'environnement des blocs (et des scripts de figure) : données de build/, MPLBACKEND=Agg."""
+    return paths.child_env()
 
 
 def run_blocks(blocks: list[Block], label: str, timeout: int = TIMEOUT) -> list[str]:

@@ -30,7 +30,6 @@ from __future__ import annotations
 
 import argparse
 import copy
-import hashlib
 import json
 import math
 import os
@@ -39,19 +38,16 @@ import statistics
 import subprocess
 import sys
 import time
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import jupytext
 import nbformat
 
-from tools import calibration, storage
+from tools import calibration, paths, storage
 
-ROOT = Path(__file__).resolve().parent.parent
-TUTORIALS = ROOT / "tutorials"
-BUILD = ROOT / "build"
-OUT = BUILD / "notebooks"
+ROOT, BUILD, TUTORIALS = paths.ROOT, paths.BUILD, paths.TUTORIALS
+OUT = paths.NOTEBOOKS
 CACHE = BUILD / "cache"
 WORK = BUILD / "work"
 # À incrémenter quand la manière d'exécuter change (invalide tout le cache).
@@ -111,6 +107,8 @@ UNITS = ("pourcentage", "points", "secondes")
 # de calibration (calibrate()) chronométrée dans la même exécution.
 RELATIVE_MAX = "max_calibrations"
 PROBE_MARK = "__ATELIER_MESURES__"
+# Le noyau affiche les figures dans le notebook.
+KERNEL_MPLBACKEND = "module://matplotlib_inline.backend_inline"
 ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 
 
@@ -237,7 +235,7 @@ def load(path: Path) -> Tutorial:
         cell["id"] = f"cellule-{index + 1:03d}"
         if cell.cell_type == "code" and cell.source.lstrip().startswith(SOLUTION_MARK):
             # Solution d'exercice : repliée dans JupyterLab (source_hidden) et, sur le site,
-            # dans un bloc « Solution » à déplier (tools/mkdocs_hooks.py, classe celltag_solution).
+            # dans un bloc « Solution » à déplier (tools/hooks/tutorial_pages.py, celltag_solution).
             cell.metadata["tags"] = [*cell.metadata.get("tags", []), "solution"]
             cell.metadata["jupyter"] = {**cell.metadata.get("jupyter", {}), "source_hidden": True}
     header = nb.metadata.get("atelier")
@@ -251,19 +249,8 @@ def load(path: Path) -> Tutorial:
     return Tutorial(path, nb, header, lines)
 
 
-def dependencies_fingerprint() -> str:
-    """Les dépendances épinglées, telles que déclarées dans pyproject.toml."""
-    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
-    return json.dumps(sorted(project["dependencies"]))
-
-
-def data_fingerprint() -> str:
-    """L'empreinte du contenu réel des données (calculée et vérifiée par tools/data.py)."""
-    manifest = Path(os.environ.get("ATELIER_DATA", BUILD / "data")) / "fashion-mnist.json"
-    try:
-        return json.loads(manifest.read_text(encoding="utf-8"))["fingerprint"]
-    except (OSError, ValueError, KeyError, TypeError):
-        return "sans-donnees"
+dependencies_fingerprint = paths.dependencies_fingerprint
+data_fingerprint = paths.data_fingerprint
 
 
 # --- Calibration : la vitesse de la machine, mesurée dans la même exécution ------------------
@@ -369,48 +356,48 @@ def calibration_record(before: list[float], during: list[float], after: list[flo
 
 
 def cache_key(tutorial: Tutorial, deps: str, data: str) -> str:
-    h = hashlib.sha256()
-    for part in (EXECUTOR_VERSION, deps, data):
-        h.update(part.encode() + b"\0")
-    for cell in tutorial.notebook.cells:
-        if cell.cell_type == "code":
-            h.update(cell.source.encode() + b"\0")
-    if tutorial.header.get("resultats"):  # un fichier de résultats déclaré exige une exécution
-        h.update(json.dumps(tutorial.header["resultats"]).encode())
-    return h.hexdigest()[:24]
+    """Le code des cellules seulement : modifier le texte (markdown) ne ré-exécute rien. Un
+    fichier de résultats déclaré entre dans la clé : il exige une exécution qui l'écrit."""
+    results = tutorial.header.get("resultats")
+    return paths.cache_key(
+        EXECUTOR_VERSION,
+        [deps, data],
+        [cell.source for cell in tutorial.notebook.cells if cell.cell_type == "code"],
+        json.dumps(results) if results else "",
+    )
 
 
 PROBE = """
 import json as _json, os as _os, platform as _platform, resource as _resource, sys as _sys
-_mesures = {"peak_rss_mib": _resource.getrusage(_resource.RUSAGE_SELF).ru_maxrss / 1024,
+_measures = {"peak_rss_mib": _resource.getrusage(_resource.RUSAGE_SELF).ru_maxrss / 1024,
             "metrics": {}, "versions": {"python": _platform.python_version()}, "devices": []}
-for _nom in NOMS:
-    _v = globals().get(_nom)
+for _name in NAMES:
+    _v = globals().get(_name)
     try:
-        _mesures["metrics"][_nom] = None if _v is None else float(_v)
+        _measures["metrics"][_name] = None if _v is None else float(_v)
     except (TypeError, ValueError):
-        _mesures["metrics"][_nom] = repr(_v)
+        _measures["metrics"][_name] = repr(_v)
 _cpu = _platform.processor() or _platform.machine()
 try:
     with open("/proc/cpuinfo") as _f:
         _cpu = next(l.split(":", 1)[1].strip() for l in _f if l.startswith("model name"))
 except (OSError, StopIteration):
     pass
-_mesures["cpu"] = f"{_cpu}, {_os.cpu_count()} cœurs"
-_mesures["available_cores"] = len(_os.sched_getaffinity(0))
+_measures["cpu"] = f"{_cpu}, {_os.cpu_count()} cœurs"
+_measures["available_cores"] = len(_os.sched_getaffinity(0))
 for _mod in ("numpy", "torch", "torchvision", "tensorflow", "keras", "matplotlib"):
     if _mod in _sys.modules:
-        _mesures["versions"][_mod] = getattr(_sys.modules[_mod], "__version__", "?")
+        _measures["versions"][_mod] = getattr(_sys.modules[_mod], "__version__", "?")
 if "torch" in _sys.modules:
     _t = _sys.modules["torch"]
     if _t.cuda.is_available():
-        _mesures["devices"].append("GPU " + _t.cuda.get_device_name(0))
-        _mesures["cuda_peak_mib"] = _t.cuda.max_memory_allocated() / 2**20
+        _measures["devices"].append("GPU " + _t.cuda.get_device_name(0))
+        _measures["cuda_peak_mib"] = _t.cuda.max_memory_allocated() / 2**20
 if "tensorflow" in _sys.modules:
     _tf = _sys.modules["tensorflow"]
     _gpus = _tf.config.list_logical_devices("GPU")
     if _gpus:
-        _mesures["devices"].append("GPU TensorFlow " + _gpus[0].name)
+        _measures["devices"].append("GPU TensorFlow " + _gpus[0].name)
 # Déclarations facultatives du notebook, rangées dans l'enregistrement : le modèle entraîné
 # (MODEL_CARD, un dictionnaire) et le découpage des données (DATA_SPLIT : indices des images
 # d'entraînement et de validation parmi les 60 000 officielles, nombre d'images de test ; ou un
@@ -435,12 +422,12 @@ if isinstance(globals().get("DATA_SPLIT"), dict):
     _d = DATA_SPLIT
     try:
         _parts = {"main": _d} if "train" in _d else dict(_d)
-        _mesures["data_split"] = {_k: _atelier_split(_v) for _k, _v in _parts.items()}
+        _measures["data_split"] = {_k: _atelier_split(_v) for _k, _v in _parts.items()}
     except Exception as _exc:  # noqa: BLE001 — signalé par le test, jamais une panne du noyau
-        _mesures["data_split"] = {"error": f"{type(_exc).__name__}: {_exc}"}
+        _measures["data_split"] = {"error": f"{type(_exc).__name__}: {_exc}"}
 if isinstance(globals().get("MODEL_CARD"), dict):
-    _mesures["model_card"] = _json.loads(_json.dumps(MODEL_CARD, default=str))
-print(MARK + _json.dumps(_mesures))
+    _measures["model_card"] = _json.loads(_json.dumps(MODEL_CARD, default=str))
+print(MARK + _json.dumps(_measures))
 """
 
 
@@ -495,23 +482,13 @@ def run_notebook(tutorial: Tutorial, workdir: Path, timeout: int | None = None, 
     timeout = timeout or cell_timeout_from_env()
     nb = copy.deepcopy(tutorial.notebook)
     names = [m["nom"] for m in tutorial.header["metriques"]]
-    probe = PROBE.replace("NOMS", repr(names)).replace("MARK", repr(PROBE_MARK))
+    probe = PROBE.replace("NAMES", repr(names)).replace("MARK", repr(PROBE_MARK))
     nb.cells.append(nbformat.v4.new_code_cell(probe))
     workdir.mkdir(parents=True, exist_ok=True)
-    env_defaults = {
-        "ATELIER_DATA": str(BUILD / "data"),
-        "KERAS_HOME": str(BUILD / "data" / "keras"),
-        "MPLBACKEND": "module://matplotlib_inline.backend_inline",
-        "TF_CPP_MIN_LOG_LEVEL": "2",
-        "PYTHONHASHSEED": "0",
-    }
-    for key, value in {**env_defaults, **thread_env()}.items():
-        os.environ.setdefault(key, value)
-    # Le noyau travaille dans build/work/NN : un chemin de données relatif n'y mènerait nulle part.
-    for key in ("ATELIER_DATA", "KERAS_HOME"):
-        os.environ[key] = str(Path(os.environ[key]).resolve())
-    # Le noyau affiche les figures dans le notebook, quel que soit MPLBACKEND du terminal.
-    os.environ["MPLBACKEND"] = env_defaults["MPLBACKEND"]
+    # Le noyau reçoit son environnement (données de build/ en chemins absolus, car il travaille
+    # dans build/work/NN, figures dans le notebook quel que soit MPLBACKEND du terminal) :
+    # os.environ du processus appelant, celui de MkDocs par exemple, reste intact.
+    env = paths.child_env(KERNEL_MPLBACKEND, thread_env())
     n_code = sum(c.cell_type == "code" for c in nb.cells) - 1
     started = time.perf_counter()
     state = {"t": started, "done": 0}
@@ -553,7 +530,7 @@ def run_notebook(tutorial: Tutorial, workdir: Path, timeout: int | None = None, 
     kernel_log = workdir / "noyau.log"
     try:
         with kernel_log.open("wb") as sink:
-            client.execute(stdout=sink, stderr=sink)
+            client.execute(stdout=sink, stderr=sink, env=env)
     except CellTimeoutError:
         index = state.get("current", state["done"])
         effective = state.get("timeout", timeout)
@@ -610,14 +587,43 @@ def check_outputs(tutorial: Tutorial, nb) -> None:
         )
 
 
+# L'en-tête « atelier: » est écrit pour les auteurs, en français ; l'enregistrement, lu par les
+# crochets et les tests, a des clés anglaises. Ces tables sont la seule correspondance.
+HEADER_KEYS = {
+    "titre": "title",
+    "description": "description",
+    "niveau": "level",
+    "duree": "duration",
+    "prerequis": "prerequisites",
+    "gpu": "gpu",
+    "resultats": "result_files",
+}
+METRIC_KEYS = {
+    "nom": "name",
+    "libelle": "label",
+    "unite": "unit",
+    "min": "min",
+    "max": "max",
+    RELATIVE_MAX: RELATIVE_MAX,
+}
+
+
+def header_record(header: dict) -> dict:
+    """Ce que l'enregistrement reprend de l'en-tête, sous des clés anglaises."""
+    return {english: header[key] for key, english in HEADER_KEYS.items() if key in header}
+
+
 def check_metrics(tutorial: Tutorial, record: dict) -> list[dict]:
-    """Compare les métriques mesurées aux seuils déclarés ; lève TutorialError sinon."""
+    """Compare les métriques mesurées aux seuils déclarés ; lève TutorialError sinon. Renvoie
+    chaque métrique déclarée avec sa valeur (``value``), son verdict (``ok``) et, pour une
+    durée, son rapport à la calibration (``calibration_ratio``)."""
     results, failures = [], []
     calibration = (record.get("calibration") or {}).get("seconds")
     for metric in tutorial.header["metriques"]:
         value = record["metrics"].get(metric["nom"])
         ok = isinstance(value, float)
-        result = {**metric, "valeur": value}
+        result = {METRIC_KEYS[k]: v for k, v in metric.items() if k in METRIC_KEYS}
+        result["value"] = value
         if ok and "min" in metric:
             ok = value >= metric["min"]
         if ok and "max" in metric:
@@ -627,7 +633,7 @@ def check_metrics(tutorial: Tutorial, record: dict) -> list[dict]:
                 # Le seuil effectif de cette exécution, en secondes, pour la fiche du tutoriel.
                 result["max"] = metric[RELATIVE_MAX] * calibration
                 if ok:
-                    result["ratio_calibration"] = value / calibration
+                    result["calibration_ratio"] = value / calibration
                     ok = value / calibration <= metric[RELATIVE_MAX]
             else:
                 ok = False
@@ -721,6 +727,8 @@ def build_one(
     if entry is not None:
         executed, record = entry
         record["cached"] = True
+        if "resultats" in record:  # entrée écrite avant le passage des clés en anglais
+            record["results"] = record.pop("resultats")
     else:
         for relative in tutorial.header.get("resultats", []):  # jamais ceux d'une autre exécution
             (work / tutorial.name / relative).unlink(missing_ok=True)
@@ -729,7 +737,7 @@ def build_one(
         measures["calibration"] = probe.record()
         check_outputs(tutorial, executed)
         if tutorial.header.get("resultats"):
-            measures["resultats"] = collect_results(tutorial, work / tutorial.name)
+            measures["results"] = collect_results(tutorial, work / tutorial.name)
         record = {
             "tutorial": tutorial.name,
             "cache_key": key,
@@ -741,8 +749,9 @@ def build_one(
         storage.atomic_write(cached_nb, nbformat.writes(executed) + "\n")
         storage.atomic_write(cached_rec, json.dumps(record, indent=2, ensure_ascii=False))
         record["cached"] = False
-    record["titre"] = tutorial.header["titre"]
-    record["metriques"] = check_metrics(tutorial, record)
+    # Ce que les crochets présentent vient de l'enregistrement : la source n'est lue qu'une fois.
+    record.update(header_record(tutorial.header))
+    record["metric_checks"] = check_metrics(tutorial, record)
     merged = merge_outputs(tutorial.notebook, executed)
     write_if_changed(out / f"{tutorial.name}.ipynb", nbformat.writes(merged) + "\n")
     public = {k: v for k, v in record.items() if k != "cached"}
@@ -778,7 +787,7 @@ def _build_paths(paths: list[Path], *, force: bool, log, **kw) -> list:
         state = "en cache" if record["cached"] else f"exécuté en {record['wall_seconds']:.1f} s"
         if not record["cached"] and record.get("calibration"):
             state += f", calibration {record['calibration']['seconds']:.3f} s"
-        metrics = ", ".join(f"{m['nom']} = {m['valeur']:.4g}" for m in record["metriques"])
+        metrics = ", ".join(f"{m['name']} = {m['value']:.4g}" for m in record["metric_checks"])
         log(
             f"[{i}/{len(paths)}] {path.stem} : {state} ({metrics}) "
             f"— {time.perf_counter() - started:.1f} s écoulées"
@@ -794,7 +803,9 @@ def main(argv: list[str] | None = None) -> int:
         prog="python -m tools.execute",
         description="Exécute les tutoriels (avec cache) vers build/notebooks.",
     )
-    parser.add_argument("noms", nargs="*", help="tutoriels à exécuter (défaut : tous)")
+    parser.add_argument(
+        "names", nargs="*", metavar="noms", help="tutoriels à exécuter (défaut : tous)"
+    )
     parser.add_argument("--force", action="store_true", help="ignorer le cache")
     parser.add_argument("--check", action="store_true", help="valider les en-têtes seulement")
     parser.add_argument("--tutorials", type=Path, default=TUTORIALS, help=argparse.SUPPRESS)
@@ -813,13 +824,13 @@ def main(argv: list[str] | None = None) -> int:
         if timeout <= 0:
             raise TutorialError("--timeout : un nombre de secondes positif est attendu.")
         if args.check:
-            paths = discover(args.noms, args.tutorials)
+            paths = discover(args.names, args.tutorials)
             for path in paths:
                 load(path)
             print(f"{len(paths)} en-tête(s) de tutoriel valide(s).")
             return 0
         records = build_all(
-            args.noms,
+            args.names,
             force=args.force,
             folder=args.tutorials,
             out=args.out,

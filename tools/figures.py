@@ -9,15 +9,14 @@ nombres mesurés, qu'une page inclut par ``--8<-- "build/figures/NOM.md"``.
   n'est pas relancé (``build/figures/NOM.cle`` garde sa clé).
 * Un script qui échoue, ou qui n'écrit pas son image, fait échouer la construction en le nommant.
 
-Le crochet ``tools/docs_hooks.py`` publie les images sous ``figures/`` sur le site ; une page les
-affiche avec ``![texte alternatif](figures/NOM.svg)``.
+Le crochet ``tools/hooks/concept_pages.py`` publie les images sous ``figures/`` sur le site ; une
+page les affiche avec ``![texte alternatif](figures/NOM.svg)``.
 ``python -m tools.figures [NOM …] [--force]`` produit les figures à la main.
 """
 
 from __future__ import annotations
 
 import argparse
-import hashlib
 import os
 import subprocess
 import sys
@@ -25,11 +24,11 @@ import tempfile
 import time
 from pathlib import Path
 
-from tools import docs_exec, execute, storage
+from tools import paths, storage
 
-ROOT = execute.ROOT
-SOURCES = ROOT / "docs" / "figures"
-OUT = execute.BUILD / "figures"
+ROOT = paths.ROOT
+SOURCES = paths.DOCS / "figures"
+OUT = paths.BUILD / "figures"
 # À incrémenter quand la manière de produire les figures change (invalide le cache).
 FIGURES_VERSION = "1"
 IMAGE_SUFFIXES = (".svg", ".png")
@@ -45,10 +44,9 @@ def scripts(folder: Path = SOURCES) -> list[Path]:
 
 
 def cache_key(script: Path) -> str:
-    h = hashlib.sha256()
-    for part in (FIGURES_VERSION, execute.dependencies_fingerprint(), script.read_text("utf-8")):
-        h.update(part.encode() + b"\0")
-    return h.hexdigest()[:24]
+    """Le texte du script et les dépendances : un script inchangé n'est pas relancé."""
+    fingerprints = [paths.dependencies_fingerprint()]
+    return paths.cache_key(FIGURES_VERSION, fingerprints, [script.read_text("utf-8")])
 
 
 def produced(name: str, out: Path = OUT) -> list[Path]:
@@ -77,7 +75,7 @@ def build_one(script: Path, *, out: Path = OUT, force: bool = False) -> bool:
             proc = subprocess.run(
                 [sys.executable, str(script), str(target)],
                 cwd=tmp,
-                env=docs_exec.environment(),
+                env=paths.child_env(),
                 capture_output=True,
                 text=True,
                 timeout=TIMEOUT,
@@ -129,12 +127,14 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m tools.figures", description="Produit les figures des pages (avec cache)."
     )
-    parser.add_argument("noms", nargs="*", help="figures à produire (défaut : toutes)")
+    parser.add_argument(
+        "names", nargs="*", metavar="noms", help="figures à produire (défaut : toutes)"
+    )
     parser.add_argument("--force", action="store_true", help="ignorer le cache")
     args = parser.parse_args(argv)
     try:
         for script in scripts():
-            if not args.noms or script.stem in args.noms:
+            if not args.names or script.stem in args.names:
                 build_one(script, force=args.force)
                 print(f"{script.stem} : {', '.join(p.name for p in produced(script.stem))}")
     except FigureError as exc:

@@ -5,7 +5,7 @@
   accents, espaces et apostrophes remplacés par des tirets (« Taux d'apprentissage » donne
   ``taux-d-apprentissage``) ; une page renvoie à un terme par
   ``[taux d'apprentissage](glossaire.md#taux-d-apprentissage)`` ;
-* le glossaire de l'extension abbr (option ``glossary``, fixée par tools/docs_hooks.py) :
+* le glossaire de l'extension abbr (option ``glossary``, fixée par tools/hooks/concept_pages.py) :
   partout où un terme apparaît, dans les pages comme dans les tutoriels, abbr l'entoure d'une
   balise ``<abbr>`` dont l'infobulle donne la définition. Aucune page n'a rien à inclure.
 
@@ -26,10 +26,10 @@ from pathlib import Path
 
 import yaml
 
-from tools import execute
+from tools import paths
 
-ROOT = execute.ROOT
-SOURCE = ROOT / "docs" / "glossaire.yml"
+ROOT = paths.ROOT
+SOURCE = paths.DOCS / "glossaire.yml"
 PAGE = "glossaire.md"
 FIELDS = ("fr", "en", "definition", "page")
 REJECTIONS = ("rejets", "rejets_anglais")  # variantes refusées (voir tools/terminologie.py)

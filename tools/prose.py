@@ -23,10 +23,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tools import execute
+from tools import paths
 
-ROOT = execute.ROOT
-DOCS = ROOT / "docs"
+ROOT, DOCS = paths.ROOT, paths.DOCS
 WORDS = DOCS / "mots-autorises.txt"
 DICTIONARY = "fr_FR"
 HIDDEN = "\x00"  # remplace un caractère masqué (qui n'est pas de la prose)

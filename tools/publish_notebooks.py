@@ -31,7 +31,9 @@ import sys
 import tempfile
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+from tools import paths
+
+ROOT = paths.ROOT
 DEFAULT_SOURCE = Path("build") / "notebooks"
 DEFAULT_BRANCH = "notebooks"
 # Jamais remplacées par un commit orphelin, quel que soit le dépôt.
@@ -63,19 +65,19 @@ class PublicationError(Exception):
         self.code = code
 
 
-class _FormatteurFrancais(argparse.HelpFormatter):
+class _FrenchHelpFormatter(argparse.HelpFormatter):
     def add_usage(self, usage, actions, groups, prefix=None):
         return super().add_usage(usage, actions, groups, prefix or "utilisation : ")
 
 
-class _ParseurFrancais(argparse.ArgumentParser):
+class _FrenchArgumentParser(argparse.ArgumentParser):
     def error(self, message: str):
         self.print_usage(sys.stderr)
         self.exit(2, f"{self.prog} : erreur : {message}\n")
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
-    parser = _ParseurFrancais(
+    parser = _FrenchArgumentParser(
         prog="python -m tools.publish_notebooks",
         description=(
             "Pousse les notebooks exécutés (build/notebooks/*.ipynb) en un seul commit "
@@ -85,7 +87,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
             "Destination : PUBLISH_REMOTE (chemin local ou URL) s'il est défini, sinon "
             "https://github.com/$PUBLISH_REPOSITORY.git authentifié par GITHUB_TOKEN."
         ),
-        formatter_class=_FormatteurFrancais,
+        formatter_class=_FrenchHelpFormatter,
         add_help=False,
     )
     parser.add_argument("-h", "--help", action="help", help="affiche cette aide et quitte")

@@ -23,7 +23,7 @@
 Le navigateur est trouvé par tools/browser.py, la même recherche que celle des tests.
 
 Sorties : ``build/screenshots/*.png`` et ``captures.json`` (jamais committés), publiés sous
-``captures/`` par ``tools/screenshots_hook.py``.
+``captures/`` par ``tools/hooks/screenshots.py``.
 """
 
 from __future__ import annotations
@@ -46,10 +46,9 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from tools import browser, storage
+from tools import browser, paths, storage
 
-ROOT = Path(__file__).resolve().parent.parent
-BUILD = ROOT / "build"
+BUILD = paths.BUILD
 OUT = BUILD / "screenshots"
 SNIPPET_RUNS = BUILD / "snippets" / "runs"
 WORK = BUILD / "work"

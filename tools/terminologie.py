@@ -40,9 +40,9 @@ import tokenize
 from dataclasses import dataclass
 from pathlib import Path
 
-from tools import glossaire, prose
+from tools import glossaire, paths, prose
 
-ROOT = prose.ROOT
+ROOT = paths.ROOT
 
 # Conventions de rédaction hors glossaire : terme retenu → variantes françaises refusées.
 CONVENTIONS = {"et coll.": ["et al."]}

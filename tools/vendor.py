@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import os
 import shutil
 import subprocess
 import sys
@@ -21,10 +20,9 @@ import tarfile
 import tempfile
 from pathlib import Path
 
-from tools import storage
+from tools import paths, storage
 
-ROOT = Path(__file__).resolve().parent.parent
-VENDOR = ROOT / "build" / "vendor"
+VENDOR = paths.BUILD / "vendor"
 MATHJAX_VERSION = "3.2.2"
 MATHJAX_INTEGRITY = (
     "sha512-Bt+SSVU8eBG27zChVewOicYs7Xsdt40qm4+UpHyX7k0/"
@@ -110,7 +108,7 @@ def fetch_mathjax(vendor: Path = VENDOR) -> Path:
 
 def main() -> int:
     try:
-        where = fetch_mathjax(Path(os.environ.get("ATELIER_VENDOR", VENDOR)))
+        where = fetch_mathjax(paths.vendor_dir())
     except storage.StorageError as exc:
         print(f"Erreur : MathJax : {exc}.", file=sys.stderr)
         return 1

@@ -1,9 +1,10 @@
-"""Crochets MkDocs de l'atelier.
+"""Crochet MkDocs des pages de tutoriel, mince couche sur tools/execute.py.
 
 * avant chaque construction : exécute les tutoriels (tools.execute, avec cache) ;
 * ajoute au site la copie locale de MathJax et remplace l'adresse CDN de mkdocs-jupyter ;
 * en tête de chaque page de tutoriel : téléchargements (.ipynb exécuté, .py), lien Colab et
-  mesures de la dernière exécution (modèle déclaré, durée, matériel, versions, métriques) ;
+  mesures de la dernière exécution (modèle déclaré, durée, matériel, versions, métriques), tout
+  cela lu dans l'enregistrement d'exécution (build/notebooks/NN_slug.json), jamais dans la source ;
 * écrit l'encadré « modèle » de chaque tutoriel qui déclare MODEL_CARD (build/modeles/), que les
   pages de cours incluent au lieu de recopier la description ou les mesures du modèle ;
 * sort la CSS que mkdocs-jupyter insère dans chaque page de notebook vers une feuille de style
@@ -27,22 +28,19 @@ from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File
 from mkdocs.utils import get_relative_url
 
-from tools import execute
-from tools.rapport_hook import date_fr, thousands
+from tools import execute, french, paths
+from tools.french import NBSP, in_unit, seconds, thousands
 
 # « make serve » recharge ce fichier à chaque reconstruction : recharger aussi l'exécuteur pour
 # qu'une modification de tools/execute.py soit prise en compte sans relancer le serveur.
 execute = importlib.reload(execute)
 
 log = logging.getLogger("mkdocs.hooks.atelier")
-ROOT = Path(__file__).resolve().parent.parent
-VENDOR = ROOT / "build" / "vendor"
 # Encadrés « modèle » des tutoriels, inclus par les pages (voir write_model_cards).
-MODEL_CARDS = ROOT / "build" / "modeles"
+MODEL_CARDS = paths.BUILD / "modeles"
 MATHJAX_URI = "assets/vendor/mathjax/tex-svg.js"
 MATHJAX_SENTINEL = "ATELIER_MATHJAX_LOCAL"
 TUTORIAL_PREFIX = "tutoriels/"
-NBSP = "\u00a0"
 STYLE_RE = re.compile(r'<style type="text/css">.*?</style>\s*', re.S)
 
 _records: dict[str, dict] = {}
@@ -77,12 +75,12 @@ def model_card_markdown(record: dict) -> str:
     """
     name, card = record["tutorial"], record["model_card"]
     metrics = "".join(
-        f"\n    - {m['libelle']}{NBSP}: {_format_value(m, m['valeur'])}"
-        for m in record.get("metriques", [])
-        if "accuracy" in m["nom"]
+        f"\n    - {m['label']}{NBSP}: {in_unit(m['value'], m.get('unit'))}"
+        for m in record.get("metric_checks", [])
+        if "accuracy" in m["name"]
     )
     return (
-        f'!!! abstract "Le modèle du tutoriel «{NBSP}{record["titre"]}{NBSP}»"\n\n'
+        f'!!! abstract "Le modèle du tutoriel «{NBSP}{record["title"]}{NBSP}»"\n\n'
         f"    {card['description']}\n\n"
         f"    Mesuré lors de la dernière construction du site "
         f"([le tutoriel](tutoriels/{name}.ipynb) donne le détail){NBSP}:\n{metrics}\n"
@@ -97,10 +95,12 @@ def write_model_cards(records: list[dict], out: Path = MODEL_CARDS) -> None:
 
 
 def on_files(files, config):
-    mathjax = VENDOR / "mathjax" / "tex-svg.js"
+    # ATELIER_VENDOR, s'il est défini, est lu ici comme par « make vendor » (tools/vendor.py).
+    vendor = paths.vendor_dir()
+    mathjax = vendor / "mathjax" / "tex-svg.js"
     if not mathjax.is_file():
         raise PluginError(
-            "La copie locale de MathJax manque (build/vendor). Lancez « make vendor » "
+            f"La copie locale de MathJax manque ({vendor}). Lancez « make vendor » "
             "ou construisez le site avec « make site »."
         )
     files.append(File.generated(config, MATHJAX_URI, abs_src_path=str(mathjax)))
@@ -112,36 +112,16 @@ def _is_tutorial(page) -> bool:
     return uri.startswith(TUTORIAL_PREFIX) and uri.endswith(".ipynb")
 
 
-def _num(value: float, digits: int = 1) -> str:
-    return f"{value:.{digits}f}".replace(".", ",")
-
-
 def _metric_text(metric: dict) -> str:
     bounds = []
     if "min" in metric:
-        bounds.append(f"seuil ≥{NBSP}{_format_value(metric, metric['min'])}")
+        bounds.append(f"seuil ≥{NBSP}{in_unit(metric['min'], metric.get('unit'))}")
     if "max" in metric:
-        bounds.append(f"seuil ≤{NBSP}{_format_value(metric, metric['max'])}")
+        bounds.append(f"seuil ≤{NBSP}{in_unit(metric['max'], metric.get('unit'))}")
     return (
-        f"{html.escape(metric['libelle'])}{NBSP}: <strong>"
-        f"{_format_value(metric, metric['valeur'])}</strong> ({', '.join(bounds)})"
+        f"{html.escape(metric['label'])}{NBSP}: <strong>"
+        f"{in_unit(metric['value'], metric.get('unit'))}</strong> ({', '.join(bounds)})"
     )
-
-
-def _format_value(metric: dict, value: float) -> str:
-    """Une valeur (ou un seuil) dans l'unité que déclare l'en-tête du tutoriel."""
-    unit = metric.get("unite")
-    if unit == "pourcentage":
-        return f"{_num(100 * value)}{NBSP}%"
-    if unit == "points":  # écart entre deux proportions : « 0,6 point », « 27,4 points »
-        text = _num(100 * value)
-        return f"{text}{NBSP}point{'s' if abs(float(text.replace(',', '.'))) >= 2 else ''}"
-    if unit == "secondes":
-        return f"{_num(value)}{NBSP}s"
-    if value != 0 and abs(value) < 0.01:
-        # Erreurs relatives, écarts numériques : notation scientifique (« 3,0e-09 »).
-        return f"{value:.1e}".replace(".", ",")
-    return _num(value, 3)
 
 
 def _colab_url(config, name: str) -> str:
@@ -149,7 +129,7 @@ def _colab_url(config, name: str) -> str:
     return f"https://colab.research.google.com/github/{repo}/blob/notebooks/{name}.ipynb"
 
 
-def tutorial_banner(record: dict, header: dict, colab: str) -> str:
+def tutorial_banner(record: dict, colab: str) -> str:
     """Le bloc affiché sous le titre d'une page de tutoriel."""
     name = record["tutorial"]
     esc = html.escape
@@ -158,14 +138,14 @@ def tutorial_banner(record: dict, header: dict, colab: str) -> str:
     memory = f"{thousands(record['peak_rss_mib'])}{NBSP}Mio (pic du processus)"
     if "cuda_peak_mib" in record:
         memory += f", GPU {thousands(record['cuda_peak_mib'])}{NBSP}Mio"
-    metrics = "".join(f"<li>{_metric_text(m)}</li>" for m in record["metriques"])
+    metrics = "".join(f"<li>{_metric_text(m)}</li>" for m in record["metric_checks"])
     card = record.get("model_card") or {}
     if card.get("description"):
         metrics = f"<li>Modèle{NBSP}: {esc(card['description'])}</li>" + metrics
-    wall = f"{_num(record['wall_seconds'])}{NBSP}s"
-    prerequis = "".join(f"<li>{esc(p)}</li>" for p in header["prerequis"])
+    wall = seconds(record["wall_seconds"])
+    prerequisites = "".join(f"<li>{esc(p)}</li>" for p in record["prerequisites"])
     return f"""
-<p class="atelier-description">{esc(header["description"])}</p>
+<p class="atelier-description">{esc(record["description"])}</p>
 <div class="atelier-tutoriel" data-tutoriel="{esc(name)}">
   <p class="atelier-actions">
     <a class="md-button md-button--primary" href="../{esc(name)}.ipynb" download
@@ -176,10 +156,10 @@ def tutorial_banner(record: dict, header: dict, colab: str) -> str:
        data-colab>Ouvrir dans Colab</a>
   </p>
   <dl class="atelier-fiche">
-    <dt>Niveau</dt><dd>{esc(header["niveau"])}</dd>
-    <dt>Durée estimée</dt><dd>{esc(header["duree"])}</dd>
-    <dt>Prérequis</dt><dd><ul class="atelier-prerequis">{prerequis}</ul></dd>
-    <dt>GPU</dt><dd>{esc(header["gpu"])}</dd>
+    <dt>Niveau</dt><dd>{esc(record["level"])}</dd>
+    <dt>Durée estimée</dt><dd>{esc(record["duration"])}</dd>
+    <dt>Prérequis</dt><dd><ul class="atelier-prerequis">{prerequisites}</ul></dd>
+    <dt>GPU</dt><dd>{esc(record["gpu"])}</dd>
   </dl>
   <details class="atelier-mesures" open>
     <summary>Mesures de l'exécution publiée</summary>
@@ -189,7 +169,7 @@ def tutorial_banner(record: dict, header: dict, colab: str) -> str:
         sur {esc(record.get("cpu", "CPU"))} ({esc(devices)})</li>
       <li>Mémoire{NBSP}: {memory}</li>
       <li>Versions{NBSP}: {esc(versions)}</li>
-      <li>Exécuté le {esc(date_fr(record["executed_at"]))}</li>
+      <li>Exécuté le {esc(french.date(record["executed_at"]))}</li>
     </ul>
   </details>
 </div>
@@ -203,8 +183,7 @@ def on_page_content(html_text, page, config, files):
     record = _records.get(name)
     if record is None:
         raise PluginError(f"Aucune mesure d'exécution pour le tutoriel {name}.")
-    header = execute.load(execute.TUTORIALS / f"{name}.py").header
-    banner = tutorial_banner(record, header, _colab_url(config, name))
+    banner = tutorial_banner(record, _colab_url(config, name))
     head, sep, tail = html_text.partition("</h1>")
     if not sep:
         raise PluginError(f"Le tutoriel {name} doit commencer par un titre « # … ».")

@@ -1,4 +1,4 @@
-"""Crochet MkDocs : publie les captures de TensorBoard sous ``captures/``.
+"""Crochet MkDocs des captures de TensorBoard : les publie sous ``captures/``.
 
 Les images sont produites à chaque construction par ``make screenshots`` (tools/screenshots.py)
 dans ``build/screenshots/`` et ne sont jamais committées. Elles entrent dans le site comme

@@ -3,13 +3,14 @@
 Les notebooks de l'atelier (tutorials/1N_atelier_*.py) écrivent leurs mesures dans
 ``resultats/axe_N.json`` ; l'exécuteur (tools.execute) les range dans l'enregistrement de
 l'exécution, ``build/notebooks/NN_slug.json``, à côté du notebook exécuté et avec le même cache.
-Ce crochet lit ces enregistrements et ajoute au site :
+Ce module lit ces enregistrements et compose :
 
 * ``atelier/rapport.md`` : le protocole, une synthèse, puis pour chaque axe son tableau,
   sa figure et l'interprétation calculée par le notebook ;
 * ``atelier/figures/axe_N.svg`` : les figures, tracées ici à partir des mêmes enregistrements.
 
-Rien de tout cela n'est versionné : la page est toujours celle de la dernière exécution.
+Le crochet tools/hooks/report.py les ajoute au site. Rien de tout cela n'est versionné : la page
+est toujours celle de la dernière exécution.
 """
 
 from __future__ import annotations
@@ -17,20 +18,16 @@ from __future__ import annotations
 import html
 import io
 import json
-import logging
 import re
 from pathlib import Path
 
-from mkdocs.exceptions import PluginError
-from mkdocs.structure.files import File
+from tools import french, paths
+from tools.french import NBSP, count, decimal, percent, seconds, thousands
 
-log = logging.getLogger("mkdocs.hooks.atelier.rapport")
-ROOT = Path(__file__).resolve().parent.parent
-RECORDS = ROOT / "build" / "notebooks"
-TUTORIALS = ROOT / "tutorials"
+RECORDS = paths.NOTEBOOKS
+TUTORIALS = paths.TUTORIALS
 PAGE = "atelier/rapport.md"
 FIGURES = "atelier/figures"
-NBSP = "\u00a0"
 DEVICES = {"cpu": "le CPU", "cuda": "le GPU"}
 
 
@@ -44,22 +41,20 @@ class ReportError(Exception):
 def load_axes(records: Path = RECORDS, tutorials: Path = TUTORIALS) -> list[dict]:
     """Les axes de l'atelier, dans l'ordre, tirés des enregistrements d'exécution.
 
-    Seuls comptent les tutoriels présents dans ``tutorials/`` et qui déclarent des résultats
-    dans leur en-tête ; un enregistrement sans ces résultats est une erreur, jamais un oubli
-    silencieux.
+    Seuls comptent les tutoriels présents dans ``tutorials/`` dont l'enregistrement déclare des
+    fichiers de résultats (``result_files``, repris de l'en-tête par tools/execute.py : la
+    source n'est pas relue) ; un enregistrement sans ces résultats est une erreur, jamais un
+    oubli silencieux.
     """
     axes = []
     for source in sorted(tutorials.glob("[0-9][0-9]_*.py")):
-        declared = _declared_results(source)
-        if not declared:
-            continue
         path = records / f"{source.stem}.json"
         try:
             record = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, ValueError) as exc:
             raise ReportError(f"enregistrement illisible pour {source.stem} : {exc}") from None
-        results = record.get("resultats") or {}
-        for name in declared:
+        results = record.get("results") or {}
+        for name in record.get("result_files") or []:
             if name not in results:
                 raise ReportError(
                     f"{source.stem} : l'enregistrement ne contient pas « {name} » "
@@ -69,7 +64,7 @@ def load_axes(records: Path = RECORDS, tutorials: Path = TUTORIALS) -> list[dict
                 {
                     **results[name],
                     "tutorial": source.stem,
-                    "titre": record.get("titre", source.stem),
+                    "tutorial_title": record.get("title", source.stem),
                     "executed_at": record.get("executed_at", ""),
                     "cpu": record.get("cpu", ""),
                     "versions": record.get("versions", {}),
@@ -80,57 +75,7 @@ def load_axes(records: Path = RECORDS, tutorials: Path = TUTORIALS) -> list[dict
     return sorted(axes, key=lambda a: a["axis"])
 
 
-def _declared_results(source: Path) -> list[str]:
-    """Les fichiers « resultats » de l'en-tête d'un tutoriel (liste vide s'il n'en a pas)."""
-    from tools import execute
-
-    try:
-        return list(execute.load(source).header.get("resultats") or [])
-    except execute.TutorialError:
-        return []
-
-
-# --- Mise en forme ------------------------------------------------------------------------------
-
-
-def fr(value: float, decimals: int = 2) -> str:
-    return f"{value:.{decimals}f}".replace(".", ",")
-
-
-def count(value) -> str:
-    """Un entier à la française : 54 000 (espace insécable entre les milliers)."""
-    return f"{value:,}".replace(",", NBSP) if isinstance(value, int) else str(value)
-
-
-def thousands(value: float) -> str:
-    """1781.4 → « 1 781 » : entier, espace fine insécable entre les milliers."""
-    return f"{round(value):,}".replace(",", "\u202f")
-
-
-def pct(value: float, decimals: int = 1) -> str:
-    return f"{fr(100 * value, decimals)}{NBSP}%"
-
-
-MONTHS = (
-    "janvier février mars avril mai juin juillet août septembre octobre novembre décembre"
-).split()
-
-
-def date_fr(iso: str) -> str:
-    """Une date ISO (2026-11-23) écrite en toutes lettres : 23 novembre 2026."""
-    try:
-        year, month, day = (int(part) for part in iso[:10].split("-"))
-        name = MONTHS[month - 1]
-    except (ValueError, IndexError):
-        return iso
-    return f"{'1er' if day == 1 else day}{NBSP}{name} {year}"
-
-
-def dates_fr(first: str, last: str) -> str:
-    """« le 23 novembre 2026 », ou « du 22 au 23 novembre 2026 » pour plusieurs jours."""
-    if first[:10] == last[:10]:
-        return f"le {date_fr(first)}"
-    return f"du {date_fr(first)} au {date_fr(last)}"
+# --- Mise en forme (nombres et dates : tools/french.py) ------------------------------------------
 
 
 def runs_table(runs: list[dict]) -> str:
@@ -142,8 +87,8 @@ def runs_table(runs: list[dict]) -> str:
     ]
     for r in runs:
         lines.append(
-            f"| `{r['run_dir'].removeprefix('runs/')}` | {pct(r['val_accuracy'])} "
-            f"| {pct(r['test_accuracy'])} | {fr(r['seconds_per_epoch'])}{NBSP}s "
+            f"| `{r['run_dir'].removeprefix('runs/')}` | {percent(r['val_accuracy'])} "
+            f"| {percent(r['test_accuracy'])} | {seconds(r['seconds_per_epoch'], 2)} "
             f"| {thousands(r['peak_memory_mib'])}{NBSP}Mio | {r['epochs']} |"
         )
     return "\n".join(lines)
@@ -164,8 +109,9 @@ def summary_table(axes: list[dict]) -> str:
         best = leader(axis)
         lines.append(
             f"| [{axis['axis']}. {axis['title']}](#axe-{axis['axis']}) | {len(axis['runs'])} "
-            f"| `{best['variant']}` | {pct(best['val_accuracy'])} | {pct(best['test_accuracy'])} "
-            f"| {fr(best['seconds_per_epoch'])}{NBSP}s | {best['epochs']} |"
+            f"| `{best['variant']}` | {percent(best['val_accuracy'])} "
+            f"| {percent(best['test_accuracy'])} "
+            f"| {seconds(best['seconds_per_epoch'], 2)} | {best['epochs']} |"
         )
     return "\n".join(lines)
 
@@ -295,11 +241,11 @@ def figure_svg(axis: dict) -> str:
 
 
 def cross_validation_text(cv: dict) -> str:
-    folds = ", ".join(pct(r["val_accuracy"], 2) for r in cv["runs"])
+    folds = ", ".join(percent(r["val_accuracy"], 2) for r in cv["runs"])
     return (
         f"**Validation croisée** de `{cv['config']}` ({cv['k']}{NBSP}plis)"
-        f"{NBSP}: {folds}{NBSP}; moyenne {pct(cv['mean'], 2)}, écart-type "
-        f"{fr(100 * cv['std'], 2)}{NBSP}point."
+        f"{NBSP}: {folds}{NBSP}; moyenne {percent(cv['mean'], 2)}, écart-type "
+        f"{decimal(100 * cv['std'], 2)}{NBSP}point."
     )
 
 
@@ -336,11 +282,11 @@ def render(axes: list[dict]) -> tuple[str, dict[str, str]]:
         "",
         '!!! info "Conditions de l\'exécution publiée"',
         "",
-        f"    - Exécution {dates_fr(executed[0], executed[-1])}"
+        f"    - Exécution {french.date_range(executed[0], executed[-1])}"
         + f" sur {html.escape(first['cpu'] or 'CPU')} (calculs sur {' et '.join(devices)}), "
         f"PyTorch {torch_version}.",
         f"    - Durée totale d'exécution des {len({a['tutorial'] for a in axes})} notebooks"
-        f"{NBSP}: {fr(wall / 60, 1)}{NBSP}min{NBSP}; pic de mémoire d'un notebook"
+        f"{NBSP}: {decimal(wall / 60, 1)}{NBSP}min{NBSP}; pic de mémoire d'un notebook"
         f"{NBSP}: {thousands(peak)}{NBSP}Mio.",
         f"    - Données{NBSP}: Fashion-MNIST, {count(data.get('train', '?'))} images "
         f"d'entraînement, {count(data.get('val', '?'))} de validation, "
@@ -371,7 +317,7 @@ def render(axes: list[dict]) -> tuple[str, dict[str, str]]:
         parts += [
             f"## {n}. {axis['title']} {{#axe-{n}}}",
             "",
-            f"Notebook{NBSP}: [{axis['titre']}](../tutoriels/{axis['tutorial']}.ipynb).",
+            f"Notebook{NBSP}: [{axis['tutorial_title']}](../tutoriels/{axis['tutorial']}.ipynb).",
             "",
             '<div class="rapport-tableau" markdown>',
             "",
@@ -401,20 +347,3 @@ def render(axes: list[dict]) -> tuple[str, dict[str, str]]:
         "",
     ]
     return "\n".join(parts), figures
-
-
-# --- Crochet MkDocs -----------------------------------------------------------------------------
-
-
-def on_files(files, config):
-    """Ajoute la page du rapport et ses figures, composées à partir des enregistrements."""
-    try:
-        axes = load_axes()
-    except ReportError as exc:
-        raise PluginError(f"Rapport de l'atelier : {exc}") from None
-    markdown, figures = render(axes)
-    for uri, svg in figures.items():
-        files.append(File.generated(config, uri, content=svg))
-    files.append(File.generated(config, PAGE, content=markdown))
-    log.info(f"Rapport de l'atelier : {len(axes)} axe(s), {len(figures)} figure(s)")
-    return files

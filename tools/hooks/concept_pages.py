@@ -1,4 +1,4 @@
-"""Crochets MkDocs des pages de cours (à côté de tools/mkdocs_hooks.py, qui gère les tutoriels).
+"""Crochet MkDocs des pages de cours (docs/*.md), mince couche sur leurs étapes.
 
 * à la lecture de la configuration : donne à l'extension abbr le glossaire de docs/glossaire.yml
   (infobulles des termes sur tout le site, tools.glossaire) ;
