@@ -36,13 +36,14 @@
 #     - nom: train_seconds
 #       libelle: Durée d'entraînement
 #       unite: secondes
-#       max_calibrations: 20000
+#       max_calibrations: 14000
 # ---
 
 # %% [markdown]
 # # Attention et petit Transformer
 #
-# Le réseau convolutif du tutoriel précédent regarde une image à travers de petites fenêtres :
+# Le réseau du tutoriel « Premier réseau convolutif (CNN) » regarde une image à travers
+# de petites fenêtres :
 # chaque filtre ne voit que quelques pixels voisins, et il faut empiler les couches pour relier
 # deux régions éloignées. Un **Transformer** fait l'inverse. Dès sa première couche,
 # chaque morceau de l'image peut consulter tous les autres, grâce à un mécanisme appelé
@@ -51,7 +52,7 @@
 # une architecture courante en vision.
 #
 # Dans ce tutoriel, vous allez écrire l'attention vous-même, ligne par ligne, et vérifier
-# que votre calcul donne exactement celui de PyTorch. Vous assemblerez ensuite un petit
+# que votre calcul donne celui de PyTorch, aux arrondis près. Vous assemblerez ensuite un petit
 # Vision Transformer, l'entraînerez sur Fashion-MNIST sur un simple processeur, afficherez
 # ce que regarde chacune de ses couches, et le comparerez au MLP et au CNN des tutoriels
 # précédents, avec les mesures de leur propre exécution.
@@ -86,7 +87,7 @@
 # ## Mise en place
 #
 # Les imports, la graine aléatoire et le choix du `device`, comme dans les tutoriels précédents.
-# Deux petites fonctions écrivent les nombres à la française.
+# Trois petites fonctions écrivent les nombres à la française.
 
 # %%
 import json
@@ -113,6 +114,11 @@ def fr(x, decimals=2):
 def thousands(n):
     """Un entier à la française : 54 000 (espace insécable entre les milliers)."""
     return f"{n:,}".replace(",", "\u00a0")
+
+
+def sci(x):
+    """Un petit écart en notation scientifique, à la française : 3,6e-07."""
+    return f"{x:.1e}".replace(".", ",")
 
 
 print(f"PyTorch {torch.__version__}, torchvision {torchvision.__version__}")
@@ -239,7 +245,7 @@ ours, _ = attention(q, k, v)
 reference = F.scaled_dot_product_attention(q, k, v)
 attention_max_abs_diff = (ours - reference).abs().max().item()
 print(f"Forme de la sortie : {tuple(ours.shape)}")
-print(f"Écart absolu maximal avec PyTorch : {attention_max_abs_diff:.1e}".replace(".", ","))
+print(f"Écart absolu maximal avec PyTorch : {sci(attention_max_abs_diff)}")
 
 # %% [markdown]
 # L'écart est minuscule : les deux calculs sont les mêmes, aux arrondis près (ils n'additionnent
@@ -387,14 +393,11 @@ block.eval()
 torch_layer.eval()
 with torch.no_grad():
     encoder_max_abs_diff = (block(tokens) - torch_layer(tokens)).abs().max().item()
-print(
-    f"Écart absolu maximal avec nn.TransformerEncoderLayer : {encoder_max_abs_diff:.1e}".replace(
-        ".", ","
-    )
-)
+print(f"Écart absolu maximal avec nn.TransformerEncoderLayer : {sci(encoder_max_abs_diff)}")
 
 # %% [markdown]
-# Même résultat, aux arrondis près : notre bloc calcule bien ce que calcule la couche de PyTorch.
+# L'écart est nul, ou de l'ordre des arrondis selon la machine et le nombre de fils de calcul :
+# notre bloc calcule bien ce que calcule la couche de PyTorch.
 # Dans un vrai projet, on prendrait `nn.TransformerEncoderLayer`. Nous gardons le nôtre pour
 # la suite, parce qu'il nous donne accès aux poids d'attention de chaque tête.
 
@@ -533,11 +536,12 @@ print(f"Sortie pour 2 images : {tuple(model(x_train[:2].to(device)).shape)}")
 # en quelques minutes sur le processeur à deux cœurs qui construit ce site.
 # Le nombre de jetons compte plus que tout : le coût de l'attention croît comme le carré
 # de leur nombre, et celui des couches denses comme leur nombre. Des patchs de 7 × 7 donnent
-# 17 jetons ; des patchs de 4 × 4 en donneraient 50, pour un calcul au moins trois fois
-# plus long (exercice 2).
+# 17 jetons ; des patchs de 4 × 4 en donneraient 50 : près de trois fois plus de calcul
+# dans les couches denses, et des matrices d'attention plus de huit fois plus grandes
+# (exercice 2).
 
 # %%
-EPOCHS = 15
+EPOCHS = 12
 BATCH_SIZE = 256
 MAX_LR = 2e-3
 WEIGHT_DECAY = 0.05
@@ -872,7 +876,7 @@ def causal_attention(q, k, v):
 q, k, v = torch.randn(3, 2, 4, 6, 8, generator=generator)
 ours, causal_weights = causal_attention(q, k, v)
 reference = F.scaled_dot_product_attention(q, k, v, is_causal=True)
-print(f"Écart absolu maximal : {(ours - reference).abs().max().item():.1e}".replace(".", ","))
+print(f"Écart absolu maximal : {sci((ours - reference).abs().max().item())}")
 print("Poids de la première suite, première tête :")
 print(causal_weights[0, 0].round(decimals=2))
 
@@ -939,7 +943,7 @@ with torch.no_grad():
         label = "avec" if with_position else "sans"
         print(
             f"{label} plongement de position : écart maximal du jeton de classe "
-            f"{(before - after).abs().max().item():.1e}".replace(".", ",")
+            f"{sci((before - after).abs().max().item())}"
         )
 
 
@@ -960,7 +964,7 @@ print(f"Validation, patchs mélangés : {fr(100 * accuracy(ShuffledPatches(), x_
 # %% [markdown]
 # Sans plongement de position, l'écart est de l'ordre des arrondis : mélanger les patchs
 # ne change rien pour le jeton de classe. Avec lui, la sortie change, et l'exactitude
-# s'effondre sur les images mélangées : le modèle s'appuie bien sur la place de chaque patch.
+# baisse sur les images mélangées : le modèle s'appuie bien sur la place de chaque patch.
 
 # %% [markdown]
 # ## Pour aller plus loin
