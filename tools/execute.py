@@ -358,7 +358,8 @@ CALIBRATION_ENV = "ATELIER_CALIBRATION"
 
 def input_records(tutorial: Tutorial, out: Path) -> str:
     """Le contenu des enregistrements que le tutoriel lit (champ « enregistrements »), pour sa
-    clé de cache : une nouvelle exécution d'un tutoriel cité ré-exécute celui qui le cite."""
+    clé de cache : une nouvelle exécution d'un tutoriel cité (ou un changement de son titre ou de
+    ses seuils, repris dans son enregistrement) ré-exécute celui qui le cite."""
     texts = []
     for name in tutorial.header.get("enregistrements", []):
         path = out / f"{name}.json"
