@@ -36,7 +36,7 @@
 #     - nom: train_seconds
 #       libelle: Durée d'entraînement
 #       unite: secondes
-#       max_calibrations: 14000
+#       max_calibrations: 15000
 # ---
 
 # %% [markdown]
@@ -671,13 +671,16 @@ print(f"Dernière exactitude de validation : {fr(100 * history['val_accuracy'][-
 # Chaque bloc calcule, pour chaque tête, une matrice de poids 17 × 17. Sa première ligne dit
 # combien le **jeton de classe** regarde chacun des jetons, et en particulier chacun des 16
 # patchs. Remise en grille 4 × 4 et posée sur l'image, cette ligne devient une **carte
-# d'attention**. Nous faisons la moyenne des 4 têtes, bloc par bloc, pour six images de test.
+# d'attention**. Nous faisons la moyenne des 4 têtes, bloc par bloc, pour six images de test
+# de six classes différentes.
 
 # %%
 for block in model.blocks:
     block.keep_weights = True
 model.eval()
-shown = x_test[:6]
+# La première image de test de six classes différentes (l'ordre du test, pas un choix).
+chosen = [int((y_test == c).nonzero()[0, 0]) for c in (9, 2, 1, 6, 8, 5)]
+shown = x_test[chosen]
 with torch.no_grad():
     predicted = model(shown).argmax(dim=1).cpu()
 side = 28 // PATCH
@@ -692,7 +695,7 @@ for row in range(len(shown)):
     picture = shown[row, 0].cpu()
     axes[row, 0].imshow(picture, cmap="gray")
     axes[row, 0].set_title(
-        f"{CLASS_NAMES[y_test[row]]} (prédit : {CLASS_NAMES[predicted[row]]})", fontsize=8
+        f"{CLASS_NAMES[y_test[chosen[row]]]} (prédit : {CLASS_NAMES[predicted[row]]})", fontsize=8
     )
     for layer in range(DEPTH):
         ax = axes[row, 1 + layer]
