@@ -253,7 +253,7 @@ print(f"Écart absolu maximal avec PyTorch : {sci(attention_max_abs_diff)}")
 # exécution contre le seuil déclaré en tête du tutoriel.
 
 # %% [markdown]
-# ### Pourquoi diviser par $\sqrt{d_k}$ ?
+# ### Pourquoi diviser les scores ?
 #
 # Si les composantes des requêtes et des clés sont de moyenne 0 et de variance 1,
 # le produit scalaire de deux vecteurs de taille $d_k$ est une somme de $d_k$ termes
@@ -718,9 +718,9 @@ plt.show()
 # reçoivent du poids. Une carte d'attention se lit avec prudence : elle dit où le jeton
 # de classe prend l'information dans **un** bloc, pas ce qui a décidé de la classe, car
 # les autres jetons ont eux-mêmes déjà mélangé les patchs dans les blocs précédents
-# ([Jain et Wallace, 2019](https://arxiv.org/abs/1902.10186) ;
-# [Abnar et Zuidema, 2020](https://arxiv.org/abs/2005.00928) proposent de combiner
-# les blocs, l'*attention rollout*).
+# ([Jain et Wallace, 2019](https://arxiv.org/abs/1902.10186)). Pour combiner les blocs,
+# [Abnar et Zuidema (2020)](https://arxiv.org/abs/2005.00928) proposent
+# l'*attention rollout*.
 
 # %% [markdown]
 # ## Comparaison avec le MLP et le CNN
@@ -739,7 +739,11 @@ plt.show()
 # par celle d'une **charge de calibration** fixe, chronométrée par la construction juste
 # avant chaque exécution, sur la même machine (voir le guide du contributeur) : une machine
 # chargée ralentit les deux ensemble. Cette mesure reste bruitée, à quelques dizaines
-# de pour cent près.
+# de pour cent près, et elle ne compare bien que des exécutions faites dans des conditions
+# voisines : sur une machine saturée, la charge de calibration ralentit beaucoup plus que
+# la plupart des tutoriels, et le rapport d'une exécution faite à ce moment-là paraît
+# trop petit. Si une ligne détonne, regardez la charge de la machine que son enregistrement
+# a notée (`load_average`, dans `calibration`).
 #
 # Si vous exécutez ce notebook chez vous, ces enregistrements n'existent pas : seule
 # la ligne du Transformer s'affiche, et la page du tutoriel sur le site donne le tableau complet.
