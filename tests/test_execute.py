@@ -158,6 +158,65 @@ def test_kernel_gets_its_environment_without_touching_os_environ(tmp_path, monke
     assert seen["OMP_NUM_THREADS"] == str(execute.available_cores())
 
 
+# Un tutoriel qui cite les mesures d'un tutoriel précédent (champ « enregistrements ») : il les
+# lit dans le dossier que nomme ATELIER_ENREGISTREMENTS, et les affiche.
+CITING_HEADER = HEADER.replace(
+    "#     metriques:\n", "#     enregistrements:\n#     - 01_essai\n#     metriques:\n"
+)
+CITING_BODY = """
+# %% [markdown]
+# # Citation
+
+# %%
+import json, os
+dossier = os.environ["ATELIER_ENREGISTREMENTS"]
+with open(os.path.join(dossier, "01_essai.json"), encoding="utf-8") as f:
+    cite = json.load(f)["metrics"]["score"]
+score = 0.9
+print("score cité :", cite, "calibration :", float(os.environ["ATELIER_CALIBRATION"]) > 0)
+"""
+
+
+def test_cited_records_reach_the_kernel_and_key_the_cache(tmp_path):
+    first = write_tutorial(tmp_path / "tutorials")
+    write_tutorial(tmp_path / "tutorials", "02_cite", CITING_BODY, CITING_HEADER)
+    build(tmp_path)
+    text = first_output(tmp_path / "out" / "02_cite.ipynb")
+    assert "score cité : 0.75 calibration : True" in text
+    # Rien de changé : le tutoriel qui cite reste en cache.
+    assert [r["cached"] for r in build(tmp_path)] == [True, True]
+    # Le tutoriel cité change de mesure : celui qui le cite est ré-exécuté et affiche la nouvelle.
+    first.write_text(HEADER + BODY.replace("score = 0.75", "score = 0.8"), encoding="utf-8")
+    assert [r["cached"] for r in build(tmp_path)] == [False, False]
+    assert "score cité : 0.8 " in first_output(tmp_path / "out" / "02_cite.ipynb")
+
+
+def test_a_tutorial_that_cites_nothing_does_not_see_the_records(tmp_path):
+    body = BODY.replace(
+        "score = 0.75", 'import os\nscore = 0.75 + ("ATELIER_ENREGISTREMENTS" in os.environ)'
+    )
+    write_tutorial(tmp_path / "tutorials", "02_cite", CITING_BODY, CITING_HEADER)
+    write_tutorial(tmp_path / "tutorials", "03_essai", body)
+    (tmp_path / "out").mkdir()
+    (tmp_path / "out" / "01_essai.json").write_text('{"metrics": {"score": 0.7}}')
+    records = build(tmp_path)
+    assert records[1]["metrics"] == {"score": 0.75}
+
+
+def test_a_missing_cited_record_is_named(tmp_path):
+    write_tutorial(tmp_path / "tutorials", "02_cite", CITING_BODY, CITING_HEADER)
+    with pytest.raises(execute.TutorialError) as err:
+        build(tmp_path)
+    assert "02_cite.py cite les mesures de 01_essai" in str(err.value)
+    assert "python -m tools.execute 01_essai 02_cite" in str(err.value)
+
+
+def test_only_earlier_tutorials_can_be_cited(tmp_path):
+    path = write_tutorial(tmp_path / "tutorials", "01_cite", CITING_BODY, CITING_HEADER)
+    with pytest.raises(execute.TutorialError, match="« enregistrements »"):
+        execute.load(path)
+
+
 def test_failing_cell_names_tutorial_cell_line_and_error(tmp_path):
     body = BODY.replace("print(score * 2)", "rapport = score / 0")
     write_tutorial(tmp_path / "tutorials", "02_panne", body)

@@ -10,6 +10,9 @@ Pour chaque ``tutorials/NN_slug.py`` :
 * on enregistre durée, pic de mémoire du noyau, matériel, versions et métriques déclarées,
   ainsi que le modèle (``MODEL_CARD``) et le découpage des données (``DATA_SPLIT``) quand le
   notebook les définit ;
+* un tutoriel qui compare son modèle à ceux de tutoriels précédents les déclare
+  (``enregistrements:``) : il lit leurs enregistrements d'exécution dans le dossier que nomme
+  ``ATELIER_ENREGISTREMENTS``, et sa clé de cache dépend de leur contenu ;
 * une charge de calibration fixe (tools/calibration.py) est chronométrée juste avant, pendant
   et juste après chaque exécution, dans un processus voisin du noyau : un seuil de durée
   (``max_calibrations``) porte sur le rapport durée / calibration, si bien qu'une machine
@@ -196,6 +199,16 @@ def validate_header(header: object, name: str) -> list[str]:
         isinstance(p, str) and p.endswith(".json") and _is_inside(p) for p in results
     ):
         problems.append("champ « resultats » : liste de chemins relatifs vers des fichiers .json")
+    # Facultatif : les tutoriels dont ce notebook lit l'enregistrement d'exécution (pour citer
+    # leurs mesures). Ils doivent le précéder dans l'ordre de construction.
+    inputs = header.get("enregistrements", [])
+    if not isinstance(inputs, list) or not all(
+        isinstance(n, str) and NAME_RE.match(n) and n < name for n in inputs
+    ):
+        problems.append(
+            "champ « enregistrements » : liste de noms de tutoriels (NN_slug) qui précèdent "
+            "celui-ci"
+        )
     if not NAME_RE.match(name):
         problems.append("le nom du fichier doit suivre NN_slug.py (minuscules, chiffres, _)")
     return problems
@@ -355,13 +368,39 @@ def calibration_record(before: list[float], during: list[float], after: list[flo
     }
 
 
-def cache_key(tutorial: Tutorial, deps: str, data: str) -> str:
+# Variables d'environnement du noyau d'un tutoriel qui cite des enregistrements : leur dossier, et
+# la durée de la charge de calibration mesurée juste avant son exécution (médiane, en secondes),
+# pour qu'il exprime ses propres durées dans l'unité de celles qu'il cite (calibration_ratio).
+RECORDS_ENV = "ATELIER_ENREGISTREMENTS"
+CALIBRATION_ENV = "ATELIER_CALIBRATION"
+
+
+def input_records(tutorial: Tutorial, out: Path) -> str:
+    """Le contenu des enregistrements que le tutoriel lit (champ « enregistrements »), pour sa
+    clé de cache : une nouvelle exécution d'un tutoriel cité (ou un changement de son titre ou de
+    ses seuils, repris dans son enregistrement) ré-exécute celui qui le cite."""
+    texts = []
+    for name in tutorial.header.get("enregistrements", []):
+        path = out / f"{name}.json"
+        try:
+            texts.append(path.read_text(encoding="utf-8"))
+        except OSError:
+            raise TutorialError(
+                f"Le tutoriel {tutorial.path.name} cite les mesures de {name}, dont "
+                f"l'enregistrement {path} est absent : exécutez d'abord ce tutoriel "
+                f"(python -m tools.execute {name} {tutorial.name})."
+            ) from None
+    return "\0".join(texts)
+
+
+def cache_key(tutorial: Tutorial, deps: str, data: str, inputs: str = "") -> str:
     """Le code des cellules seulement : modifier le texte (markdown) ne ré-exécute rien. Un
-    fichier de résultats déclaré entre dans la clé : il exige une exécution qui l'écrit."""
+    fichier de résultats déclaré entre dans la clé : il exige une exécution qui l'écrit. Les
+    enregistrements cités (``inputs``) y entrent aussi ; sans eux, la clé ne change pas."""
     results = tutorial.header.get("resultats")
     return paths.cache_key(
         EXECUTOR_VERSION,
-        [deps, data],
+        [deps, data, *([inputs] if inputs else [])],
         [cell.source for cell in tutorial.notebook.cells if cell.cell_type == "code"],
         json.dumps(results) if results else "",
     )
@@ -474,7 +513,14 @@ def _kernel_log_tail(path: Path, lines: int = 20) -> str:
     return f"\n--- fin du journal du noyau ({path}) ---\n{tail}"
 
 
-def run_notebook(tutorial: Tutorial, workdir: Path, timeout: int | None = None, log=print):
+def run_notebook(
+    tutorial: Tutorial,
+    workdir: Path,
+    timeout: int | None = None,
+    log=print,
+    records: Path | None = None,
+    calibration_before: list[float] | None = None,
+):
     """Exécute le notebook ; renvoie (notebook exécuté, mesures)."""
     from nbclient import NotebookClient
     from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
@@ -489,6 +535,13 @@ def run_notebook(tutorial: Tutorial, workdir: Path, timeout: int | None = None, 
     # dans build/work/NN, figures dans le notebook quel que soit MPLBACKEND du terminal) :
     # os.environ du processus appelant, celui de MkDocs par exemple, reste intact.
     env = paths.child_env(KERNEL_MPLBACKEND, thread_env())
+    # Les enregistrements cités, pour ce seul tutoriel (jamais hérités d'un tutoriel précédent).
+    env.pop(RECORDS_ENV, None)
+    env.pop(CALIBRATION_ENV, None)
+    if records is not None and tutorial.header.get("enregistrements"):
+        env[RECORDS_ENV] = str(records.resolve())
+        if calibration_before:
+            env[CALIBRATION_ENV] = f"{statistics.median(calibration_before):.6f}"
     n_code = sum(c.cell_type == "code" for c in nb.cells) - 1
     started = time.perf_counter()
     state = {"t": started, "done": 0}
@@ -713,10 +766,16 @@ def build_one(
     force: bool = False,
     timeout: int | None = None,
     log=print,
+    records: Path | None = None,
 ) -> dict:
-    """Exécute (ou reprend du cache) un tutoriel ; renvoie son enregistrement."""
+    """Exécute (ou reprend du cache) un tutoriel ; renvoie son enregistrement.
+
+    ``records`` : le dossier des enregistrements qu'il cite (« enregistrements »), ``out`` sinon.
+    """
     tutorial = load(path)
-    key = cache_key(tutorial, dependencies_fingerprint(), data_fingerprint())
+    records = out if records is None else records
+    inputs = input_records(tutorial, records)
+    key = cache_key(tutorial, dependencies_fingerprint(), data_fingerprint(), inputs)
     cached_nb, cached_rec = cache / f"{key}.ipynb", cache / f"{key}.json"
     entry = None if force else read_cache_entry(cached_nb, cached_rec)
     timed = any(RELATIVE_MAX in m for m in tutorial.header["metriques"])
@@ -733,7 +792,14 @@ def build_one(
         for relative in tutorial.header.get("resultats", []):  # jamais ceux d'une autre exécution
             (work / tutorial.name / relative).unlink(missing_ok=True)
         with Calibration() as probe:
-            executed, measures = run_notebook(tutorial, work / tutorial.name, timeout, log)
+            executed, measures = run_notebook(
+                tutorial,
+                work / tutorial.name,
+                timeout,
+                log,
+                records=records,
+                calibration_before=probe.samples["avant"],
+            )
         measures["calibration"] = probe.record()
         check_outputs(tutorial, executed)
         if tutorial.header.get("resultats"):

@@ -462,6 +462,9 @@ print(f"Notre réseau en channels_last : {fr(speedup, 1)} fois plus rapide que l
 # ([Müller, Kornblith et Hinton, 2019](https://arxiv.org/abs/1906.02629)).
 #
 # Le modèle et les données passent au format `channels_last` une fois pour toutes.
+#
+# La cellule compose enfin la fiche du modèle, `MODEL_CARD`, à partir de ces réglages :
+# le tutoriel « Attention et petit Transformer » la cite pour comparer son modèle à celui-ci.
 
 # %%
 EPOCHS = 12
@@ -493,7 +496,36 @@ def accuracy(model, features, labels, batch_size=2000):
     return correct / len(labels)
 
 
+def thousands(n):
+    """Un entier à la française : 54 000 (espace insécable entre les milliers)."""
+    return f"{n:,}".replace(",", "\u00a0")
+
+
+# La fiche du modèle, composée à partir des réglages ci-dessus. La construction du site la range
+# dans l'enregistrement de l'exécution : d'autres pages et tutoriels la citent sans la recopier.
+conv1, conv2 = model.features[0], model.features[2]
+MODEL_CARD = {
+    "architecture": "CNN",
+    "parameters": n_cnn,
+    "optimizer": "Adam",
+    "max_learning_rate": MAX_LR,
+    "batch_size": BATCH_SIZE,
+    "epochs": EPOCHS,
+    "description": (
+        f"CNN à deux convolutions ({conv1.out_channels} filtres {conv1.kernel_size[0]} × "
+        f"{conv1.kernel_size[0]} de stride {conv1.stride[0]}, puis {conv2.out_channels} filtres "
+        f"{conv2.kernel_size[0]} × {conv2.kernel_size[0]} et une agrégation par maximum) et une "
+        f"couche dense de {model.classifier[1].out_features} neurones "
+        f"({thousands(n_cnn)} paramètres), entraîné par Adam selon la politique OneCycle "
+        f"(taux maximal {fr(MAX_LR, 3)}) avec un lissage des étiquettes de "
+        f"{fr(loss_fn.label_smoothing, 1)}, en lots de "
+        f"{BATCH_SIZE} images pendant {EPOCHS} époques, sur {thousands(len(y_train))} images "
+        f"d'entraînement\u00a0; {thousands(len(y_val))} autres images d'entraînement servent à la "
+        f"validation, et les {thousands(len(y_test))} images de test à la seule mesure finale."
+    ),
+}
 print(f"{EPOCHS} époques de {steps_per_epoch} lots, taux maximal {fr(MAX_LR, 3)}")
+print(MODEL_CARD["description"])
 
 # %% [markdown]
 # ### La boucle d'entraînement
