@@ -534,13 +534,13 @@ def average(values):
     return sum(values) / len(values)
 
 
-print(f"\n{'étiquettes par classe':<23}" + "".join(f"{name:>21}" for name in METHODS.values()))
+print(f"\n{'par classe':<12}" + "".join(f"{name:>20}" for name in METHODS.values()))
 for n in BUDGETS:
     cells = [
         f"{fr(100 * average(r[n]), 1)} % [{fr(100 * min(r[n]), 1)}–{fr(100 * max(r[n]), 1)}]"
         for r in results.values()
     ]
-    print(f"{n:<23}" + "".join(f"{cell:>21}" for cell in cells))
+    print(f"{n:<12}" + "".join(f"{cell:>20}" for cell in cells))
 
 finetune_test_accuracy = average(results["finetune"][BUDGETS[0]])
 scratch_test_accuracy = average(results["scratch"][BUDGETS[0]])
@@ -672,13 +672,13 @@ for n in DIGIT_BUDGETS:
             score = accuracy(model, digits_x[digits_test_index], digits_y[digits_test_index])
             digits_results[method][n].append(score)
 
-print(f"{'étiquettes par classe':<23}" + "".join(f"{name:>21}" for name in METHODS.values()))
+print(f"{'par classe':<12}" + "".join(f"{name:>20}" for name in METHODS.values()))
 for n in DIGIT_BUDGETS:
     cells = [
         f"{fr(100 * average(r[n]), 1)} % [{fr(100 * min(r[n]), 1)}–{fr(100 * max(r[n]), 1)}]"
         for r in digits_results.values()
     ]
-    print(f"{n:<23}" + "".join(f"{cell:>21}" for cell in cells))
+    print(f"{n:<12}" + "".join(f"{cell:>20}" for cell in cells))
 
 digits_gain = average(digits_results["finetune"][5]) - average(digits_results["scratch"][5])
 digits_frozen_gap = average(digits_results["frozen"][5]) - average(digits_results["scratch"][5])
@@ -722,15 +722,15 @@ print(
 # from torchvision import datasets, transforms
 # from torchvision.models import ResNet18_Weights, resnet18
 #
-# weights = ResNet18_Weights.DEFAULT  # les meilleurs poids ImageNet disponibles
-# model = resnet18(weights=weights)  # téléchargés une fois, puis gardés en cache
-# preprocess = weights.transforms()  # redimensionnement, recadrage 224 × 224, normalisation
+# weights = ResNet18_Weights.DEFAULT  # les meilleurs poids disponibles
+# model = resnet18(weights=weights)  # téléchargés une seule fois
+# preprocess = weights.transforms()  # taille 224 × 224, normalisation
 #
-# # Des images en niveaux de gris (comme Fashion-MNIST) : trois canaux identiques d'abord.
-# # preprocess = transforms.Compose([transforms.Grayscale(3), weights.transforms()])
+# # Images en niveaux de gris : trois canaux identiques d'abord.
+# # preprocess = transforms.Compose([transforms.Grayscale(3), preprocess])
 # train_set = datasets.ImageFolder("mes_images/train", transform=preprocess)
 #
-# # La tête : ResNet l'appelle fc. On la remplace par une tête à nos classes.
+# # La tête s'appelle fc : une tête neuve, une sortie par classe.
 # model.fc = nn.Linear(model.fc.in_features, len(train_set.classes))
 #
 # # a) Caractéristiques figées : seule la tête apprend.
@@ -739,9 +739,10 @@ print(
 # optimizer = torch.optim.Adam(model.fc.parameters(), lr=3e-3)
 #
 # # b) Affinage : tout apprend, l'extracteur avec un taux plus petit.
-# body = [p for name, p in model.named_parameters() if not name.startswith("fc.")]
+# head = list(model.fc.parameters())
+# body = [p for n, p in model.named_parameters() if not n.startswith("fc.")]
 # optimizer = torch.optim.Adam(
-#     [{"params": model.fc.parameters(), "lr": 3e-3}, {"params": body, "lr": 3e-4}]
+#     [{"params": head, "lr": 3e-3}, {"params": body, "lr": 3e-4}]
 # )
 # ```
 #
