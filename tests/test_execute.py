@@ -392,6 +392,8 @@ def test_banner_writes_each_metric_in_its_declared_unit():
 # Colab). Jamais un module du dépôt : le notebook doit tourner seul.
 PIP_MODULES = {"numpy", "torch", "torchvision", "tensorflow", "keras", "tensorboard"}
 PIP_MODULES |= {"matplotlib", "psutil", "tqdm", "IPython"}
+# scikit-learn (présent dans Colab) : le tutoriel 08 y prend son petit jeu de chiffres manuscrits.
+PIP_MODULES |= {"sklearn"}
 
 
 def test_every_tutorial_is_self_contained_and_uses_the_canonical_loaders():
