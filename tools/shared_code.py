@@ -58,7 +58,8 @@ class Standalone:
 def _chunks(lines: list[str]) -> tuple[list[str], list[tuple[int, int]]]:
     """(lignes avant la première cellule, [(début, fin) de chaque cellule])."""
     starts = [i for i, line in enumerate(lines) if line.startswith(CELL_START)]
-    bounds = list(zip(starts, [*starts[1:], len(lines)][: len(starts)], strict=True))
+    ends = [*starts[1:], len(lines)] if starts else []
+    bounds = list(zip(starts, ends, strict=True))
     return lines[: starts[0] if starts else len(lines)], bounds
 
 
