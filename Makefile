@@ -110,6 +110,7 @@ LINTED := $(wildcard tools snippets tutorials tests)
 lint: venv ## ruff (vérification et formatage) sur tools, snippets, tutorials, tests
 	@$(PY) -m ruff check $(LINTED)
 	@$(PY) -m ruff format --check $(LINTED)
+	@$(PY) -m tools.shared_code --lint
 
 format: venv ## Formate le code avec ruff
 	@$(PY) -m ruff format $(LINTED)

@@ -1,7 +1,9 @@
 """L'atelier d'expériences : code commun identique, résultats enregistrés, rapport, dossiers runs/.
 
-* le code commun (mesure comprise) est le même, au caractère près, dans chaque notebook de
-  l'atelier, et aucun axe ne redéfinit la mesure ;
+* le code commun (mesure comprise) est écrit une fois (tutorials/atelier_commun.py) ; chaque
+  source de l'atelier l'appelle en entier, dans l'ordre, sans le recopier ; chaque notebook
+  exécuté est sa source où le code commun remplace les cellules « # %% atelier: commun », et
+  aucun axe ne redéfinit la mesure ;
 * l'exécuteur range les fichiers de résultats déclarés dans l'enregistrement de l'exécution ;
 * la page « Rapport » est composée à partir de ces enregistrements et leur est fidèle ;
 * chaque essai a son dossier TensorBoard, nommé comme la variante comparée.
@@ -17,21 +19,11 @@ from pathlib import Path
 import pytest
 from conftest import ROOT
 
-from tools import execute, french, report
+from tools import execute, french, report, shared_code
 
 WORKSHOP = sorted(ROOT.glob("tutorials/1[0-9]_atelier_*.py"))
 COMMON = "# Atelier, code commun"
 MEASURE = ("def evaluate_model", "def train_model", "def peak_memory_mib", "def reset_peak_memory")
-
-
-def common_cells(path: Path) -> dict[str, str]:
-    """Les cellules de code commun d'un notebook, indexées par leur première ligne."""
-    cells = execute.load(path).notebook.cells
-    return {
-        c.source.splitlines()[0]: c.source
-        for c in cells
-        if c.cell_type == "code" and c.source.startswith(COMMON)
-    }
 
 
 # --- Le code commun -----------------------------------------------------------------------------
@@ -44,15 +36,50 @@ def test_workshop_has_six_axes_in_order():
     assert axes == [[f"resultats/axe_{n}.json"] for n in range(1, 7)]
 
 
-def test_common_cells_are_byte_identical_in_every_workshop_notebook():
-    reference = common_cells(WORKSHOP[0])
-    assert len(reference) == 5, list(reference)
-    assert any("def evaluate_model" in source for source in reference.values())
-    for path in WORKSHOP[1:]:
-        cells = common_cells(path)
-        assert list(cells) == list(reference), path.name
-        for first_line, source in reference.items():
-            assert cells[first_line] == source, f"{path.name} : « {first_line} » diffère"
+def test_every_workshop_source_calls_the_whole_common_code_in_order_without_copying_it():
+    common = shared_code.read_common(ROOT / "tutorials" / shared_code.COMMON_NAME)
+    assert len(common.cells) == 5
+    assert any("def evaluate_model" in "".join(cell) for cell in common.cells)
+    for path in WORKSHOP:
+        assert shared_code.coverage_problems(path) == [], path.name
+        copies = [c for c in read_cells(path) if c.source.startswith(COMMON)]
+        assert copies == [], f"{path.name} : code commun recopié dans la source"
+
+
+def read_cells(path: Path) -> list:
+    """Les cellules d'un fichier py:percent ; ce qui précède le premier « # %% » (l'en-tête
+    d'un tutoriel, la présentation du code commun) n'en est pas une."""
+    text = path.read_text(encoding="utf-8")
+    text = text[text.index("\n# %%") + 1 :]
+    return execute.jupytext.reads(text, fmt="py:percent").cells
+
+
+def expected_cells(path: Path) -> list[tuple[str, str]]:
+    """Les cellules attendues du notebook : celles de la source, chaque cellule marqueur
+    remplacée par les cellules du code commun, lues par jupytext indépendamment de
+    tools/shared_code.py (type et code de chaque cellule)."""
+    common = read_cells(ROOT / "tutorials" / shared_code.COMMON_NAME)
+    common = [(c.cell_type, c.source) for c in common]
+    cells = []
+    for cell in read_cells(path):
+        title = cell.metadata.get("title", "")
+        if not title.startswith("atelier: commun"):
+            cells.append((cell.cell_type, cell.source))
+        elif title == "atelier: commun":
+            cells += common
+        else:  # « atelier: commun K/N »
+            cells.append(common[int(title.split()[-1].split("/")[0]) - 1])
+    return cells
+
+
+def test_every_workshop_notebook_is_its_source_with_the_common_code_in_place():
+    for path in WORKSHOP:
+        loaded = [(c.cell_type, c.source) for c in execute.load(path).notebook.cells]
+        expected = expected_cells(path)
+        assert len(loaded) == len(expected), path.name
+        for index, (got, want) in enumerate(zip(loaded, expected, strict=True), 1):
+            assert got == want, f"{path.name}, cellule {index}"
+        assert sum(source.startswith(COMMON) for _, source in loaded) == 5, path.name
 
 
 def test_every_axis_measures_with_the_shared_code_only():

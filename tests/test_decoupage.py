@@ -22,7 +22,7 @@ import pytest
 from conftest import ROOT, tutorial_names
 from test_execute import write_tutorial
 
-from tools import execute
+from tools import execute, shared_code
 
 N_TRAIN_POOL = 60_000  # images d'entraînement officielles de Fashion-MNIST
 N_TEST = 10_000  # images de test officielles
@@ -41,6 +41,11 @@ SELECTION_ON_TEST = [
     (re.compile(r"validation_data\s*=\s*\(?\s*[\w.]*test"), "passe le test comme validation"),
     (re.compile(r"EarlyStopping\([^)]*test"), "arrête l'entraînement en regardant le test"),
 ]
+
+
+def complete_source(name: str) -> str:
+    """Le tutoriel complet, code commun de l'atelier compris (où l'atelier déclare DATA_SPLIT)."""
+    return shared_code.standalone(ROOT / "tutorials" / f"{name}.py").text
 
 
 def code_of(source: str) -> str:
@@ -85,11 +90,7 @@ def split_problems(splits: dict | None) -> list[str]:
     return problems
 
 
-TRAINING = [
-    name
-    for name in tutorial_names()
-    if TRAINS.search(code_of((ROOT / "tutorials" / f"{name}.py").read_text(encoding="utf-8")))
-]
+TRAINING = [name for name in tutorial_names() if TRAINS.search(code_of(complete_source(name)))]
 
 
 def test_the_training_tutorials_are_found():
@@ -100,7 +101,7 @@ def test_the_training_tutorials_are_found():
 
 @pytest.mark.parametrize("name", TRAINING)
 def test_every_training_tutorial_declares_its_split_and_never_selects_on_test(name):
-    code = code_of((ROOT / "tutorials" / f"{name}.py").read_text(encoding="utf-8"))
+    code = code_of(complete_source(name))
     assert re.search(r"^DATA_SPLIT\s*=", code, re.M), f"{name} : DATA_SPLIT manquant"
     assert selection_problems(code) == [], name
 

@@ -11,7 +11,7 @@ import nbformat
 import pytest
 from conftest import run_module
 
-from tools import execute
+from tools import execute, shared_code
 
 HEADER = """\
 # ---
@@ -401,7 +401,9 @@ def test_every_tutorial_is_self_contained_and_uses_the_canonical_loaders():
     import sys
 
     for path in sorted(execute.TUTORIALS.glob("[0-9][0-9]_*.py")):
-        tree = ast.parse(path.read_text(encoding="utf-8"))
+        # Le tutoriel complet, tel qu'exécuté et téléchargé (code commun de l'atelier inséré).
+        source = shared_code.standalone(path).text
+        tree = ast.parse(source)
         modules = set()
         for node in ast.walk(tree):
             if isinstance(node, ast.Import):
@@ -410,5 +412,4 @@ def test_every_tutorial_is_self_contained_and_uses_the_canonical_loaders():
                 modules.add((node.module or "").split(".")[0])
         foreign = {m for m in modules if m not in sys.stdlib_module_names | PIP_MODULES}
         assert foreign == set(), f"{path.name} importe {foreign}"
-        source = path.read_text(encoding="utf-8")
         assert "FashionMNIST(" in source or "fashion_mnist.load_data(" in source, path.name

@@ -16,6 +16,8 @@ import nbformat
 import pytest
 from conftest import PYTHON, ROOT, tutorial_names
 
+from tools import shared_code
+
 pytestmark = pytest.mark.slow
 
 DATA_URI = re.compile(r"data:[a-z]+/[a-z0-9.+-]+;base64,[A-Za-z0-9+/=\s]+")
@@ -123,7 +125,9 @@ def test_tutorial_page_shows_downloads_colab_and_measures(built_site):
         nbformat.validate(nb)
         assert any(c.get("outputs") for c in nb.cells if c.cell_type == "code")
         source = (built_site["dir"] / "tutoriels" / f"{name}.py").read_text(encoding="utf-8")
-        assert source == (ROOT / "tutorials" / f"{name}.py").read_text(encoding="utf-8")
+        # La source complète : le code commun de l'atelier y est inséré (tools/shared_code.py).
+        assert source == shared_code.standalone(ROOT / "tutorials" / f"{name}.py").text
+        assert "# %% atelier:" not in source
 
 
 def test_notebook_markdown_is_rendered_like_a_page(built_site):

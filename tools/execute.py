@@ -2,6 +2,8 @@
 
 Pour chaque ``tutorials/NN_slug.py`` :
 
+* la source est complétée par le code commun de l'atelier d'expériences (tools/shared_code.py :
+  chaque cellule « # %% atelier: commun » devient les cellules de tutorials/atelier_commun.py) ;
 * l'en-tête ``atelier:`` est validé (titre, description, niveau, durée, prérequis, GPU, métriques) ;
 * la clé de cache ne dépend que du code des cellules, des dépendances épinglées (pyproject.toml)
   et de l'empreinte des données : une modification du texte (markdown) ne ré-exécute rien, les
@@ -47,7 +49,7 @@ from pathlib import Path
 import jupytext
 import nbformat
 
-from tools import calibration, paths, storage
+from tools import calibration, paths, shared_code, storage
 
 ROOT, BUILD, TUTORIALS = paths.ROOT, paths.BUILD, paths.TUTORIALS
 OUT = paths.NOTEBOOKS
@@ -124,7 +126,8 @@ class Tutorial:
     path: Path
     notebook: nbformat.NotebookNode
     header: dict
-    cell_lines: list[int] = field(default_factory=list)
+    # (fichier, ligne) du « # %% » de chaque cellule : la source ou le code commun de l'atelier.
+    cell_lines: list[tuple[str, int]] = field(default_factory=list)
 
     @property
     def name(self) -> str:
@@ -237,7 +240,13 @@ SOLUTION_MARK = "# Solution"
 
 
 def load(path: Path) -> Tutorial:
-    text = path.read_text(encoding="utf-8")
+    # La source complétée par le code commun de l'atelier (« # %% atelier: commun ») : le
+    # notebook, sa clé de cache et les lignes citées en cas d'échec le contiennent.
+    try:
+        source = shared_code.standalone(path)
+    except shared_code.SharedCodeError as exc:
+        raise TutorialError(f"{path.name} : {exc}.") from None
+    text = source.text
     try:
         nb = jupytext.reads(text, fmt="py:percent")
     except Exception as exc:  # jupytext lève des erreurs variées sur un fichier mal formé
@@ -256,7 +265,7 @@ def load(path: Path) -> Tutorial:
     if problems:
         raise TutorialError(f"{path.name} : en-tête invalide : " + " ; ".join(problems) + ".")
     # Ligne de départ de chaque cellule dans le .py (pour nommer la cellule fautive).
-    lines = [i for i, line in enumerate(text.splitlines(), 1) if line.startswith("# %%")]
+    lines = [source.origin(i) for i, ln in enumerate(text.splitlines(), 1) if ln.startswith("# %%")]
     if len(lines) != len(nb.cells):
         lines = []
     return Tutorial(path, nb, header, lines)
@@ -482,7 +491,8 @@ def _cell_location(tutorial: Tutorial, index: int) -> str:
     """« cellule 4 (ligne 34 de 02_essai.py) » : où chercher la cellule dans le .py."""
     where = f"cellule {index + 1}"
     if tutorial.cell_lines:
-        where += f" (ligne {tutorial.cell_lines[index]} de {tutorial.path.name})"
+        file, line = tutorial.cell_lines[index]
+        where += f" (ligne {line} de {file})"
     return where
 
 

@@ -159,7 +159,8 @@ def sources(root: Path = ROOT) -> list[tuple[Path, str]]:
     glossary = root / "docs" / "glossaire.yml"
     if glossary.is_file():
         found.append((glossary, glossary_prose(glossary.read_text(encoding="utf-8"))))
-    for tutorial in sorted((root / "tutorials").glob("[0-9][0-9]_*.py")):
+    # Les tutoriels et le code commun de l'atelier (tutorials/atelier_commun.py).
+    for tutorial in sorted((root / "tutorials").glob("*.py")):
         found.append((tutorial, python_markdown(tutorial.read_text(encoding="utf-8"))))
     return found
 

@@ -239,7 +239,7 @@ def sources(root: Path = ROOT) -> list[tuple[Path, str, str]]:
         found.append((page, "page-code", page.read_text(encoding="utf-8")))
     scripts = [*sorted((root / "snippets").glob("*.py"))]
     scripts += sorted((root / "docs" / "figures").glob("*.py"))
-    scripts += sorted((root / "tutorials").glob("[0-9][0-9]_*.py"))
+    scripts += sorted((root / "tutorials").glob("*.py"))  # code commun de l'atelier compris
     for script in scripts:
         found.append((script, "python", script.read_text(encoding="utf-8")))
     return found

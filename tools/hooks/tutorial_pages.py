@@ -28,7 +28,7 @@ from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File
 from mkdocs.utils import get_relative_url
 
-from tools import execute, french, paths
+from tools import execute, french, paths, shared_code
 from tools.french import NBSP, in_unit, seconds, thousands
 
 # « make serve » recharge ce fichier à chaque reconstruction : recharger aussi l'exécuteur pour
@@ -261,12 +261,14 @@ def on_post_build(config):
         target = site / uri
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(css, encoding="utf-8")
-    # Téléchargements : le notebook exécuté et sa source, à côté de la page du tutoriel.
+    # Téléchargements : le notebook exécuté et sa source complète (code commun de l'atelier
+    # inséré, tools/shared_code.py), à côté de la page du tutoriel ; l'un et l'autre tournent seuls.
     out = site / TUTORIAL_PREFIX.rstrip("/")
     out.mkdir(parents=True, exist_ok=True)
     for name in _records:
         shutil.copyfile(execute.OUT / f"{name}.ipynb", out / f"{name}.ipynb")
-        shutil.copyfile(execute.TUTORIALS / f"{name}.py", out / f"{name}.py")
+        source = shared_code.standalone(execute.TUTORIALS / f"{name}.py").text
+        (out / f"{name}.py").write_text(source, encoding="utf-8")
     (out / "mesures.json").write_text(
         json.dumps(list(_records.values()), indent=2, ensure_ascii=False), encoding="utf-8"
     )
