@@ -276,10 +276,10 @@ def test_banner_writes_each_metric_in_its_declared_unit():
 
 
 # Ce qu'un notebook téléchargé peut importer : la bibliothèque standard et des paquets pip
-# (installés par « pip install torch torchvision tensorflow matplotlib psutil », présents dans
-# Colab). Jamais un module du dépôt : le notebook doit tourner seul.
+# (installés par « pip install torch torchvision tensorflow matplotlib psutil pandas
+# scikit-learn », présents dans Colab). Jamais un module du dépôt : le notebook doit tourner seul.
 PIP_MODULES = {"numpy", "torch", "torchvision", "tensorflow", "keras", "tensorboard"}
-PIP_MODULES |= {"matplotlib", "psutil", "tqdm", "IPython"}
+PIP_MODULES |= {"matplotlib", "psutil", "tqdm", "IPython", "pandas", "sklearn"}
 
 
 def test_every_tutorial_is_self_contained_and_uses_the_canonical_loaders():

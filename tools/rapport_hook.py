@@ -32,6 +32,7 @@ PAGE = "atelier/rapport.md"
 FIGURES = "atelier/figures"
 NBSP = "\u00a0"
 DEVICES = {"cpu": "le CPU", "cuda": "le GPU"}
+AXIS_RESULT = re.compile(r"resultats/axe_\d+\.json")
 
 
 class ReportError(Exception):
@@ -81,13 +82,16 @@ def load_axes(records: Path = RECORDS, tutorials: Path = TUTORIALS) -> list[dict
 
 
 def _declared_results(source: Path) -> list[str]:
-    """Les fichiers « resultats » de l'en-tête d'un tutoriel (liste vide s'il n'en a pas)."""
+    """Les fichiers d'axe (``resultats/axe_N.json``) que déclare l'en-tête d'un tutoriel (liste
+    vide s'il n'en a pas) ; les autres fichiers de résultats (la soumission du projet Kaggle,
+    par exemple) ne sont pas des axes de l'atelier."""
     from tools import execute
 
     try:
-        return list(execute.load(source).header.get("resultats") or [])
+        declared = execute.load(source).header.get("resultats") or []
     except execute.TutorialError:
         return []
+    return [name for name in declared if AXIS_RESULT.fullmatch(name)]
 
 
 # --- Mise en forme ------------------------------------------------------------------------------
