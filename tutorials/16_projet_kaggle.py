@@ -645,13 +645,17 @@ print(f"{EPOCHS} époques de {-(-len(train_ds) // BATCH_SIZE)} lots de {BATCH_SI
 # ### Les deux entraînements
 #
 # Même graine, mêmes lots, mêmes époques : seule l'augmentation change. C'est la condition
-# pour que la comparaison dise quelque chose.
+# pour que la comparaison dise quelque chose. D'abord sans augmentation :
 
 # %%
 runs = {}
-for augmented in (False, True):
-    print("Avec augmentation :" if augmented else "Sans augmentation :")
-    runs[augmented] = train(augmented)
+runs[False] = train(augmented=False)
+
+# %% [markdown]
+# Puis avec augmentation, sur les mêmes lots :
+
+# %%
+runs[True] = train(augmented=True)
 train_seconds = runs[False][2] + runs[True][2]
 print(f"Durée des deux entraînements : {fr(train_seconds, 1)} s")
 
