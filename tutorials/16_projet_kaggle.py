@@ -116,6 +116,12 @@ def pct(x, decimals=2):
     return fr(100 * x, decimals) + "\u00a0%"
 
 
+def points(x, decimals=2, sign=False):
+    """L'écart entre deux proportions, en points de pourcentage (« point » au singulier sous 2)."""
+    text = f"{100 * x:{'+' if sign else ''}.{decimals}f}".replace(".", ",")
+    return text + (" points" if abs(100 * x) >= 2 else " point")
+
+
 print(f"pandas {pd.__version__}, scikit-learn {sklearn.__version__}")
 print(f"PyTorch {torch.__version__} ({torch.get_num_threads()} fils d'exécution CPU)")
 
@@ -269,11 +275,12 @@ balance["part"] = [pct(c / len(train_df), 1) for c in counts]
 print(balance.to_string(index=False))
 
 # %% [markdown]
-# Aucune valeur ne manque, et chaque classe a exactement le même nombre d'images : l'exactitude
-# est donc une mesure raisonnable, et un modèle qui répondrait toujours la même classe n'aurait
-# qu'une image sur dix de juste. Le jeu contient quelques doublons ; si une image de test
-# avait aussi été une image d'entraînement, son score aurait été trop facile à obtenir.
-# Un jeu de Kaggle moins soigné mériterait ces mêmes vérifications, et souvent davantage.
+# Lisez les compteurs : valeurs manquantes, doublons, images de test déjà vues à
+# l'entraînement. Une image de test présente aussi dans l'entraînement donnerait un score
+# trop facile, qui ne dirait rien de la généralisation. Chaque classe a le même nombre
+# d'images : l'exactitude est donc une mesure raisonnable, et un modèle qui répondrait
+# toujours la même classe n'aurait qu'une image sur dix de juste. Un jeu de Kaggle moins
+# soigné mérite ces mêmes vérifications, et souvent davantage.
 #
 # ### Les pixels
 #
@@ -482,12 +489,19 @@ slow, fast = seconds_for(one_by_one), seconds_for(batched)
 xb, yb = next(iter(batched))
 print(f"Un lot : images {tuple(xb.shape)}, étiquettes {tuple(yb.shape)}")
 print(f"50 lots image par image : {fr(1000 * slow, 0)} ms ; par lots : {fr(1000 * fast, 0)} ms")
-print(f"Soit {fr(slow / fast, 0)} fois plus rapide par lots.")
+if fast < slow:
+    print(f"Par lots : {fr(slow / fast, 1)} fois plus rapide.")
+else:
+    print(f"Par lots : {fr(fast / slow, 1)} fois plus lent sur cette machine, en ce moment.")
 
 # %% [markdown]
 # Le `DataLoader` reste l'outil standard : il mélange, découpe en lots et peut charger en
-# parallèle des données lues sur disque. Mais quand tout le jeu tient déjà en mémoire,
-# indexer tout un lot d'un coup évite des milliers de petits appels Python par époque.
+# parallèle des données lues sur disque. Quand tout le jeu tient déjà en mémoire, indexer tout
+# un lot d'un coup évite des milliers de petits appels Python par époque, et c'est en général
+# nettement plus rapide. Une exception, que vous pourriez observer ci-dessus : sur une
+# machine que d'autres programmes occupent entièrement, l'indexation d'un lot, que PyTorch
+# répartit sur plusieurs fils d'exécution, attend que chacun obtienne un cœur, et peut
+# devenir plus lente que le chemin image par image. Mesurez toujours sur votre machine.
 
 # %% [markdown]
 # ## L'augmentation de données, par lots
@@ -685,7 +699,9 @@ chosen_augmented = runs[True][1][-1] >= runs[False][1][-1]
 chosen_name = "CNN avec augmentation" if chosen_augmented else "CNN sans augmentation"
 model = runs[chosen_augmented][0]
 gain = runs[True][1][-1] - runs[False][1][-1]
-print(f"Choix : {chosen_name} (l'augmentation change la validation de {fr(100 * gain, 2)} point)")
+print(
+    f"Choix : {chosen_name} (effet de l'augmentation sur la validation : {points(gain, sign=True)})"
+)
 
 fig, ax = plt.subplots(figsize=(6.5, 3.4))
 epochs = range(1, EPOCHS + 1)
@@ -943,7 +959,7 @@ plt.show()
 confusion = pd.crosstab(
     pd.Series([CLASS_NAMES[c] for c in y_val_np], name="vraie"),
     pd.Series([CLASS_NAMES[c] for c in val_predictions], name="prédite"),
-)
+).reindex(index=CLASS_NAMES, columns=CLASS_NAMES, fill_value=0)  # une classe jamais prédite : 0
 per_class = pd.Series(
     {name: confusion.loc[name, name] / confusion.loc[name].sum() for name in CLASS_NAMES}
 ).sort_values()
@@ -990,7 +1006,7 @@ print(
 # Solution
 p = test_accuracy
 for n in (300, 3_000, 30_000):
-    print(f"n = {n:>6} : écart-type {fr(100 * np.sqrt(p * (1 - p) / n), 2)} point")
+    print(f"n = {n:>6} : écart-type {points(np.sqrt(p * (1 - p) / n))}")
 # sqrt(p (1 - p) / n) <= 0,001, soit n >= p (1 - p) / 0,001².
 needed = int(np.ceil(p * (1 - p) / 0.001**2))
 print(f"Pour un écart-type de 0,1 point : au moins {needed} images")
