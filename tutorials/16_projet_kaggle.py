@@ -26,11 +26,11 @@
 #     - nom: baseline_accuracy
 #       libelle: Exactitude de validation de la base scikit-learn
 #       unite: pourcentage
-#       min: 0.8
+#       min: 0.82
 #     - nom: train_seconds
 #       libelle: Durée des deux entraînements du CNN
 #       unite: secondes
-#       max_calibrations: 10000
+#       max_calibrations: 6300
 #     resultats:
 #     - resultats/soumission.json
 # ---
@@ -391,8 +391,8 @@ print(" (convergée)" if converged else " (arrêtée avant convergence)")
 # %% [markdown]
 # La régression logistique fait bien mieux que le hasard avec un modèle linéaire,
 # sur une fraction des données et en quelques secondes. Si l'optimiseur s'est arrêté avant
-# convergence, plus d'itérations ou plus d'images gagneraient encore un peu (c'est l'objet
-# d'un exercice). Le réseau de neurones devra battre ce score sur la même validation.
+# convergence, plus d'itérations ou plus d'images gagneraient encore un peu.
+# Le réseau de neurones devra battre ce score sur la même validation.
 #
 # ## Un `Dataset` PyTorch au-dessus du `DataFrame`
 #
@@ -720,11 +720,12 @@ plt.show()
 # *Figure 3. L'exactitude de validation des deux réseaux après chaque époque, et celle de la
 # régression logistique en pointillé.*
 #
-# Les deux réseaux dépassent nettement la base linéaire. L'écart entre eux est faible : lisez
-# sa valeur et son signe dans la sortie ci-dessus. Avec peu d'époques, l'augmentation rend
-# la tâche plus difficile et son bénéfice apparaît surtout quand on entraîne plus longtemps ;
-# un écart de quelques dixièmes de point, sur 6 000 images de validation, reste de l'ordre
-# du bruit de mesure. La règle du jeu ne change pas : on garde ce que dit la validation,
+# Les deux réseaux dépassent nettement la base linéaire. Dans l'exécution affichée ici,
+# l'augmentation fait un peu moins bien sur la validation : en huit époques, ce petit réseau
+# ne surapprend pas encore (l'exactitude de validation du réseau sans augmentation monte
+# jusqu'à la dernière époque), et la variété ajoutée ne fait que rendre la tâche plus difficile.
+# L'augmentation paie quand le réseau surapprend : plus d'époques, moins d'images, ou un
+# réseau plus grand. La règle du jeu ne change pas : on garde ce que dit la validation,
 # sans regarder le test.
 
 # %% [markdown]
@@ -1021,6 +1022,8 @@ print(f"Pour un écart-type de 0,1 point : au moins {needed} images")
 # - Avant de soumettre pour de bon, beaucoup de participants entraînent de nouveau le modèle
 #   choisi sur toutes les images d'entraînement, validation comprise, avec les réglages
 #   trouvés : essayez, en gardant les mêmes époques.
+# - Entraînez les deux réseaux pendant deux fois plus d'époques : l'augmentation prend-elle
+#   l'avantage sur la validation ? Gardez le même découpage pour comparer.
 # - [La documentation des compétitions Kaggle](https://www.kaggle.com/docs/competitions) :
 #   classements, limites de soumission, choix des soumissions finales.
 # - [Le client en ligne de commande de Kaggle](https://github.com/Kaggle/kaggle-api) et
