@@ -223,7 +223,7 @@ del test_int64
 
 # Le rôle de l'organisateur : les étiquettes de test sont mises de côté.
 solution = test_df.pop("label").astype(np.int64).to_numpy()
-test_df.insert(0, "id", np.arange(len(test_df)))
+test_df = pd.concat([pd.Series(np.arange(len(test_df)), name="id"), test_df], axis=1)
 sample_submission = pd.DataFrame({"id": test_df["id"], "label": 0})
 sample_submission.to_csv(KAGGLE_DIR / "sample_submission.csv", index=False)
 print(f"test : {test_df.shape[0]} lignes, colonnes {list(test_df.columns[:3])} …")
@@ -417,10 +417,10 @@ class KaggleImages(Dataset):
     facultative), converties une fois pour toutes en tenseurs normalisés."""
 
     def __init__(self, frame, mean, std):
-        pixels = torch.from_numpy(frame[PIXELS].to_numpy(dtype=np.float32))
+        pixels = torch.tensor(frame[PIXELS].to_numpy(dtype=np.float32))  # une copie
         self.images = ((pixels / 255 - mean) / std).reshape(-1, 1, 28, 28)
         self.labels = (
-            torch.from_numpy(frame["label"].to_numpy(dtype=np.int64))
+            torch.tensor(frame["label"].to_numpy(dtype=np.int64))
             if "label" in frame
             else torch.full((len(frame),), -1)  # pas d'étiquette : -1
         )
