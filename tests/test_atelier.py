@@ -326,6 +326,24 @@ def test_report_refuses_a_record_without_its_results(fake_workshop):
         report.load_axes(records, tutorials)
 
 
+def test_report_ignores_results_that_are_not_workshop_axes(fake_workshop):
+    # Le projet Kaggle (tutoriel 16) range sa soumission dans « resultats/soumission.json » :
+    # ce n'est pas un axe de l'atelier, et le rapport ne doit ni le lire ni échouer dessus.
+    tutorials, records, axes = fake_workshop
+    header = HEADER.replace("axe_9", "soumission") + FORGETS
+    (tutorials / "16_kaggle.py").write_text(header, encoding="utf-8")
+    record = {
+        "tutorial": "16_kaggle",
+        "result_files": ["resultats/soumission.json"],
+        "results": {"resultats/soumission.json": {"csv": ""}},
+    }
+    (records / "16_kaggle.json").write_text(json.dumps(record), encoding="utf-8")
+    assert [a["axis"] for a in report.load_axes(records, tutorials)] == sorted(axes)
+    # Violation plantée : un fichier d'axe mal nommé n'est pas pris pour un axe non plus.
+    assert not report.AXIS_RESULT.fullmatch("resultats/axe_1.json.bak")
+    assert report.AXIS_RESULT.fullmatch("resultats/axe_12.json")
+
+
 def test_report_page_is_never_committed():
     tracked = subprocess.run(
         ["git", "ls-files", "docs/atelier"], cwd=ROOT, capture_output=True, text=True, check=True

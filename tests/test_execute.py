@@ -388,12 +388,13 @@ def test_banner_writes_each_metric_in_its_declared_unit():
 
 
 # Ce qu'un notebook téléchargé peut importer : la bibliothèque standard et des paquets pip
-# (installés par « pip install torch torchvision tensorflow matplotlib psutil », présents dans
-# Colab). Jamais un module du dépôt : le notebook doit tourner seul.
+# (installés par « pip install torch torchvision tensorflow matplotlib psutil pandas
+# scikit-learn », présents dans Colab). Jamais un module du dépôt : le notebook doit tourner seul.
 PIP_MODULES = {"numpy", "torch", "torchvision", "tensorflow", "keras", "tensorboard"}
 PIP_MODULES |= {"matplotlib", "psutil", "tqdm", "IPython"}
-# scikit-learn (présent dans Colab) : le tutoriel 08 y prend son petit jeu de chiffres manuscrits.
-PIP_MODULES |= {"sklearn"}
+# scikit-learn et pandas (présents dans Colab) : le petit jeu de chiffres manuscrits du tutoriel
+# 08, la base de comparaison et les fichiers CSV du projet Kaggle (tutoriel 16).
+PIP_MODULES |= {"pandas", "sklearn"}
 
 
 def test_every_tutorial_is_self_contained_and_uses_the_canonical_loaders():

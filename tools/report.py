@@ -29,6 +29,7 @@ TUTORIALS = paths.TUTORIALS
 PAGE = "atelier/rapport.md"
 FIGURES = "atelier/figures"
 DEVICES = {"cpu": "le CPU", "cuda": "le GPU"}
+AXIS_RESULT = re.compile(r"resultats/axe_\d+\.json")
 
 
 class ReportError(Exception):
@@ -54,7 +55,11 @@ def load_axes(records: Path = RECORDS, tutorials: Path = TUTORIALS) -> list[dict
         except (OSError, ValueError) as exc:
             raise ReportError(f"enregistrement illisible pour {source.stem} : {exc}") from None
         results = record.get("results") or {}
+        # Seuls les fichiers d'axe (resultats/axe_N.json) sont des axes de l'atelier ; les autres
+        # fichiers de résultats (la soumission du projet Kaggle, par exemple) n'en sont pas.
         for name in record.get("result_files") or []:
+            if not AXIS_RESULT.fullmatch(name):
+                continue
             if name not in results:
                 raise ReportError(
                     f"{source.stem} : l'enregistrement ne contient pas « {name} » "
