@@ -496,20 +496,19 @@ def test_decision_charge_acceptee_ralentissement_refuse(tmp_path):
 
 
 def test_reference_de_calibration():
-    """Une mesure lente isolée ne déplace pas la référence ; une charge présente pendant un long
-    tutoriel la ralentit avec lui ; trop peu de mesures prises pendant ne comptent pas."""
+    """Une mesure lente isolée ne déplace pas la référence ; une charge présente avant ou après
+    l'exécution la ralentit (la plus lente des deux médianes) ; les mesures prises pendant
+    l'exécution, ralenties par le tutoriel lui-même, ne sont qu'une information."""
     quiet = [0.1] * 7
     record = execute.calibration_record([0.1, 0.1, 0.5, 0.1, 0.1, 0.1, 0.1], [], quiet)
     assert record["seconds"] == 0.1
     assert record["before_seconds"] == 0.1 and record["during_seconds"] is None
     assert record["samples"] == 14 and record["threads"] == execute.available_cores()
     assert len(record["load_average"]) == 3
-    loaded = execute.calibration_record(quiet, [0.3] * execute.MIN_DURING, quiet)
-    assert loaded["seconds"] == 0.3 and loaded["during_seconds"] == 0.3
-    few = execute.calibration_record(quiet, [0.3] * (execute.MIN_DURING - 1), quiet)
-    assert few["seconds"] == 0.1
-    # Une machine plus rapide pendant l'exécution ne rend pas le contrôle plus sévère.
-    assert execute.calibration_record(quiet, [0.05] * 9, quiet)["seconds"] == 0.1
+    assert execute.calibration_record(quiet, [], [0.3] * 7)["seconds"] == 0.3
+    assert execute.calibration_record([0.3] * 7, [], quiet)["seconds"] == 0.3
+    during = execute.calibration_record(quiet, [0.5] * 20, quiet)
+    assert during["seconds"] == 0.1 and during["during_seconds"] == 0.5
     assert execute.calibration_record([], [], []) == {}
 
 

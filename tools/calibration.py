@@ -24,6 +24,7 @@ import time
 
 BURST = 7
 MIN_PERIOD = 1.0  # secondes
+SETTLE = 1.0  # secondes d'attente avant les mesures d'après
 DUTY = 0.02  # part du temps où la sonde calcule pendant l'exécution
 
 
@@ -81,6 +82,9 @@ def main(argv: list[str] | None = None) -> int:
     while not closed.wait(max(args.min_period, seconds / args.duty)):
         seconds = workload(torch)
         print(f"pendant {seconds:.6f}", flush=True)
+    # Le noyau vient de s'arrêter : on laisse finir sa fermeture (TensorFlow libère ses fils de
+    # calcul), qui sinon ralentirait les premières mesures d'après.
+    time.sleep(SETTLE)
     for _ in range(BURST):
         print(f"après {workload(torch):.6f}", flush=True)
     return 0

@@ -350,24 +350,19 @@ class Calibration:
         )
 
 
-# Nombre minimal de mesures prises pendant l'exécution pour que leur médiane compte.
-MIN_DURING = 5
-
-
 def calibration_record(before: list[float], during: list[float], after: list[float]) -> dict:
-    """Ce que l'enregistrement garde de la calibration. La référence (``seconds``) est la médiane
-    des mesures d'avant et d'après réunies (quatorze mesures : une seule lente ne la déplace
-    pas), ou la médiane des mesures prises pendant l'exécution si elle est plus lente et en
-    compte au moins MIN_DURING : une charge arrivée pendant un long tutoriel ralentit la
-    référence avec lui et ne joue jamais contre lui."""
-    around = before + after
-    if not around and not during:
+    """Ce que l'enregistrement garde de la calibration. La référence (``seconds``) est la plus
+    lente des médianes d'avant et d'après l'exécution (sept mesures chacune : une mesure lente
+    isolée ne la déplace pas) : une charge arrivée ou partie pendant l'exécution ne joue jamais
+    contre le tutoriel. Les mesures prises pendant l'exécution sont gardées pour information
+    seulement : elles subissent la concurrence du tutoriel lui-même (deux fois plus lentes sous
+    un tutoriel à un fil, cinq fois sous un tutoriel qui occupe tous les cœurs), qui n'a rien à
+    voir avec la charge de la machine."""
+    medians = [statistics.median(part) for part in (before, after) if part]
+    if not medians:
         return {}
-    candidates = [statistics.median(around)] if around else []
-    if len(during) >= MIN_DURING or not around:
-        candidates.append(statistics.median(during))
     return {
-        "seconds": max(candidates),
+        "seconds": max(medians),
         "before_seconds": statistics.median(before) if before else None,
         "during_seconds": statistics.median(during) if during else None,
         "after_seconds": statistics.median(after) if after else None,

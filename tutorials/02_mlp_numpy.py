@@ -29,7 +29,7 @@
 #     - nom: train_seconds
 #       libelle: Durée d'entraînement
 #       unite: secondes
-#       max_calibrations: 300
+#       max_calibrations: 330
 # ---
 
 # %% [markdown]

@@ -25,7 +25,7 @@
 #     - nom: train_seconds
 #       libelle: Durée d'entraînement
 #       unite: secondes
-#       max_calibrations: 800
+#       max_calibrations: 1100
 # ---
 
 # %% [markdown]

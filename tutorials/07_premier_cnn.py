@@ -25,7 +25,7 @@
 #     - nom: train_seconds
 #       libelle: Durée d'entraînement
 #       unite: secondes
-#       max_calibrations: 4600
+#       max_calibrations: 3500
 # ---
 
 # %% [markdown]

@@ -36,7 +36,7 @@
 #     - nom: train_seconds
 #       libelle: Durée d'entraînement
 #       unite: secondes
-#       max_calibrations: 15000
+#       max_calibrations: 10800
 # ---
 
 # %% [markdown]

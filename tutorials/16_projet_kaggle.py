@@ -30,7 +30,7 @@
 #     - nom: train_seconds
 #       libelle: Durée des deux entraînements du CNN
 #       unite: secondes
-#       max_calibrations: 6300
+#       max_calibrations: 5000
 #     resultats:
 #     - resultats/soumission.json
 # ---
