@@ -540,6 +540,32 @@ def test_fils_limites_aux_coeurs_disponibles():
     env = execute.thread_env()
     assert env["OMP_NUM_THREADS"] == str(len(os.sched_getaffinity(0)))
     assert env["TF_NUM_INTRAOP_THREADS"] == env["OMP_NUM_THREADS"]
+    assert execute.thread_env(1) == {"OMP_NUM_THREADS": "1", "TF_NUM_INTRAOP_THREADS": "1"}
+
+
+def test_fils_laisses_aux_autres_processus(monkeypatch):
+    """Deux processus de calcul voisins sur deux cœurs : un seul fil pour le tutoriel (deux fils
+    s'y attendraient l'un l'autre) ; machine calme : tous les cœurs ; jamais moins d'un."""
+    cores = calibration.available_cores()
+    lines = iter(["0.5 0.5 0.5 1/90 1\n"] * 10 + [f"{cores + 1} 1 1 {cores + 1}/90 1\n"] * 10)
+
+    class FakeFile:
+        def __init__(self, *_, **__):
+            self.text = next(lines)
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *_):
+            return False
+
+        def read(self):
+            return self.text
+
+    monkeypatch.setattr(calibration, "open", FakeFile, raising=False)
+    monkeypatch.setattr(calibration.time, "sleep", lambda _: None)
+    assert calibration.busy_cores() == 0 and calibration.free_cores() == cores
+    assert calibration.busy_cores() == cores and calibration.free_cores() == 1
 
 
 WORKLOAD = f"""

@@ -36,6 +36,31 @@ def available_cores() -> int:
         return os.cpu_count() or 1
 
 
+def busy_cores(samples: int = 5, interval: float = 0.05) -> int:
+    """Combien de cœurs d'autres processus occupent en ce moment : le nombre de tâches prêtes à
+    tourner (4e champ de /proc/loadavg, instantané, contrairement aux charges moyennes), moins
+    celle qui lit, au plus bas de quelques lectures (un processus de passage ne compte pas)."""
+    counts = []
+    for i in range(samples):
+        try:
+            with open("/proc/loadavg", encoding="ascii") as f:
+                running = int(f.read().split()[3].split("/")[0])
+        except (OSError, ValueError, IndexError):
+            return 0
+        counts.append(max(0, running - 1))
+        if i < samples - 1:
+            time.sleep(interval)
+    return min(counts)
+
+
+def free_cores() -> int:
+    """Les fils de calcul à donner à un tutoriel : les cœurs disponibles moins ceux que d'autres
+    processus occupent déjà, au moins 1. Deux fils sur deux cœurs que se disputent deux autres
+    processus s'attendent l'un l'autre à chaque opération parallèle (mesuré : le tutoriel 03
+    15 fois plus lent) ; un seul fil avance à la vitesse de sa part de processeur."""
+    return max(1, available_cores() - busy_cores())
+
+
 def workload(torch) -> float:
     """Quelques pas d'entraînement d'un MLP de la taille de ceux des tutoriels (PyTorch, autant
     de fils que le noyau), puis une boucle Python ; renvoie sa durée en secondes."""
@@ -63,10 +88,11 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m tools.calibration")
     parser.add_argument("--min-period", type=float, default=MIN_PERIOD, help="secondes")
     parser.add_argument("--duty", type=float, default=DUTY, help="part du temps de calcul")
+    parser.add_argument("--threads", type=int, default=0, help="fils de calcul (ceux du noyau)")
     args = parser.parse_args(argv)
     import torch
 
-    torch.set_num_threads(available_cores())
+    torch.set_num_threads(args.threads if args.threads > 0 else available_cores())
     closed = threading.Event()
 
     def watch_stdin() -> None:

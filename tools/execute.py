@@ -282,13 +282,14 @@ def available_cores() -> int:
     return calibration.available_cores()
 
 
-def thread_env() -> dict[str, str]:
-    """Variables qui limitent les fils de calcul du noyau aux cœurs disponibles.
+def thread_env(threads: int | None = None) -> dict[str, str]:
+    """Variables qui limitent les fils de calcul du noyau aux cœurs disponibles (``threads`` :
+    ceux que d'autres processus laissent libres, calibration.free_cores()).
 
     OMP_NUM_THREADS seulement pour PyTorch et NumPy (OpenBLAS et MKL le lisent à défaut de leur
     propre variable) : un tutoriel qui le fixe lui-même avant d'importer NumPy garde son choix.
     """
-    n = str(available_cores())
+    n = str(threads or available_cores())
     return {"OMP_NUM_THREADS": n, "TF_NUM_INTRAOP_THREADS": n}
 
 
@@ -298,7 +299,10 @@ class Calibration:
     une série juste après. ``options`` : arguments de la sonde (les tests l'accélèrent)."""
 
     def __init__(self, options: tuple[str, ...] = ()):
-        self.options = options
+        # Les fils du noyau et de la sonde : les cœurs que d'autres processus laissent libres,
+        # lus une fois avant l'exécution (la sonde subit ainsi la même concurrence que le noyau).
+        self.threads = calibration.free_cores()
+        self.options = ("--threads", str(self.threads), *options)
 
     def __enter__(self):
         import threading
@@ -346,11 +350,13 @@ class Calibration:
 
     def record(self) -> dict:
         return calibration_record(
-            self.samples["avant"], self.samples["pendant"], self.samples["après"]
+            self.samples["avant"], self.samples["pendant"], self.samples["après"], self.threads
         )
 
 
-def calibration_record(before: list[float], during: list[float], after: list[float]) -> dict:
+def calibration_record(
+    before: list[float], during: list[float], after: list[float], threads: int | None = None
+) -> dict:
     """Ce que l'enregistrement garde de la calibration. La référence (``seconds``) est la plus
     lente des médianes d'avant et d'après l'exécution (sept mesures chacune : une mesure lente
     isolée ne la déplace pas) : une charge arrivée ou partie pendant l'exécution ne joue jamais
@@ -367,7 +373,7 @@ def calibration_record(before: list[float], during: list[float], after: list[flo
         "during_seconds": statistics.median(during) if during else None,
         "after_seconds": statistics.median(after) if after else None,
         "samples": len(before) + len(during) + len(after),
-        "threads": available_cores(),
+        "threads": threads or available_cores(),
         "load_average": [round(v, 2) for v in os.getloadavg()],
     }
 
@@ -525,6 +531,7 @@ def run_notebook(
     log=print,
     records: Path | None = None,
     calibration_before: list[float] | None = None,
+    threads: int | None = None,
 ):
     """Exécute le notebook ; renvoie (notebook exécuté, mesures)."""
     from nbclient import NotebookClient
@@ -539,7 +546,7 @@ def run_notebook(
     # Le noyau reçoit son environnement (données de build/ en chemins absolus, car il travaille
     # dans build/work/NN, figures dans le notebook quel que soit MPLBACKEND du terminal) :
     # os.environ du processus appelant, celui de MkDocs par exemple, reste intact.
-    env = paths.child_env(KERNEL_MPLBACKEND, thread_env())
+    env = paths.child_env(KERNEL_MPLBACKEND, thread_env(threads))
     # Les enregistrements cités, pour ce seul tutoriel (jamais hérités d'un tutoriel précédent).
     env.pop(RECORDS_ENV, None)
     env.pop(CALIBRATION_ENV, None)
@@ -804,6 +811,7 @@ def build_one(
                 log,
                 records=records,
                 calibration_before=probe.samples["avant"],
+                threads=probe.threads,
             )
         measures["calibration"] = probe.record()
         check_outputs(tutorial, executed)
