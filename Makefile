@@ -125,9 +125,8 @@ test: data vendor ## Lance toute la suite de tests (unitaires, exécution, site,
 test-fast: venv ## Tests rapides seulement (sans construction du site ni navigateur)
 	@$(PY) -m pytest -m "not slow"
 
-mesure-charge: data ## Mesure chronométrée des seuils de durée : charge voisine, ralentissement planté
-	@ATELIER_MESURE_CHARGE=1 $(PY) -m pytest -s -p no:cacheprovider \
-		tests/test_pannes.py::test_charge_voisine_passe_ralentissement_plante_echoue
+mesure-charge: data ## Mesure chronométrée des seuils de durée (tutoriel 03) : charge voisine, ralentissement planté
+	@$(PY) -m tools.measure_load
 
 # Bibliothèque standard seulement : le job de publication n'installe pas le venv.
 publish-notebooks: ## Pousse les notebooks exécutés sur la branche « notebooks » (Colab)

@@ -191,6 +191,29 @@ def test_cited_records_reach_the_kernel_and_key_the_cache(tmp_path):
     first.write_text(HEADER + BODY.replace("score = 0.75", "score = 0.8"), encoding="utf-8")
     assert [r["cached"] for r in build(tmp_path)] == [False, False]
     assert "score cité : 0.8 " in first_output(tmp_path / "out" / "02_cite.ipynb")
+    # Un nouveau seuil du tutoriel cité ne change rien à ce que lit celui qui le cite : il est
+    # revérifié sur l'enregistrement en cache, et aucun des deux n'est ré-exécuté.
+    first.write_text(
+        HEADER.replace("min: 0.5", "min: 0.6") + BODY.replace("score = 0.75", "score = 0.8"),
+        encoding="utf-8",
+    )
+    assert [r["cached"] for r in build(tmp_path)] == [True, True]
+
+
+def test_cited_content_leaves_out_thresholds_and_dates():
+    record = {
+        "title": "Essai",
+        "executed_at": "2026-12-01T10:00:00+0000",
+        "metrics": {"score": 0.8},
+        "metric_checks": [{"name": "score", "value": 0.8, "min": 0.5, "ok": True}],
+    }
+    later = {**record, "executed_at": "2026-12-02T10:00:00+0000"}
+    later["metric_checks"] = [{**record["metric_checks"][0], "min": 0.6}]
+    assert execute.cited_content(later) == execute.cited_content(record)
+    changed = {**record, "metrics": {"score": 0.81}}
+    assert execute.cited_content(changed) != execute.cited_content(record)
+    renamed = {**record, "title": "Autre titre"}
+    assert execute.cited_content(renamed) != execute.cited_content(record)
 
 
 def test_a_tutorial_that_cites_nothing_does_not_see_the_records(tmp_path):

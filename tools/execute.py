@@ -385,20 +385,42 @@ RECORDS_ENV = "ATELIER_ENREGISTREMENTS"
 CALIBRATION_ENV = "ATELIER_CALIBRATION"
 
 
+# Ce qu'un tutoriel peut lire d'un enregistrement cité, et donc ce qui entre dans sa clé de
+# cache : pas les seuils, ni la date d'exécution (changer le seuil d'un tutoriel cité ne
+# ré-exécute pas celui qui le cite ; une nouvelle exécution, aux mesures forcément nouvelles, si).
+CITED_FIELDS = ("title", "model_card", "metrics", "data_split")
+
+
+def cited_content(record: dict) -> str:
+    """La part d'un enregistrement qu'un tutoriel qui le cite peut utiliser."""
+    cited = {key: record.get(key) for key in CITED_FIELDS}
+    cited["checks"] = [
+        [check.get("name"), check.get("value"), check.get("calibration_ratio")]
+        for check in record.get("metric_checks", [])
+    ]
+    return json.dumps(cited, sort_keys=True, ensure_ascii=False)
+
+
 def input_records(tutorial: Tutorial, out: Path) -> str:
-    """Le contenu des enregistrements que le tutoriel lit (champ « enregistrements »), pour sa
-    clé de cache : une nouvelle exécution d'un tutoriel cité (ou un changement de son titre ou de
-    ses seuils, repris dans son enregistrement) ré-exécute celui qui le cite."""
+    """Ce que le tutoriel peut lire des enregistrements qu'il cite (champ « enregistrements »),
+    pour sa clé de cache : une nouvelle exécution d'un tutoriel cité, ou un changement de son
+    titre ou de sa fiche de modèle, ré-exécute celui qui le cite ; un nouveau seuil, non."""
     texts = []
     for name in tutorial.header.get("enregistrements", []):
         path = out / f"{name}.json"
         try:
-            texts.append(path.read_text(encoding="utf-8"))
+            texts.append(cited_content(json.loads(path.read_text(encoding="utf-8"))))
         except OSError:
             raise TutorialError(
                 f"Le tutoriel {tutorial.path.name} cite les mesures de {name}, dont "
                 f"l'enregistrement {path} est absent : exécutez d'abord ce tutoriel "
                 f"(python -m tools.execute {name} {tutorial.name})."
+            ) from None
+        except ValueError:
+            raise TutorialError(
+                f"Le tutoriel {tutorial.path.name} cite les mesures de {name}, dont "
+                f"l'enregistrement {path} est illisible : exécutez de nouveau ce tutoriel "
+                f"(python -m tools.execute {name} --force)."
             ) from None
     return "\0".join(texts)
 

@@ -26,7 +26,7 @@
 #     - nom: train_seconds
 #       libelle: Durée d'entraînement
 #       unite: secondes
-#       max_calibrations: 620
+#       max_calibrations: 470
 # ---
 
 # %% [markdown]

@@ -34,7 +34,7 @@
 #     - nom: train_seconds
 #       libelle: Durée de tous les entraînements
 #       unite: secondes
-#       max_calibrations: 4900
+#       max_calibrations: 3540
 # ---
 
 # %% [markdown]
