@@ -127,7 +127,7 @@ test-fast: venv ## Tests rapides seulement (sans construction du site ni navigat
 
 mesure-charge: data ## Mesure chronométrée des seuils de durée : charge voisine, ralentissement planté
 	@ATELIER_MESURE_CHARGE=1 $(PY) -m pytest -s -p no:cacheprovider \
-		tests/test_pannes.py::test_charge_voisine_passe_ralentissement_plante_echoue
+		tests/test_pannes.py::test_neighbour_load_passes_planted_slowdown_fails
 
 # Bibliothèque standard seulement : le job de publication n'installe pas le venv.
 publish-notebooks: ## Pousse les notebooks exécutés sur la branche « notebooks » (Colab)

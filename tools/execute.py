@@ -451,7 +451,7 @@ if "tensorflow" in _sys.modules:
 # (MODEL_CARD, un dictionnaire) et le découpage des données (DATA_SPLIT : indices des images
 # d'entraînement et de validation parmi les 60 000 officielles, nombre d'images de test ; ou un
 # dictionnaire de tels découpages). Les indices ne sont pas recopiés : on garde leurs tailles,
-# leur recouvrement et une empreinte, que vérifie tests/test_decoupage.py.
+# leur recouvrement et une empreinte, que vérifie tests/test_data_split.py.
 def _atelier_indices(_v):
     import numpy as _np
     if hasattr(_v, "detach"):
