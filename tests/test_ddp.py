@@ -2,7 +2,7 @@
 
 Erreurs d'une ligne avant tout processus, moyenne des gradients après un pas, mêmes poids d'une
 exécution à l'autre avec la même graine, processus tué ou Ctrl+C sans processus orphelin, et la
-comparaison mesurée d'un et de deux processus (tools/comparaison_ddp.py).
+comparaison mesurée d'un et de deux processus (tools/ddp_comparison.py).
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ import pytest
 from conftest import PYTHON, ROOT
 from test_snippets import TRACEBACK, assert_one_french_line, call_main, load
 
-from tools import comparaison_ddp, paths
+from tools import ddp_comparison, paths
 
 SCRIPT = ROOT / "snippets" / "mlp_ddp.py"
 HARNESS = ROOT / "tests" / "ddp_one_step.py"
@@ -363,7 +363,7 @@ def ddp(world: int, seconds: float, allreduce: float, **changes) -> dict:
 
 
 def test_comparison_numbers_come_from_the_measures():
-    text = comparaison_ddp.report(metrics(), ddp(1, 0.5, 0.01), ddp(2, 0.4, 0.2), 2)
+    text = ddp_comparison.report(metrics(), ddp(1, 0.5, 0.01), ddp(2, 0.4, 0.2), 2)
     assert "| Processus × fils de calcul | 1 × 2 | 1 × 1 | 2 × 1 |" in text
     assert "| Appareil | cpu | cpu | cpu |" in text
     assert "0,40\u00a0s" in text and "0,50\u00a0s" in text
@@ -374,15 +374,15 @@ def test_comparison_numbers_come_from_the_measures():
     # 0,2 s d'all-reduce par époque sur 71 mises à jour : 2,8 ms, dont 0,5 ms d'échange seul.
     assert "2,8\u00a0ms" in text and "ne prend que 0,5\u00a0ms" in text and "82\u00a0%" in text
     slow_network = ddp(2, 0.4, 0.2, allreduce_alone_ms=5.0)
-    text = comparaison_ddp.report(metrics(), ddp(1, 0.5, 0.01), slow_network, 2)
+    text = ddp_comparison.report(metrics(), ddp(1, 0.5, 0.01), slow_network, 2)
     assert "presque tout est l'échange lui-même" in text and "attente, celle" not in text
     assert "les fils supplémentaires n'ont pas accéléré" in text
-    faster = comparaison_ddp.report(
+    faster = ddp_comparison.report(
         metrics(seconds_per_epoch=0.3), ddp(1, 0.5, 0.01), ddp(2, 0.4, 0.2), 2
     )
     assert "les fils supplémentaires ont accéléré" in faster
     # Plus lent à deux processus : le texte le dit, au lieu d'annoncer un gain.
-    slower = comparaison_ddp.report(metrics(), ddp(1, 0.2, 0.01), ddp(2, 0.4, 0.3), 2)
+    slower = ddp_comparison.report(metrics(), ddp(1, 0.2, 0.01), ddp(2, 0.4, 0.3), 2)
     assert "2,0 fois plus longue" in slower and "divise la durée" not in slower
 
 
@@ -395,15 +395,15 @@ def test_comparison_numbers_come_from_the_measures():
     ],
 )
 def test_comparison_refuses_incomparable_runs(single, fragment):
-    with pytest.raises(comparaison_ddp.ComparisonError, match=fragment):
-        comparaison_ddp.report(single, ddp(1, 0.5, 0.01), ddp(2, 0.4, 0.2), 2)
+    with pytest.raises(ddp_comparison.ComparisonError, match=fragment):
+        ddp_comparison.report(single, ddp(1, 0.5, 0.01), ddp(2, 0.4, 0.2), 2)
 
 
 def test_comparison_accepts_a_script_without_validation():
     """mlp_pytorch.py sans jeu de validation : 10 000 images d'entraînement, comme 9 000 + 1 000."""
     single = metrics(train_images=10000)
     del single["validation_images"], single["validation_accuracy"]
-    text = comparaison_ddp.report(single, ddp(1, 0.5, 0.01), ddp(2, 0.4, 0.2), 2)
+    text = ddp_comparison.report(single, ddp(1, 0.5, 0.01), ddp(2, 0.4, 0.2), 2)
     assert "| — |" in text or "| — " in text
 
 
@@ -412,7 +412,7 @@ def test_comparison_missing_file_one_line(tmp_path):
         [
             PYTHON,
             "-m",
-            "tools.comparaison_ddp",
+            "tools.ddp_comparison",
             str(tmp_path / "a"),
             str(tmp_path / "b"),
             str(tmp_path / "c"),
