@@ -516,13 +516,13 @@ def test_calibration_probe_measures_before_during_and_after():
     # Sonde accélérée : une mesure pendant toutes les 0,2 s au plus (au calcul près).
     with execute.Calibration(("--min-period", "0.2", "--duty", "0.5")) as probe:
         deadline = time.monotonic() + 120  # une machine très chargée allonge chaque mesure
-        while len(probe.samples["pendant"]) < 2 and time.monotonic() < deadline:
+        while len(probe.samples["during"]) < 2 and time.monotonic() < deadline:
             time.sleep(0.1)
     record = probe.record()
     burst = calibration.BURST
-    assert len(probe.samples["avant"]) == burst and len(probe.samples["après"]) == burst
-    assert len(probe.samples["pendant"]) >= 2
-    assert record["samples"] == 2 * burst + len(probe.samples["pendant"])
+    assert len(probe.samples["before"]) == burst and len(probe.samples["after"]) == burst
+    assert len(probe.samples["during"]) >= 2
+    assert record["samples"] == 2 * burst + len(probe.samples["during"])
     assert 0 < record["before_seconds"] < 60 and 0 < record["after_seconds"] < 60
     assert probe._process.poll() is not None  # la sonde est arrêtée
 
@@ -531,7 +531,7 @@ def test_calibration_probe_is_quiet_during_the_run():
     """Réglages de la construction : la sonde calcule au plus 2 % du temps pendant l'exécution."""
     with execute.Calibration() as probe:
         time.sleep(3)
-    during = probe.samples["pendant"]
+    during = probe.samples["during"]
     assert len(during) <= 3  # au plus une mesure par seconde
     assert sum(during) <= 0.02 * 3 + max(during, default=0)
 

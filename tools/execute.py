@@ -163,8 +163,8 @@ def validate_header(header: object, name: str) -> list[str]:
         if not isinstance(metric, dict):
             problems.append(f"métrique {i} : dictionnaire attendu")
             continue
-        nom = metric.get("nom")
-        if not isinstance(nom, str) or not nom.isidentifier():
+        metric_name = metric.get("nom")
+        if not isinstance(metric_name, str) or not metric_name.isidentifier():
             problems.append(f"métrique {i} : « nom » doit être un nom de variable Python")
         if not isinstance(metric.get("libelle"), str):
             problems.append(f"métrique {i} : « libelle » manquant")
@@ -307,7 +307,7 @@ class Calibration:
     def __enter__(self):
         import threading
 
-        self.samples: dict[str, list[float]] = {"avant": [], "pendant": [], "après": []}
+        self.samples: dict[str, list[float]] = {"before": [], "during": [], "after": []}
         self._process = subprocess.Popen(
             [sys.executable, "-m", "tools.calibration", *self.options],
             cwd=ROOT,
@@ -320,7 +320,7 @@ class Calibration:
         self._reader.start()
         # Les mesures d'avant l'exécution, prises sur une machine encore sans le noyau.
         deadline = time.monotonic() + 300
-        while len(self.samples["avant"]) < calibration.BURST and time.monotonic() < deadline:
+        while len(self.samples["before"]) < calibration.BURST and time.monotonic() < deadline:
             if self._process.poll() is not None:
                 break
             time.sleep(0.05)
@@ -350,7 +350,7 @@ class Calibration:
 
     def record(self) -> dict:
         return calibration_record(
-            self.samples["avant"], self.samples["pendant"], self.samples["après"], self.threads
+            self.samples["before"], self.samples["during"], self.samples["after"], self.threads
         )
 
 
@@ -810,7 +810,7 @@ def build_one(
                 timeout,
                 log,
                 records=records,
-                calibration_before=probe.samples["avant"],
+                calibration_before=probe.samples["before"],
                 threads=probe.threads,
             )
         measures["calibration"] = probe.record()
