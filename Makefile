@@ -84,7 +84,7 @@ $(SNIPPETS_STAMP): $(wildcard snippets/*.py) $(STAMP) | data
 		OMP_NUM_THREADS=$(DDP_THREADS) $(VENV)/bin/$$cmd >> $$out || { cat $$out; exit 1; }; \
 		cat $$out; \
 	done
-	@$(PY) -m tools.comparaison_ddp $(SNIPPETS_OUT)/runs/mlp_pytorch $(DDP_RUNS)/1-processus \
+	@$(PY) -m tools.ddp_comparison $(SNIPPETS_OUT)/runs/mlp_pytorch $(DDP_RUNS)/1-processus \
 		$(DDP_RUNS)/$(DDP_NPROC)-processus > $(SNIPPETS_OUT)/mlp_ddp_comparaison.md
 	@{ echo "$$ python snippets/mlp_ddp.py --nproc-per-node 64 --device cuda"; \
 		$(PY) snippets/mlp_ddp.py --nproc-per-node 64 --device cuda 2>&1; \

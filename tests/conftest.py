@@ -59,7 +59,7 @@ def synthetic_dataset(tmp_path, monkeypatch):
 
 
 def survivors(marker: str) -> list[str]:
-    """Processus encore en vie qui portent la marque du test (ATELIER_TEST_MARQUE) dans leur
+    """Processus encore en vie qui portent la marque du test (ATELIER_TEST_MARKER) dans leur
     environnement : ce qu'une panne ou une interruption ne doit jamais laisser derrière elle."""
     import psutil
 
@@ -68,7 +68,7 @@ def survivors(marker: str) -> list[str]:
         try:
             if process.info["status"] == psutil.STATUS_ZOMBIE:
                 continue
-            if process.environ().get("ATELIER_TEST_MARQUE") == marker:
+            if process.environ().get("ATELIER_TEST_MARKER") == marker:
                 found.append(f"{process.info['pid']} {' '.join(process.cmdline())[:120]}")
         except (psutil.NoSuchProcess, psutil.AccessDenied, psutil.ZombieProcess):
             continue

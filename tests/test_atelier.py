@@ -137,7 +137,7 @@ print("rien d'écrit")
 """
 
 
-def build_essai(tmp_path, body):
+def build_sample_tutorial(tmp_path, body):
     tutorials = tmp_path / "tutorials"
     tutorials.mkdir(exist_ok=True)
     path = tutorials / "19_essai.py"
@@ -152,12 +152,12 @@ def build_essai(tmp_path, body):
 
 
 def test_executor_keeps_declared_results_in_the_cached_record(tmp_path):
-    first = build_essai(tmp_path, WRITES)
+    first = build_sample_tutorial(tmp_path, WRITES)
     assert first["cached"] is False
     assert first["results"] == {"resultats/axe_9.json": {"axis": 9, "score": 0.75}}
     published = json.loads((tmp_path / "out" / "19_essai.json").read_text(encoding="utf-8"))
     assert published["results"] == first["results"]
-    again = build_essai(tmp_path, WRITES)
+    again = build_sample_tutorial(tmp_path, WRITES)
     assert again["cached"] is True
     assert again["results"] == first["results"]
 
@@ -168,7 +168,7 @@ def test_executor_refuses_a_missing_or_stale_results_file(tmp_path):
     stale.parent.mkdir(parents=True)
     stale.write_text('{"axis": 9, "score": 0.1}', encoding="utf-8")
     with pytest.raises(execute.TutorialError, match=r"resultats/axe_9\.json"):
-        build_essai(tmp_path, FORGETS)
+        build_sample_tutorial(tmp_path, FORGETS)
     assert not stale.exists()
 
 

@@ -102,7 +102,7 @@ def test_offline_flag_never_tries_the_network(tmp_path):
 
 
 @pytest.mark.parametrize(
-    ("defaut", "attendu"),
+    ("fault", "expected"),
     [
         ("magic", "nombre magique"),
         ("truncated", "tronqué"),
@@ -110,17 +110,17 @@ def test_offline_flag_never_tries_the_network(tmp_path):
         ("bitflip", "corrompu"),
     ],
 )
-def test_corrupt_file_is_refused_with_exit_2(tmp_path, defaut, attendu):
+def test_corrupt_file_is_refused_with_exit_2(tmp_path, fault, expected):
     """Les vrais fichiers attendus, altérés par le test : chaque défaut est nommé."""
     folder = tmp_path / "source"
     folder.mkdir()
     name = "t10k-labels-idx1-ubyte"
     content = bytearray(idx_bytes("labels", 10000, seed=1))
-    if defaut == "magic":
+    if fault == "magic":
         content[3] = 0x07
-    elif defaut == "truncated":
+    elif fault == "truncated":
         content = content[:-100]
-    elif defaut == "labels":
+    elif fault == "labels":
         content[20] = 42
     (folder / f"{name}.gz").write_bytes(gzip.compress(bytes(content)))
     # Les trois autres fichiers viennent du paquet Debian s'il est là ; le défaut est vu avant.
@@ -132,7 +132,7 @@ def test_corrupt_file_is_refused_with_exit_2(tmp_path, defaut, attendu):
     assert result.returncode == 2, result.stdout
     assert "Traceback" not in result.stderr
     assert "Fichier corrompu" in result.stderr and name in result.stderr
-    assert attendu in result.stderr
+    assert expected in result.stderr
 
 
 def test_idx_checks_structure_and_checksum():

@@ -2,7 +2,7 @@
 
 Erreurs d'une ligne avant tout processus, moyenne des gradients après un pas, mêmes poids d'une
 exécution à l'autre avec la même graine, processus tué ou Ctrl+C sans processus orphelin, et la
-comparaison mesurée d'un et de deux processus (tools/comparaison_ddp.py).
+comparaison mesurée d'un et de deux processus (tools/ddp_comparison.py).
 """
 
 from __future__ import annotations
@@ -19,10 +19,10 @@ import pytest
 from conftest import PYTHON, ROOT
 from test_snippets import TRACEBACK, assert_one_french_line, call_main, load
 
-from tools import comparaison_ddp, paths
+from tools import ddp_comparison, paths
 
 SCRIPT = ROOT / "snippets" / "mlp_ddp.py"
-HARNESS = ROOT / "tests" / "ddp_un_pas.py"
+HARNESS = ROOT / "tests" / "ddp_one_step.py"
 TORCHRUN = [PYTHON, "-m", "torch.distributed.run", "--standalone"]
 ERROR = "mlp_ddp.py\u00a0: erreur\u00a0: "
 
@@ -44,7 +44,7 @@ def error_lines(stderr: str) -> list[str]:
 # --- Rapides : options refusées avant de démarrer le moindre processus -------------------------
 
 
-def test_aide_en_francais(capfd):
+def test_help_is_in_french(capfd):
     code, out, _ = call_main("mlp_ddp", ["--help"], capfd)
     assert code == 0 and out.startswith("utilisation\u00a0: ")
     for option in ("--nproc-per-node", "--backend", "--port", "--batch-size", "--seed"):
@@ -63,20 +63,20 @@ def test_aide_en_francais(capfd):
     ],
     ids=lambda v: " ".join(v) if isinstance(v, list) else None,
 )
-def test_option_invalide_une_ligne_code_2(args, fragments, capfd, tmp_path):
+def test_invalid_option_one_line_exit_2(args, fragments, capfd, tmp_path):
     argv = ["--nproc-per-node", "2", "--logdir", str(tmp_path / "runs"), *args]
     code, out, err = call_main("mlp_ddp", argv, capfd)
     assert code == 2 and out == ""
     assert_one_french_line(err, "mlp_ddp.py", *fragments)
 
 
-def test_sans_torchrun_ni_nproc_une_ligne(capfd):
+def test_without_torchrun_or_nproc_one_line(capfd):
     code, _, err = call_main("mlp_ddp", ["--epochs", "1"], capfd)
     assert code == 2
     assert_one_french_line(err, "torchrun", "--nproc-per-node")
 
 
-def test_cuda_demande_sans_gpu(capfd, tmp_path):
+def test_cuda_requested_without_gpu(capfd, tmp_path):
     import torch
 
     if torch.cuda.is_available():
@@ -96,14 +96,14 @@ def one_gpu(monkeypatch):
     monkeypatch.setattr(torch.cuda, "device_count", lambda: 1)
 
 
-def test_plus_de_processus_que_de_gpu_avec_nccl(one_gpu, capfd, tmp_path):
+def test_more_processes_than_gpus_with_nccl(one_gpu, capfd, tmp_path):
     argv = ["--nproc-per-node", "2", "--device", "cuda", "--logdir", str(tmp_path / "r")]
     code, _, err = call_main("mlp_ddp", argv, capfd)
     assert code == 2
     assert_one_french_line(err, "2 processus pour 1 GPU", "--nproc-per-node 1")
 
 
-def test_choix_automatique_du_protocole(one_gpu):
+def test_backend_is_chosen_automatically(one_gpu):
     module = load("mlp_ddp")
     args = module.build_parser().parse_args([])
     assert module.check_options(args, 1) == ("cuda", "nccl")  # un GPU par processus
@@ -112,7 +112,7 @@ def test_choix_automatique_du_protocole(one_gpu):
     assert module.check_options(args, 1) == ("cuda", "gloo")  # imposé par l'option
 
 
-def test_port_deja_pris(capfd, tmp_path):
+def test_port_already_taken(capfd, tmp_path):
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
         taken.listen()
@@ -125,13 +125,13 @@ def test_port_deja_pris(capfd, tmp_path):
     load("mlp_ddp").check_port(port)
 
 
-def test_options_du_lanceur_retirees_pour_les_processus():
+def test_launcher_options_are_stripped_for_the_workers():
     strip = load("mlp_ddp").strip_launcher_options
     argv = ["--nproc-per-node", "2", "--epochs", "1", "--port=29999", "--seed", "3"]
     assert strip(argv) == ["--epochs", "1", "--seed", "3"]
 
 
-def test_validation_par_la_regle_commune():
+def test_validation_follows_the_shared_rule():
     # mlp_ddp.py tire sa validation avec la fonction des autres scripts, pas une copie.
     import sys
 
@@ -146,7 +146,7 @@ def test_validation_par_la_regle_commune():
     assert x_val.tolist() == split.validation
 
 
-def test_empreinte_des_poids_sensible_a_chaque_poids():
+def test_weights_fingerprint_sees_every_weight():
     import torch
 
     module = load("mlp_ddp")
@@ -159,7 +159,7 @@ def test_empreinte_des_poids_sensible_a_chaque_poids():
     assert module.weights_hash(model) != before
 
 
-def test_erreur_sous_torchrun_une_seule_ligne_du_script(tmp_path):
+def test_error_under_torchrun_one_line_from_the_script(tmp_path):
     """Lancé par torchrun, seul le rang 0 écrit la ligne d'erreur ; torchrun ajoute son rapport."""
     result = subprocess.run(
         [*TORCHRUN, "--nproc-per-node", "2", str(SCRIPT), "--epochs", "0"],
@@ -188,10 +188,10 @@ def run_harness(out: Path, *extra: str) -> list[dict]:
         check=False,
     )
     assert result.returncode == 0, result.stderr[-3000:]
-    return [json.loads((out / f"rang-{r}.json").read_text()) for r in range(2)]
+    return [json.loads((out / f"rank-{r}.json").read_text()) for r in range(2)]
 
 
-def test_un_pas_tous_les_rangs_ont_les_memes_poids(tmp_path):
+def test_one_step_every_rank_has_the_same_weights(tmp_path):
     ranks = run_harness(tmp_path / "ddp")
     assert ranks[0]["weights_sha256"] == ranks[1]["weights_sha256"]
     for r in ranks:
@@ -201,7 +201,7 @@ def test_un_pas_tous_les_rangs_ont_les_memes_poids(tmp_path):
         assert r["allreduce_seconds"] > 0  # le crochet chronométré a bien servi
 
     # Preuve que le test sait échouer : sans DDP, chaque rang garde son gradient.
-    alone = run_harness(tmp_path / "seul", "--sans-ddp")
+    alone = run_harness(tmp_path / "seul", "--without-ddp")
     assert alone[0]["weights_sha256"] != alone[1]["weights_sha256"]
     assert all(r["max_gap_to_mean_gradient"] > 1e-4 for r in alone)
 
@@ -227,7 +227,7 @@ def train(logdir: Path, *extra: str) -> dict:
 
 
 @pytest.mark.slow
-def test_deux_executions_meme_graine_memes_poids(tmp_path):
+def test_two_runs_same_seed_same_weights(tmp_path):
     first = train(tmp_path / "a")
     second = train(tmp_path / "b")
     assert first["weights_sha256"] == second["weights_sha256"]
@@ -294,7 +294,7 @@ def finish(process: subprocess.Popen, marker: str) -> tuple[int, str]:
 
 @pytest.mark.slow
 @pytest.mark.parametrize("mode", ["script", "torchrun"])
-def test_processus_tue_le_lanceur_sort_en_erreur_sans_orphelin(mode, tmp_path):
+def test_killed_worker_makes_the_launcher_fail_without_orphans(mode, tmp_path):
     logdir = tmp_path / "tue"
     marker = str(logdir)
     assert pgrep(marker) == []
@@ -315,7 +315,7 @@ def test_processus_tue_le_lanceur_sort_en_erreur_sans_orphelin(mode, tmp_path):
 
 
 @pytest.mark.slow
-def test_ctrl_c_arrete_tout_code_130(tmp_path):
+def test_ctrl_c_stops_everything_exit_130(tmp_path):
     logdir = tmp_path / "ctrl-c"
     marker = str(logdir)
     process = start_launcher(logdir)
@@ -362,8 +362,8 @@ def ddp(world: int, seconds: float, allreduce: float, **changes) -> dict:
     )
 
 
-def test_comparaison_chiffres_venus_des_mesures():
-    text = comparaison_ddp.report(metrics(), ddp(1, 0.5, 0.01), ddp(2, 0.4, 0.2), 2)
+def test_comparison_numbers_come_from_the_measures():
+    text = ddp_comparison.report(metrics(), ddp(1, 0.5, 0.01), ddp(2, 0.4, 0.2), 2)
     assert "| Processus × fils de calcul | 1 × 2 | 1 × 1 | 2 × 1 |" in text
     assert "| Appareil | cpu | cpu | cpu |" in text
     assert "0,40\u00a0s" in text and "0,50\u00a0s" in text
@@ -374,15 +374,15 @@ def test_comparaison_chiffres_venus_des_mesures():
     # 0,2 s d'all-reduce par époque sur 71 mises à jour : 2,8 ms, dont 0,5 ms d'échange seul.
     assert "2,8\u00a0ms" in text and "ne prend que 0,5\u00a0ms" in text and "82\u00a0%" in text
     slow_network = ddp(2, 0.4, 0.2, allreduce_alone_ms=5.0)
-    text = comparaison_ddp.report(metrics(), ddp(1, 0.5, 0.01), slow_network, 2)
+    text = ddp_comparison.report(metrics(), ddp(1, 0.5, 0.01), slow_network, 2)
     assert "presque tout est l'échange lui-même" in text and "attente, celle" not in text
     assert "les fils supplémentaires n'ont pas accéléré" in text
-    faster = comparaison_ddp.report(
+    faster = ddp_comparison.report(
         metrics(seconds_per_epoch=0.3), ddp(1, 0.5, 0.01), ddp(2, 0.4, 0.2), 2
     )
     assert "les fils supplémentaires ont accéléré" in faster
     # Plus lent à deux processus : le texte le dit, au lieu d'annoncer un gain.
-    slower = comparaison_ddp.report(metrics(), ddp(1, 0.2, 0.01), ddp(2, 0.4, 0.3), 2)
+    slower = ddp_comparison.report(metrics(), ddp(1, 0.2, 0.01), ddp(2, 0.4, 0.3), 2)
     assert "2,0 fois plus longue" in slower and "divise la durée" not in slower
 
 
@@ -394,25 +394,25 @@ def test_comparaison_chiffres_venus_des_mesures():
         (metrics(lr=0.01), "lr"),
     ],
 )
-def test_comparaison_refuse_des_executions_incomparables(single, fragment):
-    with pytest.raises(comparaison_ddp.ComparisonError, match=fragment):
-        comparaison_ddp.report(single, ddp(1, 0.5, 0.01), ddp(2, 0.4, 0.2), 2)
+def test_comparison_refuses_incomparable_runs(single, fragment):
+    with pytest.raises(ddp_comparison.ComparisonError, match=fragment):
+        ddp_comparison.report(single, ddp(1, 0.5, 0.01), ddp(2, 0.4, 0.2), 2)
 
 
-def test_comparaison_accepte_un_script_sans_validation():
+def test_comparison_accepts_a_script_without_validation():
     """mlp_pytorch.py sans jeu de validation : 10 000 images d'entraînement, comme 9 000 + 1 000."""
     single = metrics(train_images=10000)
     del single["validation_images"], single["validation_accuracy"]
-    text = comparaison_ddp.report(single, ddp(1, 0.5, 0.01), ddp(2, 0.4, 0.2), 2)
+    text = ddp_comparison.report(single, ddp(1, 0.5, 0.01), ddp(2, 0.4, 0.2), 2)
     assert "| — |" in text or "| — " in text
 
 
-def test_comparaison_fichier_absent_une_ligne(tmp_path):
+def test_comparison_missing_file_one_line(tmp_path):
     result = subprocess.run(
         [
             PYTHON,
             "-m",
-            "tools.comparaison_ddp",
+            "tools.ddp_comparison",
             str(tmp_path / "a"),
             str(tmp_path / "b"),
             str(tmp_path / "c"),

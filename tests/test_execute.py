@@ -323,7 +323,7 @@ def test_tutorial_without_output_fails_the_build(tmp_path):
 
 
 @pytest.mark.parametrize(
-    ("old", "new", "attendu"),
+    ("old", "new", "expected"),
     [
         ("#     titre: Essai\n", "", "« titre » manquant"),
         ("#     niveau: débutant\n", "#     niveau: expert\n", "niveau « expert » inconnu"),
@@ -333,12 +333,12 @@ def test_tutorial_without_output_fails_the_build(tmp_path):
         ("#       min: 0.5\n", "#       min: 0.5\n#       unite: kg\n", "unité « kg » inconnue"),
     ],
 )
-def test_header_validation_names_the_problem(tmp_path, old, new, attendu):
+def test_header_validation_names_the_problem(tmp_path, old, new, expected):
     assert old in HEADER
     path = write_tutorial(tmp_path / "tutorials", header=HEADER.replace(old, new))
     with pytest.raises(execute.TutorialError, match="en-tête invalide") as err:
         execute.load(path)
-    assert attendu in str(err.value)
+    assert expected in str(err.value)
 
 
 def test_header_without_atelier_block_is_rejected(tmp_path):

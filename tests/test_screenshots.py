@@ -33,14 +33,14 @@ def _png(tmp_path: Path, draw=None) -> Path:
     return path
 
 
-def test_couleur_css_lue():
+def test_css_colour_is_read():
     assert screenshots.parse_colour("rgb(18, 181, 203)") == (18, 181, 203)
     assert screenshots.parse_colour("#12b5cb") == (18, 181, 203)
     with pytest.raises(ValueError):
         screenshots.parse_colour("bleu")
 
 
-def test_image_vide_refusee(tmp_path):
+def test_empty_image_refused(tmp_path):
     blank = _png(tmp_path)
     with pytest.raises(screenshots.ScreenshotError, match="en chargement"):
         screenshots.check_colours(blank, (0, 0, 300, 200), ["rgb(229, 37, 146)"], "test")
@@ -48,7 +48,7 @@ def test_image_vide_refusee(tmp_path):
         screenshots.check_colours(blank, (0, 0, 300, 200), [], "test")
 
 
-def test_courbe_coloree_acceptee_dans_sa_zone_seulement(tmp_path):
+def test_coloured_curve_accepted_only_in_its_area(tmp_path):
     def line(image):
         image[100:103, 20:280] = (229, 37, 146)  # une courbe rose horizontale
 
@@ -61,13 +61,13 @@ def test_courbe_coloree_acceptee_dans_sa_zone_seulement(tmp_path):
     assert counts["#e52592"] == 3 * 260 and counts["#12b5cb"] == 0
 
 
-def test_plan_refuse_des_journaux_sans_courbes():
+def test_plan_refuses_logs_without_curves():
     empty = {"runs": ["x/train"], "scalars": {"x/train": {}}, "histograms": {}, "graphs": {}}
     with pytest.raises(screenshots.ScreenshotError, match="make snippets"):
         screenshots.make_plan(empty)
 
 
-def test_plan_prefere_les_scripts():
+def test_plan_prefers_the_scripts():
     tags = {"epoch_loss": {}, "epoch_accuracy": {}}
     state = {
         "runs": [],
@@ -114,7 +114,7 @@ def tiny_logs(tmp_path_factory) -> Path:
 
 
 @slow
-def test_captures_montrent_les_donnees(tiny_logs, tmp_path):
+def test_screenshots_show_the_data(tiny_logs, tmp_path):
     out = tmp_path / "captures"
     shots = screenshots.build({"snippets": tiny_logs}, out, timeout=90)
     assert [s.name for s in shots] == ["comparaison", "histogramme", "graphe"]
@@ -144,7 +144,7 @@ def test_captures_montrent_les_donnees(tiny_logs, tmp_path):
 
 
 @slow
-def test_tensorboard_vide_fait_echouer_la_capture(tmp_path):
+def test_empty_tensorboard_fails_the_screenshot(tmp_path):
     empty = tmp_path / "vide"
     empty.mkdir()
     with screenshots.tensorboard({"snippets": empty}, timeout=90) as base:
@@ -167,11 +167,11 @@ def test_tensorboard_vide_fait_echouer_la_capture(tmp_path):
 
 
 @slow
-def test_capture_en_chargement_echoue_sans_laisser_de_processus(tiny_logs, tmp_path):
+def test_screenshot_while_loading_fails_without_leftover_processes(tiny_logs, tmp_path):
     """TensorBoard répond mais ses données n'arrivent jamais : la capture échoue, rien ne survit."""
     marker = uuid.uuid4().hex
     out = tmp_path / "captures"
-    env = {**os.environ, "ATELIER_TEST_MARQUE": marker}
+    env = {**os.environ, "ATELIER_TEST_MARKER": marker}
     result = subprocess.run(
         [PYTHON, "-m", "tools.screenshots", "--logdir", f"snippets={tiny_logs}",
          "--out", str(out), "--timeout", "20", "--hold", "data/plugin/timeseries"],
@@ -189,7 +189,7 @@ def test_capture_en_chargement_echoue_sans_laisser_de_processus(tiny_logs, tmp_p
 
 
 @slow
-def test_journaux_absents_message_clair(tmp_path):
+def test_missing_logs_clear_message(tmp_path):
     result = subprocess.run(
         [PYTHON, "-m", "tools.screenshots", "--out", str(tmp_path), "--logdir",
          f"snippets={tmp_path / 'vide'}", "--timeout", "10"],
@@ -200,7 +200,7 @@ def test_journaux_absents_message_clair(tmp_path):
 
 
 @slow
-def test_page_tensorboard_publie_les_captures(built_site):
+def test_tensorboard_page_publishes_the_screenshots(built_site):
     site = built_site["dir"]
     page = (site / "tensorboard" / "index.html").read_text(encoding="utf-8")
     for name in ("comparaison", "histogramme", "graphe"):
@@ -213,7 +213,7 @@ def test_page_tensorboard_publie_les_captures(built_site):
 
 
 @slow
-def test_page_scripts_affiche_le_code_teste_et_les_mesures(built_site):
+def test_scripts_page_shows_the_tested_code_and_the_measures(built_site):
     import html
     import re
 

@@ -102,7 +102,7 @@ def call_main(name: str, args: list[str], capfd) -> tuple[int, str, str]:
 
 
 @pytest.mark.parametrize("name", ALL)
-def test_aide_en_francais(name, capfd):
+def test_help_is_in_french(name, capfd):
     code, out, _ = call_main(name, ["--help"], capfd)
     assert code == 0
     assert out.startswith("utilisation\u00a0: ")
@@ -116,7 +116,7 @@ def test_aide_en_francais(name, capfd):
 
 
 @pytest.mark.parametrize("name", ["mlp_keras", "verifier_materiel"])
-def test_aide_du_script_lance_seul(name):
+def test_help_of_a_script_run_alone(name):
     result = run_script(name, "--help")
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("utilisation\u00a0: ") and result.stderr == ""
@@ -134,7 +134,7 @@ BAD_OPTIONS = [
 
 @pytest.mark.parametrize("name", TRAINING)
 @pytest.mark.parametrize(("args", "fragments"), BAD_OPTIONS, ids=lambda v: " ".join(v))
-def test_option_invalide_une_ligne_code_2(name, args, fragments, capfd):
+def test_invalid_option_one_line_exit_2(name, args, fragments, capfd):
     code, out, err = call_main(name, args, capfd)
     assert code == 2
     assert out == ""
@@ -145,13 +145,13 @@ def test_option_invalide_une_ligne_code_2(name, args, fragments, capfd):
     ("args", "fragments"),
     [(["--device", "gpu"], ["'gpu' inconnue"]), (["--size", "0"], ["--size", "positif"])],
 )
-def test_verifier_materiel_option_invalide(args, fragments, capfd):
+def test_verifier_materiel_invalid_option(args, fragments, capfd):
     code, out, err = call_main("verifier_materiel", args, capfd)
     assert code == 2 and out == ""
     assert_one_french_line(err, "verifier_materiel.py", *fragments)
 
 
-def test_script_lance_seul_erreur_code_2():
+def test_script_run_alone_error_exit_2():
     result = run_script("mlp_pytorch", "--epochs", "0")
     assert result.returncode == 2
     assert result.stdout == ""
@@ -159,7 +159,7 @@ def test_script_lance_seul_erreur_code_2():
 
 
 @pytest.mark.parametrize("name", TRAINING)
-def test_logdir_impossible_a_ecrire(name, tmp_path, capfd):
+def test_logdir_cannot_be_written(name, tmp_path, capfd):
     blocker = tmp_path / "fichier"
     blocker.write_text("un fichier, pas un dossier")
     code, _, err = call_main(name, ["--logdir", str(blocker / "runs"), "--device", "cpu"], capfd)
@@ -175,7 +175,7 @@ def _cuda() -> bool:
 
 
 @pytest.mark.parametrize("name", ["mlp_pytorch", "cnn_pytorch", "verifier_materiel"])
-def test_cuda_demande_sans_gpu(name, tmp_path, capfd):
+def test_cuda_requested_without_gpu(name, tmp_path, capfd):
     if _cuda():
         pytest.skip("un GPU CUDA est présent")
     logdir = [] if name == "verifier_materiel" else ["--logdir", str(tmp_path / "runs")]
@@ -184,7 +184,7 @@ def test_cuda_demande_sans_gpu(name, tmp_path, capfd):
     assert_one_french_line(err, "--device cuda", "GPU")
 
 
-def test_cuda_demande_sans_gpu_keras(tmp_path):
+def test_cuda_requested_without_gpu_keras(tmp_path):
     """Bout en bout : les messages de démarrage de TensorFlow ne s'ajoutent pas à l'erreur."""
     result = run_script("mlp_keras", "--device", "cuda", "--logdir", str(tmp_path / "runs"))
     if result.returncode == 0:
@@ -195,14 +195,14 @@ def test_cuda_demande_sans_gpu_keras(tmp_path):
 
 @pytest.mark.skipif(sys.platform == "darwin", reason="MPS existe sur Mac")
 @pytest.mark.parametrize("name", ["mlp_pytorch", "mlp_keras"])
-def test_mps_demande_hors_mac(name, tmp_path, capfd):
+def test_mps_requested_outside_a_mac(name, tmp_path, capfd):
     code, _, err = call_main(name, ["--device", "mps", "--logdir", str(tmp_path / "runs")], capfd)
     assert code == 2
     assert_one_french_line(err, "--device mps", "Mac")
 
 
 @pytest.mark.parametrize("name", ["mlp_pytorch", "mlp_keras"])
-def test_donnees_absentes_hors_ligne(name, tmp_path):
+def test_missing_data_offline(name, tmp_path):
     env = {"ATELIER_DATA": str(tmp_path / "data"), "KERAS_HOME": str(tmp_path / "keras")}
     args = ["--device", "cpu", "--logdir", str(tmp_path / "runs"), "--epochs", "1"]
     result = run_script(name, *args, env=env, offline=True)
@@ -227,7 +227,7 @@ def _imports(name: str) -> set[str]:
 
 
 @pytest.mark.parametrize("name", [*ALL, *SHARED])
-def test_imports_limites_au_dossier(name):
+def test_imports_limited_to_the_folder(name):
     """Rien du reste du dépôt : le dossier snippets/ copié seul fonctionne."""
     assert (SNIPPETS / f"{name}.py").is_file()
     local = {m for m in _imports(name) if m not in THIRD_PARTY | sys.stdlib_module_names}
@@ -237,14 +237,14 @@ def test_imports_limites_au_dossier(name):
         assert (SNIPPETS / f"{module}.py").is_file(), f"{name}.py importe {module}, introuvable"
 
 
-def test_commun_sans_framework():
+def test_commun_without_framework():
     """commun.py sert aussi au script Keras et à verifier_materiel.py : bibliothèque standard."""
     outside = _imports("commun") - sys.stdlib_module_names
     assert outside == set(), f"commun.py importe {outside}"
 
 
 @pytest.mark.parametrize("name", ALL)
-def test_script_lance_depuis_un_autre_dossier(name, tmp_path):
+def test_script_run_from_another_folder(name, tmp_path):
     """Le dossier copié ailleurs, le script lancé depuis un autre dossier de travail."""
     copy = tmp_path / "mes-scripts"
     shutil.copytree(SNIPPETS, copy, ignore=shutil.ignore_patterns("__pycache__"))
@@ -261,7 +261,7 @@ def test_script_lance_depuis_un_autre_dossier(name, tmp_path):
 OFFICIAL_TEST_IMAGES = 10_000  # le jeu de test officiel de Fashion-MNIST
 
 
-def load_commun():
+def load_common_module():
     if str(SNIPPETS) not in sys.path:
         sys.path.insert(0, str(SNIPPETS))
     import commun
@@ -273,12 +273,12 @@ def check_split(metrics: dict) -> None:
     """Vérifie, d'après metrics.json, que la validation a été tirée des images d'entraînement
     utilisées selon la règle commune, disjointe de l'entraînement, et que le test est le jeu
     officiel entier. Le tirage est refait ici et comparé à ses empreintes."""
-    commun = load_commun()
+    common = load_common_module()
     record = metrics["validation_split"]
     used, seed = record["images_used"], record["seed"]
     assert seed == metrics["seed"]
-    assert record["rule"] == commun.VALIDATION_RULE
-    split = commun.validation_split(used, seed)
+    assert record["rule"] == common.VALIDATION_RULE
+    split = common.validation_split(used, seed)
     train, validation = set(split.train), set(split.validation)
     assert len(train) == len(split.train) and len(validation) == len(split.validation)
     assert not train & validation, (
@@ -289,14 +289,14 @@ def check_split(metrics: dict) -> None:
     assert metrics["train_images"] == len(train)
     assert metrics["validation_images"] == len(validation)
     assert metrics["train_images"] + metrics["validation_images"] == used
-    assert record["train_sha256"] == commun.index_fingerprint(split.train)
-    assert record["validation_sha256"] == commun.index_fingerprint(split.validation)
+    assert record["train_sha256"] == common.index_fingerprint(split.train)
+    assert record["validation_sha256"] == common.index_fingerprint(split.validation)
     assert metrics["test_images"] == OFFICIAL_TEST_IMAGES
 
 
 def _split_metrics(used: int, seed: int) -> dict:
-    commun = load_commun()
-    split = commun.validation_split(used, seed)
+    common = load_common_module()
+    split = common.validation_split(used, seed)
     return {
         "seed": seed,
         "train_images": len(split.train),
@@ -308,44 +308,44 @@ def _split_metrics(used: int, seed: int) -> dict:
 
 @pytest.mark.parametrize("used", [2, 9, 10, 11, 2000, 60_000])
 @pytest.mark.parametrize("seed", [0, 1, 2**32 - 1])
-def test_validation_split_disjoint_et_complet(used, seed):
-    commun = load_commun()
-    split = commun.validation_split(used, seed)
-    assert split == commun.validation_split(used, seed)  # même graine, même tirage
+def test_validation_split_disjoint_and_complete(used, seed):
+    common = load_common_module()
+    split = common.validation_split(used, seed)
+    assert split == common.validation_split(used, seed)  # même graine, même tirage
     check_split(_split_metrics(used, seed))
 
 
-def test_validation_split_depend_de_la_graine():
-    commun = load_commun()
+def test_validation_split_depends_on_the_seed():
+    common = load_common_module()
     assert (
-        commun.validation_split(2000, 0).validation != commun.validation_split(2000, 1).validation
+        common.validation_split(2000, 0).validation != common.validation_split(2000, 1).validation
     )
     # Pas simplement les dernières images : un tirage au hasard parmi toutes.
-    validation = commun.validation_split(2000, 0).validation
+    validation = common.validation_split(2000, 0).validation
     assert min(validation) < 200 and max(validation) >= 1800
 
 
-def test_validation_split_refuse_une_seule_image():
-    commun = load_commun()
-    with pytest.raises(commun.InputError, match="au moins 2 images"):
-        commun.validation_split(1, 0)
+def test_validation_split_refuses_a_single_image():
+    common = load_common_module()
+    with pytest.raises(common.InputError, match="au moins 2 images"):
+        common.validation_split(1, 0)
 
 
 def _planted_test_as_validation(metrics: dict) -> dict:
     """Le défaut d'origine : les 10 000 images de test servent de validation."""
-    commun = load_commun()
+    common = load_common_module()
     test = list(range(OFFICIAL_TEST_IMAGES))
-    record = {**metrics["validation_split"], "validation_sha256": commun.index_fingerprint(test)}
+    record = {**metrics["validation_split"], "validation_sha256": common.index_fingerprint(test)}
     return {**metrics, "validation_images": OFFICIAL_TEST_IMAGES, "validation_split": record}
 
 
 def _planted_train_on_everything(metrics: dict) -> dict:
     """L'entraînement garde toutes les images, validation comprise."""
-    commun = load_commun()
+    common = load_common_module()
     used = metrics["validation_split"]["images_used"]
     record = {
         **metrics["validation_split"],
-        "train_sha256": commun.index_fingerprint(list(range(used))),
+        "train_sha256": common.index_fingerprint(list(range(used))),
     }
     return {**metrics, "train_images": used, "validation_split": record}
 
@@ -369,30 +369,30 @@ def _planted_partial_test(metrics: dict) -> dict:
         _planted_partial_test,
     ],
 )
-def test_check_split_echoue_sur_une_violation_plantee(plant):
+def test_check_split_fails_on_a_planted_violation(plant):
     metrics = _split_metrics(2000, 0)
     check_split(metrics)
     with pytest.raises(AssertionError):
         check_split(plant(metrics))
 
 
-def test_check_split_echoue_si_le_tirage_se_chevauche(monkeypatch):
+def test_check_split_fails_when_the_split_overlaps(monkeypatch):
     """Une règle de tirage fautive (une image des deux côtés) est refusée elle aussi."""
-    commun = load_commun()
+    common = load_common_module()
     metrics = _split_metrics(2000, 0)
-    good = commun.validation_split
+    good = common.validation_split
 
     def overlapping(n_images, seed):
         split = good(n_images, seed)
-        return commun.Split(seed, [*split.train, split.validation[0]], split.validation)
+        return common.Split(seed, [*split.train, split.validation[0]], split.validation)
 
-    monkeypatch.setattr(commun, "validation_split", overlapping)
+    monkeypatch.setattr(common, "validation_split", overlapping)
     with pytest.raises(AssertionError, match="à la fois"):
         check_split(metrics)
 
 
 @pytest.mark.slow
-def test_decoupage_de_chaque_execution_de_la_construction(built_site):
+def test_split_of_every_run_of_the_build(built_site):
     # Chaque metrics.json que la construction a produit (scripts seuls, mlp_ddp.py à 1 et 2
     # processus) : validation tirée des images d'entraînement, disjointe, test officiel entier.
     found = sorted((ROOT / "build" / "snippets").rglob("metrics.json"))
@@ -426,7 +426,7 @@ def _scalar(acc, tag: str) -> list[float]:
 
 @pytest.mark.slow
 @pytest.mark.parametrize("name", TRAINING)
-def test_entrainement_court_metrics_et_journaux(name, tmp_path):
+def test_short_training_metrics_and_logs(name, tmp_path):
     logdir = tmp_path / "runs" / name
     args = ["--limit", "2000", "--epochs", "1", "--device", "cpu", "--logdir", str(logdir)]
     result = run_script(name, *args)
@@ -466,7 +466,7 @@ def test_entrainement_court_metrics_et_journaux(name, tmp_path):
 
 
 @pytest.mark.slow
-def test_verifier_materiel_rapporte_et_chronometre():
+def test_verifier_materiel_reports_and_times():
     result = run_script("verifier_materiel", "--size", "128", "--repeats", "1", "--device", "auto")
     assert result.returncode == 0, result.stderr[-2000:]
     out = result.stdout

@@ -42,12 +42,12 @@ def _makefile_targets() -> set[str]:
     return set(re.findall(r"^([A-Za-z0-9_-]+):", text, flags=re.MULTILINE))
 
 
-def test_workflows_present():
+def test_workflows_are_present():
     names = {p.name for p in WORKFLOWS}
     assert {"ci.yml", "pages.yml"} <= names
 
 
-def test_zizmor_sans_alerte():
+def test_zizmor_without_warning():
     assert ZIZMOR.exists(), f"zizmor absent de l'environnement ({ZIZMOR}) : make venv"
     result = subprocess.run(
         [str(ZIZMOR), "--offline", "--format=json", ".github/workflows"],
@@ -62,7 +62,7 @@ def test_zizmor_sans_alerte():
 
 
 @pytest.mark.parametrize("path", WORKFLOWS, ids=lambda p: p.name)
-def test_actions_epinglees_par_sha(path):
+def test_actions_pinned_by_sha(path):
     workflow = _load(path)
     uses = [step["uses"] for _, step in _steps(workflow) if "uses" in step]
     uses += [job["uses"] for job in workflow["jobs"].values() if "uses" in job]
@@ -74,7 +74,7 @@ def test_actions_epinglees_par_sha(path):
 
 
 @pytest.mark.parametrize("path", WORKFLOWS, ids=lambda p: p.name)
-def test_run_appelle_le_makefile(path):
+def test_run_calls_the_makefile(path):
     targets = _makefile_targets()
     runs = [(job, step["run"]) for job, step in _steps(_load(path)) if "run" in step]
     assert runs
@@ -85,7 +85,7 @@ def test_run_appelle_le_makefile(path):
 
 
 @pytest.mark.parametrize("path", WORKFLOWS, ids=lambda p: p.name)
-def test_permissions_vides_par_defaut(path):
+def test_permissions_empty_by_default(path):
     workflow = _load(path)
     assert workflow.get("permissions") == {}
     # PyYAML lit la clé `on` comme le booléen True.
@@ -132,7 +132,7 @@ def _write_notebook(path: Path, text: str) -> None:
 
 
 @requires_git
-def test_publication_sur_depot_nu(tmp_path):
+def test_publishing_to_a_bare_repository(tmp_path):
     bare = tmp_path / "distant.git"
     subprocess.run(["git", "init", "-q", "--bare", str(bare)], check=True)
     source = tmp_path / "notebooks"
@@ -151,8 +151,8 @@ def test_publication_sur_depot_nu(tmp_path):
 
     result = _run_publish(source, env)
     assert result.returncode == 0, result.stderr
-    publie = nbformat.reads(git("show", "notebooks:01_tenseurs.ipynb"), as_version=4)
-    assert publie.cells[0].source == "# Tenseurs"
+    published = nbformat.reads(git("show", "notebooks:01_tenseurs.ipynb"), as_version=4)
+    assert published.cells[0].source == "# Tenseurs"
     assert "générée" in git("show", "notebooks:README.md")
     assert git("log", "-1", "--format=%an <%ae>", "notebooks").strip() == (
         "Atelier DL <actions@users.noreply.github.com>"
@@ -164,11 +164,11 @@ def test_publication_sur_depot_nu(tmp_path):
     result = _run_publish(source, env)
     assert result.returncode == 0, result.stderr
     assert git("rev-list", "--count", "notebooks").strip() == "1"
-    fichiers = git("ls-tree", "--name-only", "notebooks").split()
-    assert sorted(fichiers) == ["02_reseaux.ipynb", "README.md"]
+    files = git("ls-tree", "--name-only", "notebooks").split()
+    assert sorted(files) == ["02_reseaux.ipynb", "README.md"]
 
 
-def test_publication_sans_notebook(tmp_path):
+def test_publishing_without_notebook(tmp_path):
     source = tmp_path / "vide"
     source.mkdir()
     result = _run_publish(source, _publish_env(tmp_path, tmp_path / "distant.git"))
@@ -178,7 +178,7 @@ def test_publication_sans_notebook(tmp_path):
     assert "Traceback" not in result.stderr
 
 
-def test_publication_sans_destination(tmp_path):
+def test_publishing_without_destination(tmp_path):
     source = tmp_path / "notebooks"
     source.mkdir()
     _write_notebook(source / "01_tenseurs.ipynb", "# Tenseurs")
@@ -188,7 +188,7 @@ def test_publication_sans_destination(tmp_path):
     assert "Traceback" not in result.stderr
 
 
-def test_aide_en_francais():
+def test_help_is_in_french():
     result = subprocess.run(
         [sys.executable, "-m", "tools.publish_notebooks", "--help"],
         cwd=ROOT,

@@ -5,12 +5,12 @@ tutoriel s'exécute, pour juger ses durées (seuils ``max_calibrations`` de tool
 (fil principal, autant de fils de calcul que le noyau : il subit la même concurrence pour les
 cœurs). Il écrit une mesure par ligne, « phase durée », la durée en secondes :
 
-* d'abord ``BURST`` mesures d'affilée (« avant » : la vitesse juste avant l'exécution) ;
-* puis, tant que l'entrée standard reste ouverte, une mesure de temps en temps (« pendant ») :
+* d'abord ``BURST`` mesures d'affilée (``before`` : la vitesse juste avant l'exécution) ;
+* puis, tant que l'entrée standard reste ouverte, une mesure de temps en temps (``during``) :
   après une mesure de durée d, la sonde attend ``max(MIN_PERIOD, d / DUTY)`` secondes, si bien
   qu'elle ne calcule jamais plus de 2 % du temps, même sur une machine saturée (chaque mesure y
   est plus longue, l'attente aussi) : elle observe la charge sans en devenir une ;
-* puis, quand elle se ferme (fin de l'exécution), ``BURST`` mesures d'affilée (« après »), et
+* puis, quand elle se ferme (fin de l'exécution), ``BURST`` mesures d'affilée (``after``), et
   elle s'arrête.
 """
 
@@ -104,15 +104,15 @@ def main(argv: list[str] | None = None) -> int:
     seconds = 0.0
     for _ in range(BURST):
         seconds = workload(torch)
-        print(f"avant {seconds:.6f}", flush=True)
+        print(f"before {seconds:.6f}", flush=True)
     while not closed.wait(max(args.min_period, seconds / args.duty)):
         seconds = workload(torch)
-        print(f"pendant {seconds:.6f}", flush=True)
+        print(f"during {seconds:.6f}", flush=True)
     # Le noyau vient de s'arrêter : on laisse finir sa fermeture (TensorFlow libère ses fils de
     # calcul), qui sinon ralentirait les premières mesures d'après.
     time.sleep(SETTLE)
     for _ in range(BURST):
-        print(f"après {workload(torch):.6f}", flush=True)
+        print(f"after {workload(torch):.6f}", flush=True)
     return 0
 
 

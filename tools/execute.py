@@ -163,8 +163,8 @@ def validate_header(header: object, name: str) -> list[str]:
         if not isinstance(metric, dict):
             problems.append(f"métrique {i} : dictionnaire attendu")
             continue
-        nom = metric.get("nom")
-        if not isinstance(nom, str) or not nom.isidentifier():
+        metric_name = metric.get("nom")
+        if not isinstance(metric_name, str) or not metric_name.isidentifier():
             problems.append(f"métrique {i} : « nom » doit être un nom de variable Python")
         if not isinstance(metric.get("libelle"), str):
             problems.append(f"métrique {i} : « libelle » manquant")
@@ -307,7 +307,7 @@ class Calibration:
     def __enter__(self):
         import threading
 
-        self.samples: dict[str, list[float]] = {"avant": [], "pendant": [], "après": []}
+        self.samples: dict[str, list[float]] = {"before": [], "during": [], "after": []}
         self._process = subprocess.Popen(
             [sys.executable, "-m", "tools.calibration", *self.options],
             cwd=ROOT,
@@ -320,7 +320,7 @@ class Calibration:
         self._reader.start()
         # Les mesures d'avant l'exécution, prises sur une machine encore sans le noyau.
         deadline = time.monotonic() + 300
-        while len(self.samples["avant"]) < calibration.BURST and time.monotonic() < deadline:
+        while len(self.samples["before"]) < calibration.BURST and time.monotonic() < deadline:
             if self._process.poll() is not None:
                 break
             time.sleep(0.05)
@@ -350,7 +350,7 @@ class Calibration:
 
     def record(self) -> dict:
         return calibration_record(
-            self.samples["avant"], self.samples["pendant"], self.samples["après"], self.threads
+            self.samples["before"], self.samples["during"], self.samples["after"], self.threads
         )
 
 
@@ -473,7 +473,7 @@ if "tensorflow" in _sys.modules:
 # (MODEL_CARD, un dictionnaire) et le découpage des données (DATA_SPLIT : indices des images
 # d'entraînement et de validation parmi les 60 000 officielles, nombre d'images de test ; ou un
 # dictionnaire de tels découpages). Les indices ne sont pas recopiés : on garde leurs tailles,
-# leur recouvrement et une empreinte, que vérifie tests/test_decoupage.py.
+# leur recouvrement et une empreinte, que vérifie tests/test_data_split.py.
 def _atelier_indices(_v):
     import numpy as _np
     if hasattr(_v, "detach"):
@@ -832,7 +832,7 @@ def build_one(
                 timeout,
                 log,
                 records=records,
-                calibration_before=probe.samples["avant"],
+                calibration_before=probe.samples["before"],
                 threads=probe.threads,
             )
         measures["calibration"] = probe.record()

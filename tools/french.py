@@ -2,7 +2,7 @@
 
 Virgule décimale, espace insécable (U+00A0) avant une unité et avant ``%``, espace fine
 insécable (U+202F) entre les milliers, dates en toutes lettres (« 1er décembre 2026 »). Les
-crochets (pages de tutoriel, rapport de l'atelier) et tools/comparaison_ddp.py n'écrivent aucun
+crochets (pages de tutoriel, rapport de l'atelier) et tools/ddp_comparison.py n'écrivent aucun
 nombre autrement.
 """
 

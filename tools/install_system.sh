@@ -2,7 +2,7 @@
 # Installe les paquets Debian/Ubuntu dont la construction a besoin, seulement s'ils manquent :
 #   dataset-fashion-mnist  copie locale du jeu de données (aucun téléchargement pendant la construction)
 #   chromium               navigateur réel des tests (piloté par Playwright, jamais « playwright install »)
-#   hunspell, hunspell-fr  correcteur orthographique français (tests/test_orthographe.py)
+#   hunspell, hunspell-fr  correcteur orthographique français (tests/test_spelling.py)
 #   hunspell-en-us         anglais admis en italique et dans le texte des liens externes
 #   npm                    (s'il manque) récupère une fois la copie locale de MathJax
 set -euo pipefail

@@ -11,7 +11,7 @@ Attendu : les deux premières conditions acceptées, la troisième refusée. Le 
 chaque exécution, la durée d'entraînement, la calibration, les fils de calcul, le rapport et le
 verdict. Une mesure, pas un test de la suite : son verdict dépend de la machine (code 1 si un
 verdict n'est pas celui attendu). La logique de décision est testée sans chronomètre par
-tests/test_pannes.py.
+tests/test_faults.py.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Crochet MkDocs des pages de cours (docs/*.md), mince couche sur leurs étapes.
 
 * à la lecture de la configuration : donne à l'extension abbr le glossaire de docs/glossaire.yml
-  (infobulles des termes sur tout le site, tools.glossaire) ;
+  (infobulles des termes sur tout le site, tools.glossary) ;
 * avant chaque construction : produit les figures de docs/figures/ (tools.figures, avec cache) ;
 * publie les figures produites sous ``figures/`` et la page ``glossaire.md``, générée depuis
   docs/glossaire.yml ; les sources (scripts de figures, YAML, liste de mots) ne sont pas publiées ;
@@ -19,13 +19,13 @@ from pathlib import Path
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File
 
-from tools import docs_exec, figures, glossaire
+from tools import docs_exec, figures, glossary
 
 # « make serve » recharge ce fichier à chaque reconstruction : recharger aussi les modules pour
 # qu'une modification des outils soit prise en compte sans relancer le serveur.
 docs_exec = importlib.reload(docs_exec)
 figures = importlib.reload(figures)
-glossaire = importlib.reload(glossaire)
+glossary = importlib.reload(glossary)
 
 log = logging.getLogger("mkdocs.hooks.atelier.cours")
 # Fichiers de docs/ qui servent à la construction mais ne sont pas des pages du site.
@@ -38,12 +38,12 @@ def _docs(config) -> Path:
 
 def on_config(config):
     try:
-        entries = glossaire.load(_docs(config) / glossaire.SOURCE.name)
-    except glossaire.GlossaryError as exc:
+        entries = glossary.load(_docs(config) / glossary.SOURCE.name)
+    except glossary.GlossaryError as exc:
         raise PluginError(str(exc)) from None
     # Les termes deviennent des abréviations connues de toutes les pages (option glossary de
     # l'extension abbr) : rien à analyser page par page, contrairement à un fichier inclus.
-    config["mdx_configs"].setdefault("abbr", {})["glossary"] = glossaire.abbreviations(entries)
+    config["mdx_configs"].setdefault("abbr", {})["glossary"] = glossary.abbreviations(entries)
     return config
 
 
@@ -62,9 +62,9 @@ def on_files(files, config):
             files.remove(file)
     for image in figures.images(folder=docs / "figures"):
         files.append(File.generated(config, f"figures/{image.name}", abs_src_path=str(image)))
-    entries = glossaire.load(docs / glossaire.SOURCE.name)
-    content = glossaire.render_page(entries, docs)
-    files.append(File.generated(config, glossaire.PAGE, content=content))
+    entries = glossary.load(docs / glossary.SOURCE.name)
+    content = glossary.render_page(entries, docs)
+    files.append(File.generated(config, glossary.PAGE, content=content))
     return files
 
 

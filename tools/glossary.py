@@ -14,7 +14,7 @@ Chaque entrée du YAML : ``fr``, ``en``, ``definition`` (une phrase, sans Markdo
 reçoivent aussi l'infobulle, par exemple un pluriel ou un sigle), ``casse: exacte`` (seules
 les graphies écrites reçoivent l'infobulle, pour un nom qui est aussi un mot courant),
 ``rejets`` (variantes françaises refusées partout dans la prose) et ``rejets_anglais`` (termes
-anglais admis seulement en traduction, en italique entre parenthèses) : tools/terminologie.py
+anglais admis seulement en traduction, en italique entre parenthèses) : tools/terminology.py
 les cherche dans tout le cours.
 """
 
@@ -32,7 +32,7 @@ ROOT = paths.ROOT
 SOURCE = paths.DOCS / "glossaire.yml"
 PAGE = "glossaire.md"
 FIELDS = ("fr", "en", "definition", "page")
-REJECTIONS = ("rejets", "rejets_anglais")  # variantes refusées (voir tools/terminologie.py)
+REJECTIONS = ("rejets", "rejets_anglais")  # variantes refusées (voir tools/terminology.py)
 NBSP = "\u00a0"
 
 INTRO = f"""\
@@ -84,8 +84,8 @@ def load(path: Path = SOURCE) -> list[dict]:
             problems.append(f"{name} : champ(s) inconnu(s) {', '.join(sorted(unknown))}")
         if entry.get("casse", "exacte") != "exacte":
             problems.append(f"{name} : « casse » ne peut valoir que « exacte »")
-        formes = entry.get("formes", [])
-        if not isinstance(formes, list) or not all(isinstance(f, str) for f in formes):
+        forms = entry.get("formes", [])
+        if not isinstance(forms, list) or not all(isinstance(f, str) for f in forms):
             problems.append(f"{name} : « formes » doit être une liste de textes")
         for key in REJECTIONS:
             rejected = entry.get(key, [])
@@ -94,7 +94,7 @@ def load(path: Path = SOURCE) -> list[dict]:
             ):
                 problems.append(f"{name} : « {key} » doit être une liste de textes")
                 continue
-            kept = {str(f).casefold() for f in (entry.get("fr", ""), *formes) if f}
+            kept = {str(f).casefold() for f in (entry.get("fr", ""), *forms) if f}
             for variant in rejected:
                 if variant.casefold() in kept:
                     problems.append(f"{name} : « {variant} » est à la fois admis et refusé")

@@ -101,7 +101,7 @@ def digests(root: Path) -> dict[str, str]:
 
 
 @requires_debian_data
-def test_octet_modifie_signale_corrompu_et_remplace(copy, seeded):
+def test_modified_byte_reported_corrupt_and_replaced(copy, seeded):
     target = raw_file(copy, "train-images-idx3-ubyte")
     content = bytearray(target.read_bytes())
     content[5000] ^= 0xFF  # un seul octet, dans une image : la taille ne change pas
@@ -121,7 +121,7 @@ def test_octet_modifie_signale_corrompu_et_remplace(copy, seeded):
 
 
 @requires_debian_data
-def test_gz_tronque_de_keras_signale_corrompu_et_remplace(copy, seeded):
+def test_truncated_keras_gz_reported_corrupt_and_replaced(copy, seeded):
     target = keras_file(copy, "train-images-idx3-ubyte")
     target.write_bytes(target.read_bytes()[:-4096])
     result = run_module("tools.data", env=data_env(copy))
@@ -139,7 +139,7 @@ def test_gz_tronque_de_keras_signale_corrompu_et_remplace(copy, seeded):
 
 
 @requires_debian_data
-def test_fichier_absent_recopie_sans_parler_de_corruption(copy, seeded):
+def test_missing_file_is_copied_without_mentioning_corruption(copy, seeded):
     raw_file(copy).unlink()
     result = run_module("tools.data", env=data_env(copy))
     assert result.returncode == 0, result.stderr
@@ -148,7 +148,7 @@ def test_fichier_absent_recopie_sans_parler_de_corruption(copy, seeded):
 
 
 @requires_debian_data
-def test_copie_corrompue_sans_source_dit_corrompu_et_introuvable(copy):
+def test_corrupt_copy_without_source_says_corrupt_and_not_found(copy):
     target = raw_file(copy)
     content = bytearray(target.read_bytes())
     content[-1] ^= 0x01
@@ -170,7 +170,7 @@ def test_copie_corrompue_sans_source_dit_corrompu_et_introuvable(copy):
     assert check.stdout.strip() == "sans-donnees"
 
 
-def test_empreinte_des_donnees_tiree_du_contenu(tmp_path, synthetic_dataset, monkeypatch):
+def test_data_fingerprint_comes_from_the_content(tmp_path, synthetic_dataset, monkeypatch):
     """Deux contenus différents donnent deux empreintes ; la CI accroche son cache à ce fichier."""
     folder, specs = synthetic_dataset
     for key, value in data_env(tmp_path, ATELIER_FASHION_MNIST_DIR=str(folder)).items():
@@ -230,7 +230,7 @@ requires_mount = pytest.mark.skipif(not can_mount(), reason="montage tmpfs non p
     [("ro,size=1m", "lecture seule"), ("size=2m", "disque plein")],
     ids=["lecture-seule", "disque-plein"],
 )
-def test_disque_en_lecture_seule_ou_plein_pendant_make_data(tmp_path, options, cause):
+def test_read_only_or_full_disk_during_make_data(tmp_path, options, cause):
     data_dir = tmp_path / "build" / "data"
     result = in_tmpfs(data_dir, options, [PYTHON, "-m", "tools.data"], data_env(tmp_path))
     no_traceback(result)
@@ -244,7 +244,7 @@ def test_disque_en_lecture_seule_ou_plein_pendant_make_data(tmp_path, options, c
 
 
 @requires_mount
-def test_disque_plein_pendant_l_execution_d_un_tutoriel(tmp_path):
+def test_full_disk_while_a_tutorial_runs(tmp_path):
     write_tutorial(tmp_path / "tutorials")
     out = tmp_path / "out"
     result = in_tmpfs(out, "size=4k", [*cli(tmp_path)], {})
@@ -300,10 +300,10 @@ print(score * 2)
 """
 
 
-def write_tutorial(folder: Path, body: str = BODY, seuil: str = "min: 0.5", name="01_essai"):
+def write_tutorial(folder: Path, body: str = BODY, threshold: str = "min: 0.5", name="01_essai"):
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{name}.py"
-    path.write_text(HEADER.replace("SEUIL", seuil) + body, encoding="utf-8")
+    path.write_text(HEADER.replace("SEUIL", threshold) + body, encoding="utf-8")
     return path
 
 
@@ -326,7 +326,7 @@ def build(tmp_path: Path, log=lambda *a: None):
 
 
 @pytest.mark.parametrize("entry", ["json", "ipynb"])
-def test_entree_de_cache_tronquee_est_un_defaut_de_cache(tmp_path, capfd, entry):
+def test_truncated_cache_entry_is_a_cache_miss(tmp_path, capfd, entry):
     write_tutorial(tmp_path / "tutorials")
     [first] = build(tmp_path)
     [cached] = (tmp_path / "cache").glob(f"*.{entry}")
@@ -345,14 +345,14 @@ def test_entree_de_cache_tronquee_est_un_defaut_de_cache(tmp_path, capfd, entry)
     assert first["metrics"] == again["metrics"]
 
 
-def test_deux_constructions_simultanees_ne_partagent_pas_build(tmp_path):
+def test_two_concurrent_builds_do_not_share_build(tmp_path):
     """La seconde attend la fin de la première (verrou), le dit en une ligne, puis reprend son
     résultat du cache ; aucune ne détruit les fichiers de l'autre."""
     body = BODY.replace("score = 0.75", "time.sleep(4)\nscore = 0.75")
     body = body.replace("print(score * 2)", "open('trace.txt', 'a').write('x')\nprint(score * 2)")
     write_tutorial(tmp_path / "tutorials", body=body)
     marker = uuid.uuid4().hex
-    env = {**os.environ, "ATELIER_TEST_MARQUE": marker}
+    env = {**os.environ, "ATELIER_TEST_MARKER": marker}
     first = subprocess.Popen(
         cli(tmp_path), cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
     )
@@ -376,14 +376,14 @@ def test_deux_constructions_simultanees_ne_partagent_pas_build(tmp_path):
     assert wait_no_survivors(marker) == []
 
 
-def test_delai_par_cellule_message_francais_et_reglage(tmp_path):
+def test_cell_timeout_french_message_and_setting(tmp_path):
     body = BODY.replace("print(score * 2)", "time.sleep(60)\nprint(score * 2)")
     path = write_tutorial(tmp_path / "tutorials", body=body)
     marker = uuid.uuid4().hex
     result = subprocess.run(
         cli(tmp_path, "--timeout", "3"),
         cwd=ROOT,
-        env={**os.environ, "ATELIER_TEST_MARQUE": marker},
+        env={**os.environ, "ATELIER_TEST_MARKER": marker},
         capture_output=True,
         text=True,
         check=False,
@@ -407,7 +407,7 @@ def test_delai_par_cellule_message_francais_et_reglage(tmp_path):
     assert wait_no_survivors(marker) == []  # le noyau est arrêté
 
 
-def test_delai_par_cellule_suit_la_charge(monkeypatch):
+def test_cell_timeout_follows_the_load(monkeypatch):
     """Une machine deux fois plus demandée qu'elle n'a de cœurs double le délai ; une machine
     calme garde le délai réglé ; la charge la plus forte des trois moyennes compte."""
     cores = execute.available_cores()
@@ -419,7 +419,7 @@ def test_delai_par_cellule_suit_la_charge(monkeypatch):
     assert execute.scaled_timeout(600) == 3600
 
 
-def test_delai_invalide_dans_l_environnement(tmp_path):
+def test_invalid_timeout_in_the_environment(tmp_path):
     write_tutorial(tmp_path / "tutorials")
     result = subprocess.run(
         cli(tmp_path),
@@ -436,10 +436,10 @@ def test_delai_invalide_dans_l_environnement(tmp_path):
     )
 
 
-@pytest.mark.parametrize(("valeur", "ok"), [("3.0e-6", True), ("3.0e-5", False)])
-def test_seuil_en_notation_scientifique(tmp_path, valeur, ok):
-    body = BODY.replace("score = 0.75", f"score = {valeur}")
-    path = write_tutorial(tmp_path / "tutorials", body=body, seuil="max: 1e-5")
+@pytest.mark.parametrize(("value", "ok"), [("3.0e-6", True), ("3.0e-5", False)])
+def test_threshold_in_scientific_notation(tmp_path, value, ok):
+    body = BODY.replace("score = 0.75", f"score = {value}")
+    path = write_tutorial(tmp_path / "tutorials", body=body, threshold="max: 1e-5")
     assert execute.load(path).header["metriques"][0]["max"] == 1e-5
     if ok:
         assert build(tmp_path)[0]["metric_checks"][0]["ok"] is True
@@ -448,15 +448,15 @@ def test_seuil_en_notation_scientifique(tmp_path, valeur, ok):
             build(tmp_path)
 
 
-def test_seuil_qui_n_est_pas_un_nombre_est_nomme(tmp_path):
-    path = write_tutorial(tmp_path / "tutorials", seuil="max: beaucoup")
+def test_threshold_that_is_not_a_number_is_named(tmp_path):
+    path = write_tutorial(tmp_path / "tutorials", threshold="max: beaucoup")
     with pytest.raises(execute.TutorialError, match="le seuil « max » .'beaucoup'. n'est pas un"):
         execute.load(path)
 
 
-def test_duree_en_secondes_absolues_refusee(tmp_path):
-    seuil = "max: 30\n#       unite: secondes"
-    path = write_tutorial(tmp_path / "tutorials", seuil=seuil)
+def test_duration_in_absolute_seconds_is_refused(tmp_path):
+    threshold = "max: 30\n#       unite: secondes"
+    path = write_tutorial(tmp_path / "tutorials", threshold=threshold)
     with pytest.raises(execute.TutorialError, match="max_calibrations"):
         execute.load(path)
 
@@ -474,12 +474,12 @@ def timed_record(seconds: float, calibration: float) -> dict:
     }
 
 
-def test_decision_charge_acceptee_ralentissement_refuse(tmp_path):
+def test_decision_load_accepted_slowdown_refused(tmp_path):
     """La logique de décision : une machine chargée ralentit le tutoriel ET la calibration
     mesurée pendant la même exécution, le rapport ne bouge pas ; un tutoriel devenu 3 fois plus
     lent sur la même machine dépasse son seuil. Les durées sont celles de l'issue 16 (12,3 s au
     calme, 78,5 s sous deux processus de calcul voisins)."""
-    tutorial = execute.load(write_tutorial(tmp_path / "tutorials", seuil=TIMED))
+    tutorial = execute.load(write_tutorial(tmp_path / "tutorials", threshold=TIMED))
     quiet_calibration = 0.065
     quiet = timed_record(12.3, quiet_calibration)
     load_factor = 78.5 / 12.3
@@ -495,7 +495,7 @@ def test_decision_charge_acceptee_ralentissement_refuse(tmp_path):
         execute.check_metrics(tutorial, {"metrics": {"score": 12.3}})
 
 
-def test_reference_de_calibration():
+def test_calibration_reference():
     """Une mesure lente isolée ne déplace pas la référence ; une charge présente avant ou après
     l'exécution la ralentit (la plus lente des deux médianes) ; les mesures prises pendant
     l'exécution, ralenties par le tutoriel lui-même, ne sont qu'une information."""
@@ -512,38 +512,38 @@ def test_reference_de_calibration():
     assert execute.calibration_record([], [], []) == {}
 
 
-def test_sonde_de_calibration_mesure_avant_pendant_et_apres():
+def test_calibration_probe_measures_before_during_and_after():
     # Sonde accélérée : une mesure pendant toutes les 0,2 s au plus (au calcul près).
     with execute.Calibration(("--min-period", "0.2", "--duty", "0.5")) as probe:
         deadline = time.monotonic() + 120  # une machine très chargée allonge chaque mesure
-        while len(probe.samples["pendant"]) < 2 and time.monotonic() < deadline:
+        while len(probe.samples["during"]) < 2 and time.monotonic() < deadline:
             time.sleep(0.1)
     record = probe.record()
     burst = calibration.BURST
-    assert len(probe.samples["avant"]) == burst and len(probe.samples["après"]) == burst
-    assert len(probe.samples["pendant"]) >= 2
-    assert record["samples"] == 2 * burst + len(probe.samples["pendant"])
+    assert len(probe.samples["before"]) == burst and len(probe.samples["after"]) == burst
+    assert len(probe.samples["during"]) >= 2
+    assert record["samples"] == 2 * burst + len(probe.samples["during"])
     assert 0 < record["before_seconds"] < 60 and 0 < record["after_seconds"] < 60
     assert probe._process.poll() is not None  # la sonde est arrêtée
 
 
-def test_sonde_de_calibration_discrete_pendant_l_execution():
+def test_calibration_probe_is_quiet_during_the_run():
     """Réglages de la construction : la sonde calcule au plus 2 % du temps pendant l'exécution."""
     with execute.Calibration() as probe:
         time.sleep(3)
-    during = probe.samples["pendant"]
+    during = probe.samples["during"]
     assert len(during) <= 3  # au plus une mesure par seconde
     assert sum(during) <= 0.02 * 3 + max(during, default=0)
 
 
-def test_fils_limites_aux_coeurs_disponibles():
+def test_threads_limited_to_available_cores():
     env = execute.thread_env()
     assert env["OMP_NUM_THREADS"] == str(len(os.sched_getaffinity(0)))
     assert env["TF_NUM_INTRAOP_THREADS"] == env["OMP_NUM_THREADS"]
     assert execute.thread_env(1) == {"OMP_NUM_THREADS": "1", "TF_NUM_INTRAOP_THREADS": "1"}
 
 
-def test_fils_laisses_aux_autres_processus(monkeypatch):
+def test_threads_left_to_other_processes(monkeypatch):
     """Deux processus de calcul voisins sur deux cœurs : un seul fil pour le tutoriel (deux fils
     s'y attendraient l'un l'autre) ; machine calme : tous les cœurs ; jamais moins d'un."""
     cores = calibration.available_cores()
@@ -592,7 +592,7 @@ print(errors)
 """
 
 
-def test_ecriture_atomique_sous_ecrivains_concurrents(tmp_path):
+def test_atomic_write_under_concurrent_writers(tmp_path):
     target = tmp_path / "cache" / "entree.json"
     storage.atomic_write(target, json.dumps({"writer": -1, "i": 0}))
     stop = threading.Event()
@@ -629,7 +629,7 @@ def test_ecriture_atomique_sous_ecrivains_concurrents(tmp_path):
     assert sorted(p.name for p in target.parent.iterdir()) == ["entree.json"]
 
 
-def test_ecriture_interrompue_ne_laisse_rien(tmp_path):
+def test_interrupted_write_leaves_nothing(tmp_path):
     target = tmp_path / "fichier.txt"
     target.write_text("ancien contenu")
     with pytest.raises(KeyboardInterrupt):
@@ -643,7 +643,7 @@ def test_ecriture_interrompue_ne_laisse_rien(tmp_path):
 # --- Captures : SIGTERM, navigateur cassé, recherche unique ---------------------------------------
 
 
-def test_une_seule_recherche_du_navigateur(monkeypatch, tmp_path):
+def test_single_browser_lookup(monkeypatch, tmp_path):
     import conftest
 
     from tools import browser, screenshots
@@ -659,7 +659,7 @@ def test_une_seule_recherche_du_navigateur(monkeypatch, tmp_path):
         assert "shutil.which(" not in source.read_text(encoding="utf-8"), source
 
 
-def test_navigateur_qui_ne_demarre_pas_une_ligne(monkeypatch):
+def test_browser_that_does_not_start_one_line(monkeypatch):
     pytest.importorskip("playwright")
     from tools import screenshots
 
@@ -706,13 +706,13 @@ def _children(pid: int) -> list:
 
 
 @slow
-def test_sigterm_pendant_les_captures_arrete_tensorboard_et_chromium(tiny_logs, tmp_path):
+def test_sigterm_during_screenshots_stops_tensorboard_and_chromium(tiny_logs, tmp_path):
     marker = uuid.uuid4().hex
     out = tmp_path / "captures"
     process = subprocess.Popen(
         [PYTHON, "-m", "tools.screenshots", "--logdir", f"snippets={tiny_logs}",
          "--out", str(out), "--timeout", "120", "--hold", "data/plugin/timeseries"],
-        cwd=ROOT, env={**os.environ, "ATELIER_TEST_MARQUE": marker},
+        cwd=ROOT, env={**os.environ, "ATELIER_TEST_MARKER": marker},
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )  # fmt: skip
     # On attend que TensorBoard (sa propre session) ET Chromium tournent : le pire moment.
@@ -789,7 +789,7 @@ def _branches(bare: Path) -> str:
     ],
     ids=["main", "master", "head-distante", "declaree"],
 )
-def test_publication_sur_la_branche_par_defaut_refusee(tmp_path, head, args, env):
+def test_publishing_to_the_default_branch_is_refused(tmp_path, head, args, env):
     bare = _bare_repo(tmp_path, head)
     before = _branches(bare)
     result = _publish(tmp_path, bare, *args, **env)
@@ -802,7 +802,7 @@ def test_publication_sur_la_branche_par_defaut_refusee(tmp_path, head, args, env
 
 
 @pytest.mark.skipif(shutil.which("git") is None, reason="git absent")
-def test_publication_sur_une_branche_dediee_acceptee(tmp_path):
+def test_publishing_to_a_dedicated_branch_is_accepted(tmp_path):
     bare = _bare_repo(tmp_path, "main")
     result = _publish(tmp_path, bare)
     assert result.returncode == 0, result.stderr
@@ -826,14 +826,14 @@ def _vendor(vendored: Path):
     return run_module("tools.vendor", env=env)
 
 
-def test_mathjax_intact_accepte(vendored):
+def test_intact_mathjax_is_accepted(vendored):
     result = _vendor(vendored)
     assert result.returncode == 0, result.stderr
     assert "empreintes vérifiées" in result.stdout
 
 
 @pytest.mark.parametrize("fault", ["octet", "tronque"])
-def test_mathjax_modifie_detecte_par_empreinte(vendored, fault):
+def test_modified_mathjax_is_caught_by_fingerprint(vendored, fault):
     target = vendored / "mathjax" / "tex-svg.js"
     content = bytearray(target.read_bytes())
     if fault == "octet":
@@ -849,7 +849,7 @@ def test_mathjax_modifie_detecte_par_empreinte(vendored, fault):
     assert not temp_files(vendored)
 
 
-def test_empreintes_mathjax_renseignees():
+def test_mathjax_fingerprints_are_filled_in():
     for target, digest in vendor.MATHJAX_SHA256.items():
         assert len(digest) == 64 and int(digest, 16) >= 0, target
     assert set(vendor.MATHJAX_SHA256) == set(vendor.MATHJAX_FILES.values())
@@ -858,7 +858,7 @@ def test_empreintes_mathjax_renseignees():
 # --- Messages pour les scripts : le module de données dit « corrompu » ou « absent » -------------
 
 
-def test_gzip_tronque_lu_comme_corrompu_et_non_absent(tmp_path):
+def test_truncated_gzip_read_as_corrupt_not_missing(tmp_path):
     path = tmp_path / "x.gz"
     path.write_bytes(gzip.compress(b"0123456789" * 1000)[:-30])
     with pytest.raises(data.CorruptError, match="corrompu"):
@@ -866,7 +866,7 @@ def test_gzip_tronque_lu_comme_corrompu_et_non_absent(tmp_path):
     assert data.read_local(tmp_path, "absent") is None
 
 
-def test_aucun_module_de_construction_n_ecrit_sans_l_aide_atomique():
+def test_no_build_module_writes_without_the_atomic_helper():
     """Les écritures de build/ passent par tools/storage.py (nom temporaire unique)."""
     for name in ("execute", "data", "docs_exec", "figures", "vendor", "screenshots"):
         text = (ROOT / "tools" / f"{name}.py").read_text(encoding="utf-8")
@@ -876,6 +876,6 @@ def test_aucun_module_de_construction_n_ecrit_sans_l_aide_atomique():
         assert "storage.atomic_" in text, name
 
 
-def test_empreinte_attendue_affichee():
+def test_expected_fingerprint_is_shown():
     result = run_module("tools.data", "--empreinte")
     assert result.returncode == 0 and result.stdout.strip() == data.expected_fingerprint()

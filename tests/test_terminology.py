@@ -7,24 +7,24 @@ import textwrap
 import pytest
 from conftest import ROOT
 
-from tools import glossaire, terminologie
+from tools import glossary, terminology
 
 NBSP = "\u00a0"
 
 
 def test_no_rejected_variant_in_the_prose_of_the_course():
-    problems = terminologie.check()
+    problems = terminology.check()
     assert problems == [], "variantes refusées (fichier:ligne) :\n" + "\n".join(problems)
 
 
 def test_every_rejected_variant_is_caught_by_its_own_rule():
-    for rule in terminologie.rules():
+    for rule in terminology.rules():
         assert rule.pattern.fullmatch(rule.variant), rule.variant
         assert rule.pattern.fullmatch(rule.variant.upper()), rule.variant
 
 
 def test_no_term_is_both_accepted_by_one_entry_and_rejected_by_another():
-    entries = glossaire.load()
+    entries = glossary.load()
     accepted = {
         form.casefold(): entry["fr"]
         for entry in entries
@@ -32,7 +32,7 @@ def test_no_term_is_both_accepted_by_one_entry_and_rejected_by_another():
     }
     clashes = [
         f"« {rule.variant} » refusé, mais admis par « {accepted[rule.variant.casefold()]} »"
-        for rule in terminologie.rules(entries)
+        for rule in terminology.rules(entries)
         if rule.variant.casefold() in accepted
     ]
     assert clashes == []
@@ -40,7 +40,7 @@ def test_no_term_is_both_accepted_by_one_entry_and_rejected_by_another():
 
 def test_the_glossary_rejects_the_variants_the_course_used_to_mix():
     """Les notions de l'issue 10 ont leur terme retenu et leurs variantes refusées."""
-    by_variant = {r.variant: r for r in terminologie.rules()}
+    by_variant = {r.variant: r for r in terminology.rules()}
     expected = {
         "pas d'apprentissage": ("taux d'apprentissage", False),
         "learning rate": ("taux d'apprentissage", True),
@@ -126,7 +126,7 @@ def test_a_planted_variant_is_reported_with_file_line_and_accepted_term(course):
         plt.title("Perte par mini-lot")
         """,
     )
-    problems = terminologie.check(course, glossaire.load())
+    problems = terminology.check(course, glossary.load())
     assert problems == [
         "docs/page.md:4: « pas d'apprentissage » : écrivez « taux d'apprentissage » "
         "(terme retenu par le glossaire)",
@@ -158,13 +158,13 @@ def test_a_planted_variant_is_reported_with_file_line_and_accepted_term(course):
     ],
 )
 def test_english_is_allowed_only_as_a_translation_in_italics_between_parentheses(line, flagged):
-    problems = terminologie.check_markdown(line + "\n", terminologie.rules())
+    problems = terminology.check_markdown(line + "\n", terminology.rules())
     assert bool(problems) == flagged, problems
 
 
 def test_a_variant_split_by_a_line_break_is_reported_where_it_starts():
     text = "Un texte.\nLe bon choix du pas\nd'apprentissage compte.\n"
-    problems = terminologie.check_markdown(text, terminologie.rules())
+    problems = terminology.check_markdown(text, terminology.rules())
     assert problems == [
         (
             2,
@@ -183,15 +183,15 @@ def test_the_glossary_refuses_a_variant_that_is_also_an_accepted_form(tmp_path):
         "  rejets_anglais: epoch\n",
         encoding="utf-8",
     )
-    with pytest.raises(glossaire.GlossaryError) as info:
-        glossaire.load(source)
+    with pytest.raises(glossary.GlossaryError) as info:
+        glossary.load(source)
     message = str(info.value)
     assert "Lot : « lots » est à la fois admis et refusé" in message
     assert "Époque : « rejets_anglais » doit être une liste de textes" in message
 
 
 def test_the_command_lists_nothing_on_the_course(capsys):
-    assert terminologie.main() == 0
+    assert terminology.main() == 0
     assert capsys.readouterr().err.startswith("0 emploi")
 
 

@@ -7,7 +7,7 @@ import re
 import pytest
 from conftest import ROOT
 
-from tools import glossaire, prose
+from tools import glossary, prose
 
 DOCS = ROOT / "docs"
 
@@ -23,11 +23,11 @@ DOCS = ROOT / "docs"
     ],
 )
 def test_anchor_is_the_french_term_without_accents_with_hyphens(term, anchor):
-    assert glossaire.slug(term) == anchor
+    assert glossary.slug(term) == anchor
 
 
 def test_every_entry_is_complete_and_points_to_an_existing_page_and_heading():
-    entries = glossaire.load()
+    entries = glossary.load()
     assert len(entries) >= 30
     headings = {}
     for entry in entries:
@@ -51,17 +51,17 @@ def _toc_slug(title: str) -> str:
 
 
 def test_the_page_has_one_row_per_term_with_its_anchor_english_term_and_link():
-    entries = glossaire.load()
-    page = glossaire.render_page(entries, DOCS)
+    entries = glossary.load()
+    page = glossary.render_page(entries, DOCS)
     rows = [line for line in page.splitlines() if line.startswith("| **")]
     assert len(rows) == len(entries)
     for entry, row in zip(entries, rows, strict=True):
-        assert f"{{#{glossaire.slug(entry['fr'])}}}" in row
+        assert f"{{#{glossary.slug(entry['fr'])}}}" in row
         assert f"*{entry['en']}*" in row and f"]({entry['page']})" in row
 
 
 def test_every_glossary_link_of_the_site_targets_an_existing_term():
-    anchors = {glossaire.slug(e["fr"]) for e in glossaire.load()}
+    anchors = {glossary.slug(e["fr"]) for e in glossary.load()}
     sources = [p for p in DOCS.rglob("*.md")] + list((ROOT / "tutorials").glob("*.py"))
     broken = []
     for path in sources:
@@ -72,8 +72,8 @@ def test_every_glossary_link_of_the_site_targets_an_existing_term():
 
 
 def test_abbreviations_give_each_term_and_its_forms_the_definition_as_tooltip():
-    entries = glossaire.load()
-    definitions = glossaire.abbreviations(entries)
+    entries = glossary.load()
+    definitions = glossary.abbreviations(entries)
     for entry in entries:
         for form in (entry["fr"], entry["en"], *entry.get("formes", [])):
             assert definitions.get(form) == " ".join(entry["definition"].split()), form
@@ -95,8 +95,8 @@ def test_a_malformed_glossary_is_refused_with_the_faulty_entry_named(tmp_path):
         "- fr: Neurone\n  en: neuron\n  page: mlp.md\n",
         encoding="utf-8",
     )
-    with pytest.raises(glossaire.GlossaryError) as info:
-        glossaire.load(source)
+    with pytest.raises(glossary.GlossaryError) as info:
+        glossary.load(source)
     message = str(info.value)
     assert "Époque : la définition doit être une phrase sans Markdown" in message
     assert "Epoque : même ancre que « Époque »" in message

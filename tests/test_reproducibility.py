@@ -17,10 +17,10 @@ pytestmark = pytest.mark.slow
 TOLERANCE = 0.005  # un demi-point d'exactitude
 # Les tutoriels du parcours (01 à 09, et le projet Kaggle, 16). Ceux de l'atelier (10 à 15)
 # reprennent les mêmes graines et découpages ; les ré-exécuter tous doublerait la durée de la CI.
-PARCOURS = [name for name in tutorial_names() if not 10 <= int(name[:2]) <= 15]
+LEARNING_PATH = [name for name in tutorial_names() if not 10 <= int(name[:2]) <= 15]
 
 
-@pytest.mark.parametrize("name", PARCOURS)
+@pytest.mark.parametrize("name", LEARNING_PATH)
 def test_second_execution_gives_the_same_accuracy(name, built_site, tmp_path):
     published = json.loads((ROOT / "build" / "notebooks" / f"{name}.json").read_text())
     accuracies = [m for m in published["metric_checks"] if "accuracy" in m["name"]]

@@ -2,16 +2,16 @@
 
 Chaque processus construit le MLP de snippets/mlp_ddp.py, l'enveloppe comme le script
 (wrap_model, avec le crochet chronométré), lui donne un lot différent des autres, fait un pas
-d'Adam, puis écrit dans DOSSIER/rang-R.json :
+d'Adam, puis écrit dans DOSSIER/rank-R.json :
 
 * l'empreinte de ses poids après le pas (weights_hash du script) ;
 * l'écart maximal entre le gradient que DDP lui a laissé et la moyenne des gradients locaux de
   tous les processus, calculés à part sans DDP puis rassemblés (all_gather).
 
-Avec --sans-ddp, le modèle n'est pas enveloppé : chaque processus garde son propre gradient, et
+Avec --without-ddp, le modèle n'est pas enveloppé : chaque processus garde son propre gradient, et
 les empreintes doivent différer. C'est la preuve que le test sait échouer.
 
-    torchrun --standalone --nproc-per-node 2 tests/ddp_un_pas.py DOSSIER [--sans-ddp]
+    torchrun --standalone --nproc-per-node 2 tests/ddp_one_step.py DOSSIER [--without-ddp]
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ from torch import nn  # noqa: E402
 
 def main() -> int:
     out = Path(sys.argv[1])
-    with_ddp = "--sans-ddp" not in sys.argv
+    with_ddp = "--without-ddp" not in sys.argv
     dist.init_process_group("gloo")
     rank, world = dist.get_rank(), dist.get_world_size()
     device = torch.device("cpu")
@@ -71,7 +71,7 @@ def main() -> int:
         "max_gap_to_local_gradient": (ddp_grad - local).abs().max().item(),
         "allreduce_seconds": timer.seconds,
     }
-    (out / f"rang-{rank}.json").write_text(json.dumps(result), encoding="utf-8")
+    (out / f"rank-{rank}.json").write_text(json.dumps(result), encoding="utf-8")
     dist.destroy_process_group()
     return 0
 

@@ -88,7 +88,7 @@ Une erreur de typographie: ici. Un "guillemet droit". Des « guillemets» mal es
 
 
 def test_the_checker_finds_misspellings_outside_code_and_maths_only():
-    problems = prose.spelling_problems({"essai": SAMPLE})["essai"]
+    problems = prose.spelling_problems({"sample": SAMPLE})["sample"]
     assert problems == [(3, "corecte"), (11, "seeed")]
 
 

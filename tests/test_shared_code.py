@@ -21,7 +21,7 @@ import pytest
 from conftest import ROOT, run_module
 from test_execute import HEADER
 
-from tools import execute, glossaire, prose, shared_code, terminologie
+from tools import execute, glossary, prose, shared_code, terminology
 from tools.hooks import tutorial_pages
 
 COMMON = """\
@@ -315,7 +315,7 @@ def test_ruff_checks_the_complete_tutorial_and_points_into_the_right_file(tmp_pa
 
 def test_spelling_and_terminology_read_the_common_code(tmp_path):
     assert ROOT / "tutorials" / shared_code.COMMON_NAME in [p for p, _ in prose.sources()]
-    assert ROOT / "tutorials" / shared_code.COMMON_NAME in [p for p, *_ in terminologie.sources()]
+    assert ROOT / "tutorials" / shared_code.COMMON_NAME in [p for p, *_ in terminology.sources()]
     (tmp_path / "tutorials").mkdir()
     (tmp_path / "tutorials" / shared_code.COMMON_NAME).write_text(
         textwrap.dedent(
@@ -329,7 +329,7 @@ def test_spelling_and_terminology_read_the_common_code(tmp_path):
         ),
         encoding="utf-8",
     )
-    assert terminologie.check(tmp_path, glossaire.load()) == [
+    assert terminology.check(tmp_path, glossary.load()) == [
         "tutorials/atelier_commun.py:5: « mini-lot » : écrivez « lot » "
         "(terme retenu par le glossaire)"
     ]

@@ -26,7 +26,7 @@ commentaires du code ne sont pas lus.
 Les variantes se comparent sans tenir compte de la casse ni de la forme de l'apostrophe ; une
 espace d'une variante vaut aussi une espace insécable ou un trait d'union.
 
-``python -m tools.terminologie`` affiche chaque emploi fautif sous la forme
+``python -m tools.terminology`` affiche chaque emploi fautif sous la forme
 ``fichier:ligne: message`` et sort avec le code 1 s'il y en a.
 """
 
@@ -40,7 +40,7 @@ import tokenize
 from dataclasses import dataclass
 from pathlib import Path
 
-from tools import glossaire, paths, prose
+from tools import glossary, paths, prose
 
 ROOT = paths.ROOT
 
@@ -68,10 +68,10 @@ def _pattern(variant: str) -> re.Pattern:
 
 def rules(entries: list[dict] | None = None) -> list[Rule]:
     """Les variantes refusées du glossaire et des conventions, les plus longues d'abord."""
-    entries = glossaire.load() if entries is None else entries
+    entries = glossary.load() if entries is None else entries
     found = []
     for entry in entries:
-        accepted = glossaire._lower_first(entry["fr"])
+        accepted = glossary._lower_first(entry["fr"])
         for key, english in (("rejets", False), ("rejets_anglais", True)):
             for variant in entry.get(key, []):
                 found.append(Rule(variant, accepted, english, _pattern(variant)))
@@ -259,7 +259,7 @@ def check(root: Path = ROOT, entries: list[dict] | None = None) -> list[str]:
 def main() -> int:
     try:
         messages = check()
-    except glossaire.GlossaryError as exc:
+    except glossary.GlossaryError as exc:
         print(exc, file=sys.stderr)
         return 1
     for line in messages:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from tools import glossaire
+from tools import glossary
 
 pytestmark = pytest.mark.slow
 pytest.importorskip("playwright.sync_api")
@@ -86,7 +86,7 @@ def test_executed_code_shows_its_output_under_the_block(page, server):
 
 
 def test_glossary_terms_show_their_definition_as_tooltip(page, server):
-    entries = {e["fr"]: e for e in glossaire.load()}
+    entries = {e["fr"]: e for e in glossary.load()}
     open_page(page, f"{server}/mlp/")
     term = page.locator("abbr", has_text="rétropropagation").first
     assert term.count() == 1

@@ -1,6 +1,6 @@
 """Compare l'entraînement d'un seul processus à celui de plusieurs (snippets/mlp_ddp.py).
 
-``python -m tools.comparaison_ddp SIMPLE DDP_1 DDP_N`` (appelé par ``make snippets``) lit le
+``python -m tools.ddp_comparison SIMPLE DDP_1 DDP_N`` (appelé par ``make snippets``) lit le
 metrics.json de trois exécutions du même MLP sur les mêmes images :
 
 * SIMPLE : ``mlp_pytorch.py``, un processus, autant de fils de calcul que PyTorch en prend ;
@@ -221,7 +221,7 @@ def default_threads() -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m tools.comparaison_ddp")
+    parser = argparse.ArgumentParser(prog="python -m tools.ddp_comparison")
     parser.add_argument("single", type=Path, help="dossier de mlp_pytorch.py")
     parser.add_argument("ddp_1", type=Path, help="dossier de mlp_ddp.py à 1 processus")
     parser.add_argument("ddp_n", type=Path, help="dossier de mlp_ddp.py à N processus")
@@ -233,7 +233,7 @@ def main(argv: list[str] | None = None) -> int:
         sys.stdout.write(report(*runs, threads))
     except (ComparisonError, KeyError) as exc:
         message = f"champ {exc} absent" if isinstance(exc, KeyError) else str(exc)
-        print(f"comparaison_ddp{NBSP}: erreur{NBSP}: {message}", file=sys.stderr)
+        print(f"ddp_comparison{NBSP}: erreur{NBSP}: {message}", file=sys.stderr)
         return 2
     return 0
 

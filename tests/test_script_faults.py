@@ -46,7 +46,7 @@ TF_LOG_LINE = re.compile(r"^(WARNING: All log messages before absl|[IWEF]\d{4} \
 SLOW = 900
 
 
-def load_commun():
+def load_common_module():
     if str(SNIPPETS) not in sys.path:
         sys.path.insert(0, str(SNIPPETS))
     import commun
@@ -210,7 +210,7 @@ def test_the_checks_themselves_catch_planted_violations(tmp_path):
         ("--seed", str(2**32), "n'est pas entre 0 et 4294967295"),
     ],
 )
-def test_valeur_impossible_refusee(name, option, value, fragment, tmp_path):
+def test_impossible_value_refused(name, option, value, fragment, tmp_path):
     logdir = tmp_path / "runs"
     run = Launched(tmp_path, name, option, value, "--logdir", str(logdir), "--device", "cpu")
     code = run.finish()
@@ -224,7 +224,7 @@ def test_valeur_impossible_refusee(name, option, value, fragment, tmp_path):
 
 @pytest.mark.slow
 @pytest.mark.parametrize("name", ["mlp_pytorch", "mlp_keras"])
-def test_divergence_une_ligne_code_2(name, tmp_path):
+def test_divergence_one_line_exit_2(name, tmp_path):
     """--lr 1e30 : les poids explosent, la perte devient NaN dès la première époque."""
     logdir = tmp_path / "runs"
     args = ["--lr", "1e30", "--limit", "500", "--epochs", "3", "--device", "cpu"]
@@ -237,11 +237,11 @@ def test_divergence_une_ligne_code_2(name, tmp_path):
     assert "Époque 2/3" not in run.stdout and "Epoch 2/3" not in run.stdout
 
 
-def test_mesure_non_finie_jamais_ecrite(tmp_path, capsys):
+def test_non_finite_measure_never_written(tmp_path, capsys):
     """save_metrics refuse NaN et l'infini : pas de metrics.json invalide."""
-    commun = load_commun()
+    common = load_common_module()
     args = argparse.Namespace(epochs=1, batch_size=64, lr=1e-3, seed=0)
-    split = commun.validation_split(20, 0)
+    split = common.validation_split(20, 0)
     values = {
         "device": "cpu",
         "device_name": "test",
@@ -258,31 +258,31 @@ def test_mesure_non_finie_jamais_ecrite(tmp_path, capsys):
         "versions": {},
     }
     for field, bad in [("test_loss", math.nan), ("validation_loss", math.inf)]:
-        with pytest.raises(commun.DivergenceError, match="a divergé à la fin"):
-            commun.save_metrics(tmp_path, "s", args, **{**values, field: bad})
+        with pytest.raises(common.DivergenceError, match="a divergé à la fin"):
+            common.save_metrics(tmp_path, "s", args, **{**values, field: bad})
         assert list(tmp_path.iterdir()) == []
     # Un nombre non fini qui échapperait aux vérifications : json.dumps(allow_nan=False).
-    with pytest.raises(commun.DivergenceError, match="non fini"):
-        commun.save_metrics(tmp_path, "s", args, **{**values, "epoch_seconds": [math.inf]})
+    with pytest.raises(common.DivergenceError, match="non fini"):
+        common.save_metrics(tmp_path, "s", args, **{**values, "epoch_seconds": [math.inf]})
     assert list(tmp_path.iterdir()) == []
     # Et le cas normal écrit bien du JSON strict.
-    commun.save_metrics(tmp_path, "s", args, **values)
+    common.save_metrics(tmp_path, "s", args, **values)
     assert assert_metrics_valid_or_absent(tmp_path)["test_loss"] == 1.0
 
 
-def test_ecriture_interrompue_laisse_l_ancien_fichier(tmp_path, monkeypatch):
-    commun = load_commun()
+def test_interrupted_write_keeps_the_old_file(tmp_path, monkeypatch):
+    common = load_common_module()
     target = tmp_path / "metrics.json"
-    target.write_text('{"ancien": true}\n')
+    target.write_text('{"old": true}\n')
 
     def interrupted(*args):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(commun.os, "replace", interrupted)
+    monkeypatch.setattr(common.os, "replace", interrupted)
     with pytest.raises(KeyboardInterrupt):
-        commun.write_atomically(target, '{"nouveau": true}\n')
+        common.write_atomically(target, '{"new": true}\n')
     assert [p.name for p in tmp_path.iterdir()] == ["metrics.json"]
-    assert json.loads(target.read_text()) == {"ancien": True}
+    assert json.loads(target.read_text()) == {"old": True}
 
 
 # --- Ctrl+C ---------------------------------------------------------------------------------
@@ -294,7 +294,7 @@ LOADING = {"mlp_pytorch": "libtorch", "cnn_pytorch": "libtorch", "mlp_keras": "t
 
 @pytest.mark.slow
 @pytest.mark.parametrize("name", ["mlp_pytorch", "cnn_pytorch", "mlp_keras"])
-def test_ctrl_c_pendant_le_chargement(name, tmp_path):
+def test_ctrl_c_during_loading(name, tmp_path):
     logdir = tmp_path / "runs"
     args = ["--limit", "500", "--epochs", "1", "--device", "cpu", "--logdir", str(logdir)]
     run = Launched(tmp_path, name, *args)
@@ -307,7 +307,7 @@ def test_ctrl_c_pendant_le_chargement(name, tmp_path):
 
 
 @pytest.mark.slow
-def test_ctrl_c_pendant_le_chargement_de_verifier_materiel(tmp_path):
+def test_ctrl_c_while_verifier_materiel_loads(tmp_path):
     run = Launched(tmp_path, "verifier_materiel", "--size", "64", "--repeats", "1")
     run.wait_for(lambda: "libtorch" in run.maps(), "le chargement de PyTorch")
     run.interrupt()
@@ -325,7 +325,7 @@ MOMENTS = [0.0, 0.5, 1.5, 3.0, 5.0, 8.0]
 @pytest.mark.slow
 @pytest.mark.parametrize("moment", MOMENTS, ids=lambda m: f"{m} s")
 @pytest.mark.parametrize("name", ["mlp_pytorch", "mlp_keras"])
-def test_ctrl_c_a_tout_moment(name, moment, tmp_path):
+def test_ctrl_c_at_any_moment(name, moment, tmp_path):
     logdir = tmp_path / "runs"
     args = ["--limit", "2000", "--epochs", "200", "--device", "cpu", "--logdir", str(logdir)]
     run = Launched(tmp_path, name, *args)
@@ -348,36 +348,36 @@ def _swallowing_library():
 
 
 @pytest.mark.parametrize("after", ["fin normale", "erreur", "mesure suivante"])
-def test_ctrl_c_avale_par_une_bibliotheque(after, capsys):
-    commun = load_commun()
-    parser = commun.FrenchParser(prog="essai.py")
+def test_ctrl_c_swallowed_by_a_library(after, capsys):
+    common = load_common_module()
+    parser = common.FrenchParser(prog="essai.py")
     reached = []
 
     def command(args):
         _swallowing_library()
-        reached.append("après")
+        reached.append("after")
         if after == "erreur":  # un import interrompu casse la suite : RecursionError, etc.
             raise RecursionError("maximum recursion depth exceeded")
         if after == "mesure suivante":  # la boucle d'entraînement vérifie à chaque époque
-            commun.stop_if_interrupted()
+            common.stop_if_interrupted()
             reached.append("trop loin")
 
     pytest_handler = signal.getsignal(signal.SIGINT)
     try:
-        code = commun.run(parser, command, [])
+        code = common.run(parser, command, [])
         ignored = signal.getsignal(signal.SIGINT)
     finally:
         signal.signal(signal.SIGINT, pytest_handler)
     err = capsys.readouterr().err
-    assert reached == ["après"]
+    assert reached == ["after"]
     assert code == 130 and french_lines(err) == ["Interrompu."] and TRACEBACK not in err
     assert ignored == signal.SIG_IGN  # un second Ctrl+C n'interrompt pas la sortie
 
 
-def test_sans_ctrl_c_le_gestionnaire_est_rendu(capsys):
-    commun = load_commun()
+def test_without_ctrl_c_the_handler_is_restored(capsys):
+    common = load_common_module()
     before = signal.getsignal(signal.SIGINT)
-    assert commun.run(commun.FrenchParser(prog="essai.py"), lambda args: None, []) == 0
+    assert common.run(common.FrenchParser(prog="essai.py"), lambda args: None, []) == 0
     assert signal.getsignal(signal.SIGINT) is before
 
 
@@ -388,7 +388,7 @@ EPOCH_DONE = {"mlp_pytorch": "Époque 1/200\u00a0: perte", "mlp_keras": "val_los
 @pytest.mark.slow
 @pytest.mark.parametrize("presses", [1, 2], ids=["une fois", "deux fois"])
 @pytest.mark.parametrize("name", ["mlp_pytorch", "mlp_keras"])
-def test_ctrl_c_pendant_l_entrainement(name, presses, tmp_path):
+def test_ctrl_c_during_training(name, presses, tmp_path):
     logdir = tmp_path / "runs"
     args = ["--limit", "2000", "--epochs", "200", "--device", "cpu", "--logdir", str(logdir)]
     run = Launched(tmp_path, name, *args)
@@ -406,7 +406,7 @@ def test_ctrl_c_pendant_l_entrainement(name, presses, tmp_path):
 # --- Vérification du matériel : tailles impossibles ---------------------------------------------
 
 
-def test_taille_enorme_refusee_avant_le_calcul(tmp_path):
+def test_huge_size_refused_before_computing(tmp_path):
     run = Launched(tmp_path, "verifier_materiel", "--size", "200000", "--device", "cpu")
     code = run.finish()
     line = assert_clean_stop(
@@ -416,7 +416,7 @@ def test_taille_enorme_refusee_avant_le_calcul(tmp_path):
     assert "GFLOP/s" not in run.stdout
 
 
-def test_allocation_refusee_pendant_le_chronometrage(monkeypatch, capfd):
+def test_allocation_refused_during_timing(monkeypatch, capfd):
     """Mémoire illisible (None, comme sur MPS) puis allocation refusée : une ligne, code 2."""
     if str(SNIPPETS) not in sys.path:
         sys.path.insert(0, str(SNIPPETS))
@@ -463,7 +463,7 @@ def _truncate(path: Path, size: int = 1_000_000) -> None:
 @pytest.mark.parametrize(
     ("name", "variable"), [("mlp_keras", "KERAS_HOME"), ("mlp_pytorch", "ATELIER_DATA")]
 )
-def test_donnees_tronquees_dites_abimees_pas_absentes(name, variable, tmp_path):
+def test_truncated_data_called_damaged_not_missing(name, variable, tmp_path):
     keras_home, atelier_data = _copy_data(tmp_path)
     if name == "mlp_keras":
         bad = keras_home / "datasets" / "fashion-mnist" / "train-images-idx3-ubyte.gz"
@@ -485,13 +485,13 @@ def test_donnees_tronquees_dites_abimees_pas_absentes(name, variable, tmp_path):
     assert not (tmp_path / "runs" / "metrics.json").exists()
 
 
-def test_fichier_abime_distingue_du_fichier_absent(tmp_path):
-    commun = load_commun()
+def test_damaged_file_told_apart_from_missing_file(tmp_path):
+    common = load_common_module()
     keras_home, atelier_data = _copy_data(tmp_path)
     archives = keras_home / "datasets" / "fashion-mnist"
     raw = atelier_data / "FashionMNIST" / "raw"
-    assert commun.damaged_data_file(archives, ".gz") is None  # la vraie copie est saine
-    assert commun.damaged_data_file(raw) is None
+    assert common.damaged_data_file(archives, ".gz") is None  # la vraie copie est saine
+    assert common.damaged_data_file(raw) is None
     labels = archives / "t10k-labels-idx1-ubyte.gz"
     good = labels.read_bytes()
     # Un octet retourné lève, selon l'endroit, une somme de contrôle fausse (OSError), une
@@ -501,12 +501,12 @@ def test_fichier_abime_distingue_du_fichier_absent(tmp_path):
         data = bytearray(good)
         data[position] ^= 0xFF
         labels.write_bytes(bytes(data))
-        found = commun.damaged_data_file(archives, ".gz")
+        found = common.damaged_data_file(archives, ".gz")
         assert found is not None and found[0] == labels, position
     labels.write_bytes(good)
-    assert commun.damaged_data_file(archives, ".gz") is None
+    assert common.damaged_data_file(archives, ".gz") is None
     labels.write_bytes(bytes(data))
     (raw / "t10k-labels-idx1-ubyte").write_bytes(b"\0" * 100)
-    assert commun.damaged_data_file(raw)[0] == raw / "t10k-labels-idx1-ubyte"
+    assert common.damaged_data_file(raw)[0] == raw / "t10k-labels-idx1-ubyte"
     (raw / "t10k-labels-idx1-ubyte").unlink()  # absent : ce n'est plus « abîmé »
-    assert commun.damaged_data_file(raw) is None
+    assert common.damaged_data_file(raw) is None
