@@ -152,6 +152,35 @@ def test_math_is_prepared_for_the_local_mathjax(built_site):
     assert "assets/vendor/mathjax/tex-svg.js" in text
 
 
+def test_mathjax_loads_only_on_pages_with_math(built_site):
+    """MathJax (2 Mo) n'est chargé que par les pages qui ont une formule ; une page de
+    notebook garde le chargeur à la demande de mkdocs-jupyter."""
+    script = re.compile(r'<script src="[^"]*assets/vendor/mathjax/tex-svg\.js"></script>')
+    with_math, without = [], []
+    for path in html_pages(built_site["dir"]):
+        text = path.read_text(encoding="utf-8")
+        has_math = 'class="arithmatex"' in text
+        (with_math if has_math else without).append(path.name)
+        assert bool(script.search(text)) == has_math, path
+        assert ("assets/mathjax-config.js" in text) == has_math, path
+    assert with_math and without
+    # La règle du crochet, sur une page plantée : sans formule, les deux scripts disparaissent.
+    from tools.hooks import tutorial_pages
+
+    page = (
+        '<p>Texte</p>\n<script src="../assets/mathjax-config.js"></script>\n'
+        '<script src="../assets/vendor/mathjax/tex-svg.js"></script>\n'
+    )
+
+    class Page:
+        url = "mlp/"
+        file = type("F", (), {"src_uri": "mlp.md"})()
+
+    assert "mathjax" not in tutorial_pages.on_post_page(page, Page(), {}).lower()
+    kept = tutorial_pages.on_post_page('<span class="arithmatex">x</span>' + page, Page(), {})
+    assert kept.count("<script") == 2
+
+
 def test_exercise_solutions_are_folded_but_executed(built_site):
     """Chaque cellule « # Solution » d'un tutoriel est repliée dans un bloc « Solution » fermé,
     avec sa sortie ; le notebook téléchargé la garde repliée dans JupyterLab."""

@@ -1,7 +1,8 @@
 """Crochet MkDocs des pages de tutoriel, mince couche sur tools/execute.py.
 
 * avant chaque construction : exécute les tutoriels (tools.execute, avec cache) ;
-* ajoute au site la copie locale de MathJax et remplace l'adresse CDN de mkdocs-jupyter ;
+* ajoute au site la copie locale de MathJax et remplace l'adresse CDN de mkdocs-jupyter ; retire
+  MathJax des pages sans formule ;
 * en tête de chaque page de tutoriel : téléchargements (.ipynb exécuté, .py), lien Colab et
   mesures de la dernière exécution (modèle déclaré, durée, matériel, versions, métriques), tout
   cela lu dans l'enregistrement d'exécution (build/notebooks/NN_slug.json), jamais dans la source ;
@@ -42,6 +43,11 @@ MATHJAX_URI = "assets/vendor/mathjax/tex-svg.js"
 MATHJAX_SENTINEL = "ATELIER_MATHJAX_LOCAL"
 TUTORIAL_PREFIX = "tutoriels/"
 STYLE_RE = re.compile(r'<style type="text/css">.*?</style>\s*', re.S)
+# Les deux scripts de MathJax que mkdocs.yml (extra_javascript) met dans chaque page : retirés
+# d'une page sans formule (aucun élément de classe « arithmatex »), qui n'a pas à charger 2 Mo.
+MATHJAX_SCRIPTS_RE = re.compile(
+    r'<script src="[^"]*assets/(?:mathjax-config\.js|vendor/mathjax/tex-svg\.js)"></script>\s*'
+)
 
 _records: dict[str, dict] = {}
 _shared_css: dict[str, str] = {}
@@ -242,6 +248,8 @@ def on_post_page(output, page, config):
     # Après mkdocs-jupyter : l'adresse de MathJax devient la copie locale, relative à la page.
     local = get_relative_url(MATHJAX_URI, page.url)
     output = output.replace(MATHJAX_SENTINEL, local)
+    if 'class="arithmatex"' not in output:
+        output = MATHJAX_SCRIPTS_RE.sub("", output)
     if _is_tutorial(page):
         styles = STYLE_RE.findall(output)
         if styles:
@@ -252,6 +260,13 @@ def on_post_page(output, page, config):
             link = f'<link rel="stylesheet" href="{get_relative_url(uri, page.url)}">\n'
             output = STYLE_RE.sub("", output, count=len(styles) - 1)
             output = STYLE_RE.sub(link, output, count=1)
+    return output
+
+
+def on_post_template(output, template_name, config):
+    # La page 404 (un gabarit, sans on_post_page) n'a pas de formule.
+    if template_name == "404.html" and 'class="arithmatex"' not in output:
+        output = MATHJAX_SCRIPTS_RE.sub("", output)
     return output
 
 
