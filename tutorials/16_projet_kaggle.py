@@ -107,8 +107,13 @@ KAGGLE_DIR.mkdir(exist_ok=True)
 
 
 def fr(x, decimals=2):
-    """Écrit un nombre à la française, avec une virgule décimale."""
-    return f"{x:.{decimals}f}".replace(".", ",")
+    """Écrit un nombre à la française : virgule décimale, vrai signe moins."""
+    return f"{x:.{decimals}f}".replace(".", ",").replace("-", "\u2212")
+
+
+def thousands(n):
+    """Un entier à la française : 77 028 (espace insécable entre les milliers)."""
+    return f"{n:,}".replace(",", "\u00a0")
 
 
 def pct(x, decimals=2):
@@ -118,12 +123,13 @@ def pct(x, decimals=2):
 
 def points(x, decimals=2, sign=False):
     """L'écart entre deux proportions, en points de pourcentage (« point » au singulier sous 2)."""
-    text = f"{100 * x:{'+' if sign else ''}.{decimals}f}".replace(".", ",")
+    text = f"{100 * x:{'+' if sign else ''}.{decimals}f}".replace(".", ",").replace("-", "\u2212")
     return text + (" points" if abs(100 * x) >= 2 else " point")
 
 
 print(f"pandas {pd.__version__}, scikit-learn {sklearn.__version__}")
-print(f"PyTorch {torch.__version__} ({torch.get_num_threads()} fils d'exécution CPU)")
+n_threads = torch.get_num_threads()
+print(f"PyTorch {torch.__version__} ({n_threads} fil{'s' * (n_threads > 1)} d'exécution CPU)")
 
 # %% [markdown]
 # ## Les fichiers de Kaggle
@@ -406,7 +412,11 @@ print(" (convergée)" if converged else " (arrêtée avant convergence)")
 #
 # Nous ajoutons une troisième méthode, `__getitems__` : quand elle existe, le `DataLoader`
 # lui demande tout un lot d'un coup, en une seule indexation du tenseur, au lieu d'appeler
-# `__getitem__` image par image puis d'empiler le résultat.
+# `__getitem__` image par image puis d'empiler le résultat. La
+# [documentation de `Dataset`](https://docs.pytorch.org/docs/stable/data.html#torch.utils.data.Dataset)
+# prévoit que `__getitems__` renvoie une liste d'exemples, que la fonction `collate_fn`
+# du `DataLoader` assemble ensuite en lot ; la nôtre renvoie le lot déjà assemblé,
+# et nous donnerons au `DataLoader` une `collate_fn` qui le laisse tel quel.
 # La normalisation (moyenne et écart-type) est calculée sur les images d'entraînement
 # seulement : la validation et le test ne doivent rien influencer.
 
@@ -570,7 +580,7 @@ print(
 #
 # Le réseau est celui du tutoriel « Premier réseau convolutif (CNN) » : une convolution 5 × 5
 # de stride 2, une convolution 3 × 3 puis une agrégation par maximum, et un classifieur dense.
-# La recette d'entraînement aussi : Adam, taux d'apprentissage OneCycle, lissage des étiquettes,
+# La recette d'entraînement aussi : Adam, politique OneCycle, lissage des étiquettes,
 # format mémoire `channels_last`. Seule nouveauté : l'option `augmented` de la fonction
 # `train`, qui augmente chaque lot d'entraînement.
 #
@@ -720,10 +730,11 @@ plt.show()
 # *Figure 3. L'exactitude de validation des deux réseaux après chaque époque, et celle de la
 # régression logistique en pointillé.*
 #
-# Les deux réseaux dépassent nettement la base linéaire. Dans l'exécution affichée ici,
-# l'augmentation fait un peu moins bien sur la validation : en huit époques, ce petit réseau
-# ne surapprend pas encore (l'exactitude de validation du réseau sans augmentation monte
-# jusqu'à la dernière époque), et la variété ajoutée ne fait que rendre la tâche plus difficile.
+# Les deux réseaux dépassent nettement la base linéaire. Regardez ensuite la courbe du réseau
+# sans augmentation : tant que son exactitude de validation monte encore, ou presque, à la
+# dernière époque, ce petit réseau ne surapprend pas, et l'augmentation n'a rien à corriger.
+# La variété qu'elle ajoute rend alors la tâche plus difficile, et elle fait jeu égal, voire
+# un peu moins bien : l'écart est affiché au-dessus de la figure.
 # L'augmentation paie quand le réseau surapprend : plus d'époques, moins d'images, ou un
 # réseau plus grand. La règle du jeu ne change pas : on garde ce que dit la validation,
 # sans regarder le test.
@@ -740,9 +751,6 @@ plt.show()
 # %%
 submission = pd.DataFrame({"id": test_df["id"], "label": predict(model, test_ds).numpy()})
 submission.to_csv(KAGGLE_DIR / "submission.csv", index=False)
-print(open(KAGGLE_DIR / "submission.csv").read()[:40])
-print(f"… {len(submission)} lignes ; classes prédites par ordre de fréquence :")
-print(", ".join(f"{CLASS_NAMES[c]} {n}" for c, n in submission["label"].value_counts().items()))
 
 # Le fichier, rangé dans l'enregistrement de la construction : un test du dépôt le vérifie.
 Path("resultats").mkdir(exist_ok=True)
@@ -754,6 +762,10 @@ Path("resultats/soumission.json").write_text(
         }
     )
 )
+
+print(open(KAGGLE_DIR / "submission.csv").read()[:40])
+print(f"… {thousands(len(submission))} lignes ; classes prédites par ordre de fréquence :")
+print(", ".join(f"{CLASS_NAMES[c]} {n}" for c, n in submission["label"].value_counts().items()))
 
 # %% [markdown]
 # ### Vérifier avant d'envoyer
@@ -894,7 +906,9 @@ fig, ax = plt.subplots(figsize=(6.5, 3.4))
 ax.plot(budgets, [100 * public_scores[b] for b in best], "o-", label="score public de la meilleure")
 ax.plot(budgets, [100 * private_scores[b] for b in best], "s-", label="son score privé")
 ax.set_xscale("log")
-ax.set_xlabel("Nombre de soumissions")
+ax.minorticks_off()
+ax.set_xticks(budgets, [str(n) for n in budgets])
+ax.set_xlabel("Nombre de soumissions (échelle logarithmique)")
 ax.set_ylabel("Exactitude (%)")
 ax.legend()
 ax.grid(alpha=0.3)
@@ -907,7 +921,8 @@ plt.show()
 #
 # Plus le participant soumet, plus son meilleur score public monte, alors que les variantes
 # ne valent pas mieux les unes que les autres : il ne mesure que sa chance. Le score privé
-# de la variante gardée, lui, ne suit pas. L'écart entre les deux courbes, c'est le
+# de la variante gardée, lui, monte bien moins et reste proche de la moyenne privée
+# de toutes les variantes, affichée sous le tableau. L'écart entre les deux courbes, c'est le
 # surapprentissage du classement public.
 #
 # ### Pourquoi limiter les soumissions
@@ -1007,10 +1022,10 @@ print(
 # Solution
 p = test_accuracy
 for n in (300, 3_000, 30_000):
-    print(f"n = {n:>6} : écart-type {points(np.sqrt(p * (1 - p) / n))}")
+    print(f"n = {thousands(n):>6} : écart-type {points(np.sqrt(p * (1 - p) / n))}")
 # sqrt(p (1 - p) / n) <= 0,001, soit n >= p (1 - p) / 0,001².
 needed = int(np.ceil(p * (1 - p) / 0.001**2))
-print(f"Pour un écart-type de 0,1 point : au moins {needed} images")
+print(f"Pour un écart-type de 0,1 point : au moins {thousands(needed)} images")
 
 # %% [markdown]
 # Un classement public de quelques milliers d'images ne sépare donc pas des soumissions
