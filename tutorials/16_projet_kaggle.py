@@ -352,7 +352,10 @@ train_index, val_index = train_test_split(
 )
 print(f"Entraînement : {len(train_index)} images, validation : {len(val_index)} images")
 val_counts = np.bincount(labels[val_index], minlength=10)
-print(f"Images de validation par classe : de {val_counts.min()} à {val_counts.max()}")
+if val_counts.min() == val_counts.max():
+    print(f"Images de validation par classe : {val_counts.min()} pour chacune")
+else:
+    print(f"Images de validation par classe : de {val_counts.min()} à {val_counts.max()}")
 
 # %% [markdown]
 # ## D'abord une base de référence
