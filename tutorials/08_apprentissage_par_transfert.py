@@ -739,7 +739,7 @@ print(f"Caractéristiques figées moins entraînement de zéro, chiffres : {poin
 # model = resnet18(weights=weights)  # téléchargés une seule fois
 # preprocess = weights.transforms()  # taille 224 × 224, normalisation
 #
-# # ImageFolder ouvre chaque image en couleurs (RVB), même une image en niveaux de gris.
+# # ImageFolder lit chaque image en RVB, même en niveaux de gris.
 # train_set = datasets.ImageFolder("mes_images/train", transform=preprocess)
 #
 # # La tête s'appelle fc : une tête neuve, une sortie par classe.
@@ -764,9 +764,9 @@ print(f"Caractéristiques figées moins entraînement de zéro, chiffres : {poin
 #
 # - ResNet a appris sur des images en couleurs de 224 × 224 pixels : `weights.transforms()`
 #   redimensionne vos images, les recadre au centre et les normalise avec la moyenne et
-#   l'écart-type calculés sur ImageNet (le chargeur par défaut d'`ImageFolder`, lui, convertit
-#   déjà toute image en trois canaux de couleur). N'utilisez pas votre propre normalisation :
-#   le réseau a appris avec celle-ci ;
+#   l'écart-type calculés sur ImageNet (le chargeur par défaut de la classe `ImageFolder`,
+#   lui, convertit déjà toute image en trois canaux de couleur). N'utilisez pas votre propre
+#   normalisation : le réseau a appris avec celle-ci ;
 # - ResNet contient des couches de normalisation par lots, qui tiennent à jour des moyennes
 #   en mode entraînement. Avec des caractéristiques figées, gardez l'extracteur en mode
 #   évaluation (`model.eval()` puis `model.fc.train()`) pour ne pas modifier ces moyennes.
