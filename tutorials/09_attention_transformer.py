@@ -265,9 +265,10 @@ print(f"Écart absolu maximal avec PyTorch : {sci(attention_max_abs_diff)}")
 # %% [markdown]
 # ### Pourquoi diviser les scores ?
 #
-# Si les composantes des requêtes et des clés sont de moyenne 0 et de variance 1,
-# le produit scalaire de deux vecteurs de taille $d_k$ est une somme de $d_k$ termes
-# de variance 1 : sa variance vaut $d_k$, son écart-type $\sqrt{d_k}$
+# Si les composantes des requêtes et des clés sont des variables aléatoires indépendantes,
+# de moyenne 0 et de variance 1, le produit scalaire de deux vecteurs de taille $d_k$
+# est une somme de $d_k$ termes de variance 1, deux à deux non corrélés : sa variance
+# vaut $d_k$, son écart-type $\sqrt{d_k}$
 # ([Vaswani et coll., 2017](https://arxiv.org/abs/1706.03762), note de la section 3.2.1).
 # Avec de grands vecteurs, les scores deviennent grands, et la softmax donne presque tout
 # le poids à un seul jeton. Son gradient devient alors presque nul, et l'apprentissage
