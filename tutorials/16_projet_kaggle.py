@@ -186,7 +186,7 @@ for train, name in [(True, "fashion-mnist_train.csv"), (False, "fashion-mnist_te
     table.insert(0, "label", official.targets.numpy())
     table.to_csv(KAGGLE_DIR / name, index=False)
     size = (KAGGLE_DIR / name).stat().st_size / 2**20
-    print(f"{name:<26}{len(table):>7} lignes {fr(size, 1):>7} Mio")
+    print(f"{name:<26}{thousands(len(table)):>7} lignes {fr(size, 1):>7} Mio")
 print(f"Écriture des fichiers : {fr(time.perf_counter() - start, 1)} s")
 with open(KAGGLE_DIR / "fashion-mnist_train.csv") as f:
     print("Début de la première ligne :", f.readline()[:60], "…")
@@ -232,7 +232,7 @@ solution = test_df.pop("label").astype(np.int64).to_numpy()
 test_df = pd.concat([pd.Series(np.arange(len(test_df)), name="id"), test_df], axis=1)
 sample_submission = pd.DataFrame({"id": test_df["id"], "label": 0})
 sample_submission.to_csv(KAGGLE_DIR / "sample_submission.csv", index=False)
-print(f"test : {test_df.shape[0]} lignes, colonnes {list(test_df.columns[:3])} …")
+print(f"test : {thousands(test_df.shape[0])} lignes, colonnes {list(test_df.columns[:3])} …")
 print(sample_submission.head(3).to_string(index=False))
 
 # %% [markdown]
@@ -350,7 +350,10 @@ labels = train_df["label"].to_numpy().astype(np.int64)
 train_index, val_index = train_test_split(
     np.arange(len(train_df)), test_size=0.1, stratify=labels, random_state=SEED
 )
-print(f"Entraînement : {len(train_index)} images, validation : {len(val_index)} images")
+print(
+    f"Entraînement : {thousands(len(train_index))} images, "
+    f"validation : {thousands(len(val_index))} images"
+)
 val_counts = np.bincount(labels[val_index], minlength=10)
 if val_counts.min() == val_counts.max():
     print(f"Images de validation par classe : {val_counts.min()} pour chacune")
@@ -554,10 +557,14 @@ def augment(images, generator):
 demo_generator = torch.Generator().manual_seed(SEED)
 examples = augment(train_ds.images[:1].repeat(8, 1, 1, 1), demo_generator)
 fig, axes = plt.subplots(1, 9, figsize=(11, 1.8))
-axes[0].imshow(train_ds.images[0, 0], cmap="gray_r")
+# Une seule échelle de gris pour les neuf images : sinon chaque image serait étalée
+# entre son propre minimum et son propre maximum, et un décalage qui coupe le pixel
+# le plus clair changerait le contraste apparent.
+shades = {"cmap": "gray_r", "vmin": BACKGROUND, "vmax": float(train_ds.images[0].max())}
+axes[0].imshow(train_ds.images[0, 0], **shades)
 axes[0].set_title("originale", fontsize=9)
 for ax, picture in zip(axes[1:], examples, strict=True):
-    ax.imshow(picture[0], cmap="gray_r")
+    ax.imshow(picture[0], **shades)
 for ax in axes:
     ax.axis("off")
 plt.show()
