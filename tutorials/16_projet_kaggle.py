@@ -590,9 +590,9 @@ print(
 #
 # Le réseau est celui du tutoriel « Premier réseau convolutif (CNN) » : une convolution 5 × 5
 # de stride 2, une convolution 3 × 3 puis une agrégation par maximum, et un classifieur dense.
-# La recette d'entraînement aussi : Adam, politique OneCycle, lissage des étiquettes,
-# format mémoire `channels_last`. Seule nouveauté : l'option `augmented` de la fonction
-# `train`, qui augmente chaque lot d'entraînement.
+# La recette d'entraînement aussi, en moins d'époques : Adam, politique OneCycle, lissage
+# des étiquettes, format mémoire `channels_last`. Seule nouveauté : l'option `augmented`
+# de la fonction `train`, qui augmente chaque lot d'entraînement.
 #
 # La fonction renvoie le modèle, l'exactitude de validation après chaque époque et la durée.
 
