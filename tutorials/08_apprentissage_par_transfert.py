@@ -107,13 +107,24 @@ device = torch.device("cuda" if torch.cuda.is_available() else "cpu")
 
 
 def fr(x, decimals=2):
-    """Écrit un nombre à la française, avec une virgule décimale."""
-    return f"{x:.{decimals}f}".replace(".", ",")
+    """Écrit un nombre à la française : virgule décimale, vrai signe moins."""
+    return f"{x:.{decimals}f}".replace(".", ",").replace("-", "\u2212")
 
 
+def thousands(n):
+    """Un entier à la française : 205 888 (espace insécable entre les milliers)."""
+    return f"{n:,}".replace(",", "\u00a0")
+
+
+def points(x):
+    """L'écart entre deux proportions, en points (« point » au singulier sous 2)."""
+    return fr(100 * x, 1) + (" points" if abs(100 * x) >= 2 else " point")
+
+
+n_threads = torch.get_num_threads()
 print(f"PyTorch {torch.__version__}, torchvision {torchvision.__version__}")
 print(f"scikit-learn {sklearn.__version__}")
-print(f"Calculs sur : {device} ({torch.get_num_threads()} fils d'exécution CPU)")
+print(f"Calculs sur : {device} ({n_threads} fil{'s' * (n_threads > 1)} d'exécution CPU)")
 
 # %% [markdown]
 # ## Deux tâches dans Fashion-MNIST
@@ -122,9 +133,10 @@ print(f"Calculs sur : {device} ({torch.get_num_threads()} fils d'exécution CPU)
 #
 # - la **tâche source** : pantalon, sandale, basket, sac et bottine. Le réseau source
 #   l'apprend avec toutes ses images d'entraînement ;
-# - la **tâche cible** : T-shirt, pull, robe, manteau et chemise. Ce sont les classes
-#   que le CNN du tutoriel précédent confondait le plus : la tâche la plus difficile
-#   du jeu de données. Nous ne disposerons que de quelques étiquettes par classe.
+# - la **tâche cible** : T-shirt, pull, robe, manteau et chemise, les hauts et la robe,
+#   aux silhouettes voisines. C'est entre eux que le CNN du tutoriel précédent
+#   faisait ses confusions les plus fréquentes (son exercice 3 les compte) : la moitié
+#   difficile du jeu de données. Nous ne disposerons que de quelques étiquettes par classe.
 #
 # Les deux tâches partagent le même genre d'images (des vêtements en niveaux de gris,
 # centrés, sur fond noir), mais aucune classe. C'est un transfert **proche**.
@@ -268,7 +280,10 @@ class CNN(nn.Module):
 
 n_features = sum(p.numel() for p in CNN(5).features.parameters())
 n_head = sum(p.numel() for p in CNN(5).head.parameters())
-print(f"Extracteur : {n_features} paramètres ; tête à 5 classes : {n_head} paramètres")
+print(
+    f"Extracteur : {thousands(n_features)} paramètres ; "
+    f"tête à 5 classes : {thousands(n_head)} paramètres"
+)
 
 # %% [markdown]
 # Presque tous les paramètres sont dans l'extracteur. Avec peu d'étiquettes, les régler tous
@@ -469,7 +484,7 @@ def fit(method, x, y, n_classes, seed, body_factor):
 for method, name in METHODS.items():
     model, groups = make_model(method, 5, SEED, body_factor=0.1)
     trained = sum(p.numel() for group in groups for p in group["params"])
-    print(f"{name:<9}: {trained:>7} paramètres entraînés")
+    print(f"{name:<9}: {thousands(trained):>7} paramètres entraînés")
 
 # %% [markdown]
 # Avec les caractéristiques figées, seuls les poids de la tête apprennent : quelques centaines
@@ -495,7 +510,7 @@ for factor in FACTORS:
     factor_scores[factor] = sum(scores) / len(scores)
     print(f"facteur {fr(factor, 1)} : validation {fr(100 * factor_scores[factor])} %")
 BODY_FACTOR = max(factor_scores, key=factor_scores.get)
-print(f"Facteur retenu : {fr(BODY_FACTOR, 1)}, soit un taux maximal de {LR * BODY_FACTOR:.0e}")
+print(f"Facteur retenu : {fr(BODY_FACTOR, 1)}, soit un taux maximal de {fr(LR * BODY_FACTOR, 4)}")
 
 # %% [markdown]
 # Les écarts entre facteurs sont faibles : bien plus faibles que les écarts entre tirages
@@ -546,8 +561,8 @@ finetune_test_accuracy = average(results["finetune"][BUDGETS[0]])
 scratch_test_accuracy = average(results["scratch"][BUDGETS[0]])
 finetune_gain = finetune_test_accuracy - scratch_test_accuracy
 print(
-    f"\nAvec {BUDGETS[0]} étiquettes par classe, l'affinage gagne "
-    f"{fr(100 * finetune_gain, 1)} points sur l'entraînement de zéro."
+    f"\nAvec {BUDGETS[0]} étiquettes par classe, écart de l'affinage sur l'entraînement "
+    f"de zéro : {points(finetune_gain)}."
 )
 
 # %% [markdown]
@@ -586,7 +601,8 @@ plt.show()
 #
 # - **Avec très peu d'étiquettes**, l'affinage part d'un extracteur qui sait déjà décrire
 #   un vêtement : il fait mieux que l'entraînement de zéro, de l'écart affiché sous le tableau.
-#   La construction du site vérifie que ce gain reste positif à chaque exécution.
+#   La construction du site vérifie ce gain à chaque exécution, contre le seuil que donne
+#   la fiche en tête de page.
 # - **Quand les étiquettes deviennent nombreuses**, l'entraînement de zéro rattrape
 #   presque l'affinage : il a assez d'exemples pour apprendre seul ses propres
 #   caractéristiques. L'avantage du transfert fond à mesure que le budget grandit.
@@ -683,21 +699,18 @@ for n in DIGIT_BUDGETS:
 digits_gain = average(digits_results["finetune"][5]) - average(digits_results["scratch"][5])
 digits_frozen_gap = average(digits_results["frozen"][5]) - average(digits_results["scratch"][5])
 print("\nAvec 5 étiquettes par classe, gain de l'affinage sur l'entraînement de zéro :")
-print(f"  vêtements (transfert proche)   : {fr(100 * finetune_gain, 1)} points")
-print(f"  chiffres (transfert lointain)  : {fr(100 * digits_gain, 1)} points")
-print(
-    "Caractéristiques figées moins entraînement de zéro, chiffres : "
-    f"{fr(100 * digits_frozen_gap, 1)} points"
-)
+print(f"  vêtements (transfert proche)   : {points(finetune_gain)}")
+print(f"  chiffres (transfert lointain)  : {points(digits_gain)}")
+print(f"Caractéristiques figées moins entraînement de zéro, chiffres : {points(digits_frozen_gap)}")
 
 # %% [markdown]
 # Comparez les deux dernières lignes de gain, puis la colonne des caractéristiques figées.
 #
 # Sur les chiffres, l'extracteur figé fait nettement moins bien que l'entraînement de zéro :
 # les 128 caractéristiques décrivent des chaussures et des sacs, pas des boucles et des barres.
-# L'affinage rattrape ce retard, car il laisse l'extracteur s'adapter, mais il ne fait
-# pas mieux que l'entraînement de zéro : sur les vêtements, il gagnait plusieurs points ;
-# sur les chiffres, partir du réseau source n'apporte presque rien.
+# L'affinage rattrape ce retard, car il laisse l'extracteur s'adapter, mais son avance
+# sur l'entraînement de zéro s'efface : comparez les deux lignes de gain. Sur les chiffres,
+# partir du réseau source n'apporte presque rien.
 # C'est ce qu'avaient observé [Yosinski et coll. (2014)](https://arxiv.org/abs/1411.1792) :
 # plus la tâche cible s'éloigne de la tâche source, moins les caractéristiques se transfèrent,
 # surtout celles des dernières couches.
@@ -719,20 +732,20 @@ print(
 # ```python
 # import torch
 # from torch import nn
-# from torchvision import datasets, transforms
+# from torchvision import datasets
 # from torchvision.models import ResNet18_Weights, resnet18
 #
 # weights = ResNet18_Weights.DEFAULT  # les meilleurs poids disponibles
 # model = resnet18(weights=weights)  # téléchargés une seule fois
 # preprocess = weights.transforms()  # taille 224 × 224, normalisation
 #
-# # Images en niveaux de gris : trois canaux identiques d'abord.
-# # preprocess = transforms.Compose([transforms.Grayscale(3), preprocess])
+# # ImageFolder lit chaque image en RVB, même en niveaux de gris.
 # train_set = datasets.ImageFolder("mes_images/train", transform=preprocess)
 #
 # # La tête s'appelle fc : une tête neuve, une sortie par classe.
 # model.fc = nn.Linear(model.fc.in_features, len(train_set.classes))
 #
+# # Deux variantes : gardez a) ou b), pas les deux à la suite.
 # # a) Caractéristiques figées : seule la tête apprend.
 # for name, parameter in model.named_parameters():
 #     parameter.requires_grad = name.startswith("fc.")
@@ -749,15 +762,19 @@ print(
 # La suite est la boucle d'entraînement habituelle, avec un `DataLoader` sur `train_set`.
 # Deux différences avec notre petit CNN :
 #
-# - ResNet attend des images en couleurs de 224 × 224 pixels : `weights.transforms()` les
-#   redimensionne et les normalise avec la moyenne et l'écart-type calculés sur ImageNet.
-#   N'utilisez pas votre propre normalisation : le réseau a appris avec celle-ci ;
+# - ResNet a appris sur des images en couleurs de 224 × 224 pixels : `weights.transforms()`
+#   redimensionne vos images, les recadre au centre et les normalise avec la moyenne et
+#   l'écart-type calculés sur ImageNet (le chargeur par défaut de la classe `ImageFolder`,
+#   lui, convertit déjà toute image en trois canaux de couleur). N'utilisez pas votre propre
+#   normalisation : le réseau a appris avec celle-ci ;
 # - ResNet contient des couches de normalisation par lots, qui tiennent à jour des moyennes
 #   en mode entraînement. Avec des caractéristiques figées, gardez l'extracteur en mode
 #   évaluation (`model.eval()` puis `model.fc.train()`) pour ne pas modifier ces moyennes.
 #
 # Sur un processeur, chaque image de 224 × 224 coûte des centaines de fois plus de calcul
-# qu'une image de Fashion-MNIST dans notre CNN : c'est là qu'un GPU devient utile.
+# qu'une image de Fashion-MNIST dans notre CNN (la fiche de ResNet-18 dans la documentation
+# de torchvision, citée plus haut, donne son coût par image en GFLOPS) : c'est là qu'un GPU
+# devient utile.
 # Le tutoriel officiel de PyTorch sur le transfert, cité plus bas, montre la boucle complète.
 
 # %% [markdown]
@@ -832,7 +849,7 @@ for label, original in enumerate(TARGET_CLASSES):
     tuned, scratch = per_class["finetune"][label], per_class["scratch"][label]
     print(
         f"{CLASS_NAMES[original]:<8} affinage {fr(100 * tuned, 1):>5} %   "
-        f"de zéro {fr(100 * scratch, 1):>5} %   écart {fr(100 * (tuned - scratch), 1):>5} points"
+        f"de zéro {fr(100 * scratch, 1):>5} %   écart {points(tuned - scratch):>11}"
     )
 
 # %% [markdown]

@@ -62,7 +62,7 @@
 #
 # À la fin de ce tutoriel, vous saurez :
 #
-# - écrire l'attention par produit scalaire normalisé et donner la forme de chaque tenseur ;
+# - écrire l'attention par produit scalaire et donner la forme de chaque tenseur ;
 # - expliquer pourquoi on divise les scores par $\sqrt{d_k}$ ;
 # - assembler un bloc d'encodeur : attention à plusieurs têtes, perceptron, normalisations
 #   et connexions résiduelles ;
@@ -107,8 +107,13 @@ device = torch.device("cuda" if torch.cuda.is_available() else "cpu")
 
 
 def fr(x, decimals=2):
-    """Écrit un nombre à la française, avec une virgule décimale."""
-    return f"{x:.{decimals}f}".replace(".", ",")
+    """Écrit un nombre à la française : virgule décimale, vrai signe moins."""
+    return f"{x:.{decimals}f}".replace(".", ",").replace("-", "\u2212")
+
+
+def points(x):
+    """L'écart entre deux proportions, en points (« point » au singulier sous 2)."""
+    return fr(100 * x, 1) + (" points" if abs(100 * x) >= 2 else " point")
 
 
 def thousands(n):
@@ -122,7 +127,8 @@ def sci(x):
 
 
 print(f"PyTorch {torch.__version__}, torchvision {torchvision.__version__}")
-print(f"Calculs sur : {device} ({torch.get_num_threads()} fils d'exécution CPU)")
+n_threads = torch.get_num_threads()
+print(f"Calculs sur : {device} ({n_threads} fil{'s' * (n_threads > 1)} d'exécution CPU)")
 
 # %% [markdown]
 # Les données sont préparées exactement comme dans le tutoriel « Premier réseau convolutif » :
@@ -179,7 +185,8 @@ DATA_SPLIT = {"train": split[n_val:], "validation": split[:n_val], "test": len(y
 #
 # Rangeons les $L$ requêtes dans une matrice $Q$ de forme $(L, d_k)$, les $S$ clés dans $K$,
 # de forme $(S, d_k)$, et les $S$ valeurs dans $V$, de forme $(S, d_v)$.
-# L'**attention par produit scalaire normalisé** (*scaled dot-product attention*) s'écrit :
+# L'**attention par produit scalaire** (*scaled dot-product attention*, où *scaled* désigne
+# la division par $\sqrt{d_k}$) s'écrit :
 #
 # $$
 # \operatorname{Attention}(Q, K, V)
@@ -205,7 +212,7 @@ DATA_SPLIT = {"train": split[n_val:], "validation": split[:n_val], "test": len(y
 
 # %%
 def attention(q, k, v):
-    """Attention par produit scalaire normalisé : softmax(q kᵀ / √d_k) v.
+    """Attention par produit scalaire : softmax(q kᵀ / √d_k) v.
 
     q : (..., L, d_k), k : (..., S, d_k), v : (..., S, d_v).
     Renvoie la sortie (..., L, d_v) et les poids d'attention (..., L, S).
@@ -234,8 +241,11 @@ print("Somme de chaque ligne :", weights.sum(dim=-1))
 # ### Vérifier contre PyTorch
 #
 # PyTorch fournit la même opération, `torch.nn.functional.scaled_dot_product_attention`,
-# écrite pour être rapide : sur GPU comme sur CPU, elle choisit un calcul fusionné qui évite
-# de ranger toute la matrice des scores en mémoire. Comparons-la à notre version
+# écrite pour être rapide : sur GPU, elle peut choisir un calcul fusionné (FlashAttention)
+# qui évite de ranger toute la matrice des scores en mémoire, et sa documentation donne
+# la formule qu'elle calcule dans tous les cas
+# ([documentation de la fonction](https://docs.pytorch.org/docs/stable/generated/torch.nn.functional.scaled_dot_product_attention.html)).
+# Comparons-la à notre version
 # sur un lot de 8 suites, 4 têtes, 17 jetons de taille 16 : l'écart maximal, en valeur
 # absolue, doit être de l'ordre des erreurs d'arrondi des nombres à virgule sur 32 bits.
 
@@ -255,9 +265,10 @@ print(f"Écart absolu maximal avec PyTorch : {sci(attention_max_abs_diff)}")
 # %% [markdown]
 # ### Pourquoi diviser les scores ?
 #
-# Si les composantes des requêtes et des clés sont de moyenne 0 et de variance 1,
-# le produit scalaire de deux vecteurs de taille $d_k$ est une somme de $d_k$ termes
-# de variance 1 : sa variance vaut $d_k$, son écart-type $\sqrt{d_k}$
+# Si les composantes des requêtes et des clés sont des variables aléatoires indépendantes,
+# de moyenne 0 et de variance 1, le produit scalaire de deux vecteurs de taille $d_k$
+# est une somme de $d_k$ termes de variance 1, deux à deux non corrélés : sa variance
+# vaut $d_k$, son écart-type $\sqrt{d_k}$
 # ([Vaswani et coll., 2017](https://arxiv.org/abs/1706.03762), note de la section 3.2.1).
 # Avec de grands vecteurs, les scores deviennent grands, et la softmax donne presque tout
 # le poids à un seul jeton. Son gradient devient alors presque nul, et l'apprentissage
@@ -712,7 +723,8 @@ plt.show()
 # *Figure 3. Chaque ligne est une image de test, avec sa vraie classe et la classe prédite.
 # Les colonnes suivantes superposent à l'image le poids que le jeton de classe donne à chaque
 # patch, dans chacun des 4 blocs : plus la case est claire, plus le patch pèse dans
-# la moyenne.*
+# la moyenne. L'échelle des couleurs est propre à chaque carte : comparez les cases d'une
+# même carte, pas les teintes de deux cartes.*
 #
 # Regardez surtout comment les cartes changent d'un bloc à l'autre, et si les patchs du fond
 # reçoivent du poids. Une carte d'attention se lit avec prudence : elle dit où le jeton
@@ -815,9 +827,9 @@ for row in rows:
 # %%
 vit = rows[-1]
 for other in rows[:-1]:
-    gap = 100 * (vit["exactitude"] - other["exactitude"])
+    gap = vit["exactitude"] - other["exactitude"]
     print(
-        f"ViT contre {other['modèle']} : {fr(gap, 1)} points d'exactitude, "
+        f"ViT contre {other['modèle']} : {points(gap)} d'exactitude, "
         f"{fr(vit['paramètres'] / other['paramètres'], 2)} fois ses paramètres, "
         f"{fr(vit['calibrations_par_époque'] / other['calibrations_par_époque'], 1)} fois "
         "le coût d'une époque (en unités de calibration)"
@@ -830,12 +842,14 @@ if len(rows) == 1:
 # d'avantage naturel sur un CNN. Le CNN sait d'avance, par construction, que les pixels
 # voisins vont ensemble et qu'un motif se reconnaît partout : c'est son **biais inductif**.
 # Le Transformer doit apprendre ces régularités à partir des exemples. Dosovitskiy
-# et coll. (2020) le constatent : les ViT dépassent les meilleurs CNN quand ils sont
-# préentraînés sur des dizaines ou des centaines de millions d'images, pas sur des jeux
-# de données de taille moyenne
-# ([section 4.3 de l'article](https://arxiv.org/abs/2010.11929)).
+# et coll. (2020) le constatent : entraînés sur un jeu de taille moyenne comme ImageNet,
+# leurs ViT restent quelques points derrière des ResNet de taille comparable ; il faut
+# les préentraîner sur 14 à 300 millions d'images pour qu'ils rattrapent puis dépassent
+# les meilleurs CNN ([introduction et section 4.3 de l'article](https://arxiv.org/abs/2010.11929)).
 # Ce tutoriel ne montre donc pas que le Transformer est « meilleur » : il montre qu'il
 # apprend, qu'on peut l'écrire entièrement soi-même, et ce qu'il coûte.
+#
+# *[biais]: Ici, ce qu'une architecture suppose d'avance sur ses données (pas le biais du neurone).
 
 # %% [markdown]
 # ## Récapitulatif
@@ -873,9 +887,8 @@ def causal_attention(q, k, v):
     """Attention où le jeton i ne regarde que les jetons 0 à i."""
     length = q.shape[-2]
     scores = q @ k.transpose(-2, -1) / math.sqrt(q.shape[-1])
-    future = torch.ones(length, length, dtype=torch.bool).triu(
-        diagonal=1
-    )  # au-dessus de la diagonale
+    # Vrai au-dessus de la diagonale : les jetons qui suivent le jeton i.
+    future = torch.ones(length, length, dtype=torch.bool).triu(diagonal=1)
     weights = scores.masked_fill(future, float("-inf")).softmax(dim=-1)
     return weights @ v, weights
 
@@ -911,7 +924,7 @@ print(f"Variante à moyenne : {thousands(n_parameters - 2 * DIM)} paramètres")
 # Le nombre de paramètres ne change presque pas : seuls le plongement des patchs et celui
 # des positions dépendent de la taille des patchs. Le calcul, lui, suit le nombre de jetons,
 # et le nombre de cases de chaque matrice d'attention en suit le carré : des patchs
-# de 2 pixels feraient des matrices plusieurs centaines de fois plus grandes que les nôtres.
+# de 2 pixels feraient des matrices plus de cent fois plus grandes que les nôtres.
 # Le jeton de classe, lui, ne coûte presque rien en paramètres.
 
 # %% [markdown]

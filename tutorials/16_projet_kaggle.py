@@ -107,8 +107,13 @@ KAGGLE_DIR.mkdir(exist_ok=True)
 
 
 def fr(x, decimals=2):
-    """Écrit un nombre à la française, avec une virgule décimale."""
-    return f"{x:.{decimals}f}".replace(".", ",")
+    """Écrit un nombre à la française : virgule décimale, vrai signe moins."""
+    return f"{x:.{decimals}f}".replace(".", ",").replace("-", "\u2212")
+
+
+def thousands(n):
+    """Un entier à la française : 77 028 (espace insécable entre les milliers)."""
+    return f"{n:,}".replace(",", "\u00a0")
 
 
 def pct(x, decimals=2):
@@ -118,12 +123,13 @@ def pct(x, decimals=2):
 
 def points(x, decimals=2, sign=False):
     """L'écart entre deux proportions, en points de pourcentage (« point » au singulier sous 2)."""
-    text = f"{100 * x:{'+' if sign else ''}.{decimals}f}".replace(".", ",")
+    text = f"{100 * x:{'+' if sign else ''}.{decimals}f}".replace(".", ",").replace("-", "\u2212")
     return text + (" points" if abs(100 * x) >= 2 else " point")
 
 
 print(f"pandas {pd.__version__}, scikit-learn {sklearn.__version__}")
-print(f"PyTorch {torch.__version__} ({torch.get_num_threads()} fils d'exécution CPU)")
+n_threads = torch.get_num_threads()
+print(f"PyTorch {torch.__version__} ({n_threads} fil{'s' * (n_threads > 1)} d'exécution CPU)")
 
 # %% [markdown]
 # ## Les fichiers de Kaggle
@@ -180,7 +186,7 @@ for train, name in [(True, "fashion-mnist_train.csv"), (False, "fashion-mnist_te
     table.insert(0, "label", official.targets.numpy())
     table.to_csv(KAGGLE_DIR / name, index=False)
     size = (KAGGLE_DIR / name).stat().st_size / 2**20
-    print(f"{name:<26}{len(table):>7} lignes {fr(size, 1):>7} Mio")
+    print(f"{name:<26}{thousands(len(table)):>7} lignes {fr(size, 1):>7} Mio")
 print(f"Écriture des fichiers : {fr(time.perf_counter() - start, 1)} s")
 with open(KAGGLE_DIR / "fashion-mnist_train.csv") as f:
     print("Début de la première ligne :", f.readline()[:60], "…")
@@ -226,7 +232,7 @@ solution = test_df.pop("label").astype(np.int64).to_numpy()
 test_df = pd.concat([pd.Series(np.arange(len(test_df)), name="id"), test_df], axis=1)
 sample_submission = pd.DataFrame({"id": test_df["id"], "label": 0})
 sample_submission.to_csv(KAGGLE_DIR / "sample_submission.csv", index=False)
-print(f"test : {test_df.shape[0]} lignes, colonnes {list(test_df.columns[:3])} …")
+print(f"test : {thousands(test_df.shape[0])} lignes, colonnes {list(test_df.columns[:3])} …")
 print(sample_submission.head(3).to_string(index=False))
 
 # %% [markdown]
@@ -344,9 +350,15 @@ labels = train_df["label"].to_numpy().astype(np.int64)
 train_index, val_index = train_test_split(
     np.arange(len(train_df)), test_size=0.1, stratify=labels, random_state=SEED
 )
-print(f"Entraînement : {len(train_index)} images, validation : {len(val_index)} images")
+print(
+    f"Entraînement : {thousands(len(train_index))} images, "
+    f"validation : {thousands(len(val_index))} images"
+)
 val_counts = np.bincount(labels[val_index], minlength=10)
-print(f"Images de validation par classe : de {val_counts.min()} à {val_counts.max()}")
+if val_counts.min() == val_counts.max():
+    print(f"Images de validation par classe : {val_counts.min()} pour chacune")
+else:
+    print(f"Images de validation par classe : de {val_counts.min()} à {val_counts.max()}")
 
 # %% [markdown]
 # ## D'abord une base de référence
@@ -406,7 +418,11 @@ print(" (convergée)" if converged else " (arrêtée avant convergence)")
 #
 # Nous ajoutons une troisième méthode, `__getitems__` : quand elle existe, le `DataLoader`
 # lui demande tout un lot d'un coup, en une seule indexation du tenseur, au lieu d'appeler
-# `__getitem__` image par image puis d'empiler le résultat.
+# `__getitem__` image par image puis d'empiler le résultat. La
+# [documentation de `Dataset`](https://docs.pytorch.org/docs/stable/data.html#torch.utils.data.Dataset)
+# prévoit que `__getitems__` renvoie une liste d'exemples, que la fonction `collate_fn`
+# du `DataLoader` assemble ensuite en lot ; la nôtre renvoie le lot déjà assemblé,
+# et nous donnerons au `DataLoader` une `collate_fn` qui le laisse tel quel.
 # La normalisation (moyenne et écart-type) est calculée sur les images d'entraînement
 # seulement : la validation et le test ne doivent rien influencer.
 
@@ -541,10 +557,14 @@ def augment(images, generator):
 demo_generator = torch.Generator().manual_seed(SEED)
 examples = augment(train_ds.images[:1].repeat(8, 1, 1, 1), demo_generator)
 fig, axes = plt.subplots(1, 9, figsize=(11, 1.8))
-axes[0].imshow(train_ds.images[0, 0], cmap="gray_r")
+# Une seule échelle de gris pour les neuf images : sinon chaque image serait étalée
+# entre son propre minimum et son propre maximum, et un décalage qui coupe le pixel
+# le plus clair changerait le contraste apparent.
+shades = {"cmap": "gray_r", "vmin": BACKGROUND, "vmax": float(train_ds.images[0].max())}
+axes[0].imshow(train_ds.images[0, 0], **shades)
 axes[0].set_title("originale", fontsize=9)
 for ax, picture in zip(axes[1:], examples, strict=True):
-    ax.imshow(picture[0], cmap="gray_r")
+    ax.imshow(picture[0], **shades)
 for ax in axes:
     ax.axis("off")
 plt.show()
@@ -570,9 +590,9 @@ print(
 #
 # Le réseau est celui du tutoriel « Premier réseau convolutif (CNN) » : une convolution 5 × 5
 # de stride 2, une convolution 3 × 3 puis une agrégation par maximum, et un classifieur dense.
-# La recette d'entraînement aussi : Adam, taux d'apprentissage OneCycle, lissage des étiquettes,
-# format mémoire `channels_last`. Seule nouveauté : l'option `augmented` de la fonction
-# `train`, qui augmente chaque lot d'entraînement.
+# La recette d'entraînement aussi, en moins d'époques : Adam, politique OneCycle, lissage
+# des étiquettes, format mémoire `channels_last`. Seule nouveauté : l'option `augmented`
+# de la fonction `train`, qui augmente chaque lot d'entraînement.
 #
 # La fonction renvoie le modèle, l'exactitude de validation après chaque époque et la durée.
 
@@ -720,10 +740,11 @@ plt.show()
 # *Figure 3. L'exactitude de validation des deux réseaux après chaque époque, et celle de la
 # régression logistique en pointillé.*
 #
-# Les deux réseaux dépassent nettement la base linéaire. Dans l'exécution affichée ici,
-# l'augmentation fait un peu moins bien sur la validation : en huit époques, ce petit réseau
-# ne surapprend pas encore (l'exactitude de validation du réseau sans augmentation monte
-# jusqu'à la dernière époque), et la variété ajoutée ne fait que rendre la tâche plus difficile.
+# Les deux réseaux dépassent nettement la base linéaire. Regardez ensuite la courbe du réseau
+# sans augmentation : tant que son exactitude de validation monte encore, ou presque, à la
+# dernière époque, ce petit réseau ne surapprend pas, et l'augmentation n'a rien à corriger.
+# La variété qu'elle ajoute rend alors la tâche plus difficile, et elle fait jeu égal, voire
+# un peu moins bien : l'écart est affiché au-dessus de la figure.
 # L'augmentation paie quand le réseau surapprend : plus d'époques, moins d'images, ou un
 # réseau plus grand. La règle du jeu ne change pas : on garde ce que dit la validation,
 # sans regarder le test.
@@ -740,9 +761,6 @@ plt.show()
 # %%
 submission = pd.DataFrame({"id": test_df["id"], "label": predict(model, test_ds).numpy()})
 submission.to_csv(KAGGLE_DIR / "submission.csv", index=False)
-print(open(KAGGLE_DIR / "submission.csv").read()[:40])
-print(f"… {len(submission)} lignes ; classes prédites par ordre de fréquence :")
-print(", ".join(f"{CLASS_NAMES[c]} {n}" for c, n in submission["label"].value_counts().items()))
 
 # Le fichier, rangé dans l'enregistrement de la construction : un test du dépôt le vérifie.
 Path("resultats").mkdir(exist_ok=True)
@@ -754,6 +772,10 @@ Path("resultats/soumission.json").write_text(
         }
     )
 )
+
+print(open(KAGGLE_DIR / "submission.csv").read()[:40])
+print(f"… {thousands(len(submission))} lignes ; classes prédites par ordre de fréquence :")
+print(", ".join(f"{CLASS_NAMES[c]} {n}" for c, n in submission["label"].value_counts().items()))
 
 # %% [markdown]
 # ### Vérifier avant d'envoyer
@@ -894,7 +916,9 @@ fig, ax = plt.subplots(figsize=(6.5, 3.4))
 ax.plot(budgets, [100 * public_scores[b] for b in best], "o-", label="score public de la meilleure")
 ax.plot(budgets, [100 * private_scores[b] for b in best], "s-", label="son score privé")
 ax.set_xscale("log")
-ax.set_xlabel("Nombre de soumissions")
+ax.minorticks_off()
+ax.set_xticks(budgets, [str(n) for n in budgets])
+ax.set_xlabel("Nombre de soumissions (échelle logarithmique)")
 ax.set_ylabel("Exactitude (%)")
 ax.legend()
 ax.grid(alpha=0.3)
@@ -907,7 +931,8 @@ plt.show()
 #
 # Plus le participant soumet, plus son meilleur score public monte, alors que les variantes
 # ne valent pas mieux les unes que les autres : il ne mesure que sa chance. Le score privé
-# de la variante gardée, lui, ne suit pas. L'écart entre les deux courbes, c'est le
+# de la variante gardée, lui, monte bien moins et reste proche de la moyenne privée
+# de toutes les variantes, affichée sous le tableau. L'écart entre les deux courbes, c'est le
 # surapprentissage du classement public.
 #
 # ### Pourquoi limiter les soumissions
@@ -1007,10 +1032,10 @@ print(
 # Solution
 p = test_accuracy
 for n in (300, 3_000, 30_000):
-    print(f"n = {n:>6} : écart-type {points(np.sqrt(p * (1 - p) / n))}")
+    print(f"n = {thousands(n):>6} : écart-type {points(np.sqrt(p * (1 - p) / n))}")
 # sqrt(p (1 - p) / n) <= 0,001, soit n >= p (1 - p) / 0,001².
 needed = int(np.ceil(p * (1 - p) / 0.001**2))
-print(f"Pour un écart-type de 0,1 point : au moins {needed} images")
+print(f"Pour un écart-type de 0,1 point : au moins {thousands(needed)} images")
 
 # %% [markdown]
 # Un classement public de quelques milliers d'images ne sépare donc pas des soumissions
