@@ -92,7 +92,8 @@ def fr(x, decimals=2):
 
 
 print(f"NumPy {np.__version__}, PyTorch {torch.__version__}")
-print(f"Calculs sur le CPU ({torch.get_num_threads()} fils d'exécution)")
+threads = torch.get_num_threads()
+print(f"Calculs sur le CPU ({threads} fil{'s' if threads > 1 else ''} d'exécution)")
 
 # %% [markdown]
 # Tout le tutoriel tourne sur le processeur. Le réseau de la deuxième partie est petit

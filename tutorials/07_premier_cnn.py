@@ -94,7 +94,8 @@ def fr(x, decimals=2):
 
 
 print(f"PyTorch {torch.__version__}, torchvision {torchvision.__version__}")
-print(f"Calculs sur : {device} ({torch.get_num_threads()} fils d'exécution CPU)")
+threads = torch.get_num_threads()
+print(f"Calculs sur : {device} ({threads} fil{'s' if threads > 1 else ''} d'exécution CPU)")
 
 # %% [markdown]
 # ## Les données

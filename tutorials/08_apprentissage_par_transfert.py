@@ -210,8 +210,12 @@ source_test_y, target_test_y = source_test_y.to(device), target_test_y.to(device
 target_pool_y, target_val_y = target_pool_y.to(device), target_val_y.to(device)
 
 print(f"{'':<8}{'entraînement':>14}{'validation':>12}{'test':>8}")
-print(f"{'source':<8}{len(source_train_y):>14}{len(source_val_y):>12}{len(source_test_y):>8}")
-print(f"{'cible':<8}{len(target_pool_y):>14}{len(target_val_y):>12}{len(target_test_y):>8}")
+for name, parts in (
+    ("source", (source_train_y, source_val_y, source_test_y)),
+    ("cible", (target_pool_y, target_val_y, target_test_y)),
+):
+    train, val, test = (thousands(len(part)) for part in parts)
+    print(f"{name:<8}{train:>14}{val:>12}{test:>8}")
 
 # %% [markdown]
 # Pour la tâche cible, la colonne « entraînement » est une **réserve** : des images dont

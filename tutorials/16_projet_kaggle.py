@@ -767,7 +767,7 @@ Path("resultats").mkdir(exist_ok=True)
 Path("resultats/soumission.json").write_text(
     json.dumps(
         {
-            "fichier": "kaggle/submission.csv",
+            "file": "kaggle/submission.csv",
             "csv": (KAGGLE_DIR / "submission.csv").read_text(),
         }
     )
