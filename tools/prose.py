@@ -17,6 +17,7 @@ Sources vérifiées : ``docs/**/*.md``, les champs ``fr`` et ``definition`` de
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import subprocess
@@ -120,13 +121,24 @@ def _mask_line(line: str) -> str:
     return line
 
 
+# Le texte alternatif d'une figure, sur la ligne « # %% » de la cellule qui la dessine
+# (tools/accessibility.py) : une chaîne JSON ou une liste de chaînes.
+ALT_RE = re.compile(r'\balt=("(?:[^"\\]|\\.)*"|\[.*?\])')
+
+
 def python_markdown(text: str) -> str:
-    """Les cellules Markdown d'un tutoriel jupytext (py:percent), aux mêmes numéros de ligne."""
+    """Les cellules Markdown d'un tutoriel jupytext (py:percent) et les textes alternatifs des
+    figures (``# %% alt="…"``), aux mêmes numéros de ligne."""
     out, in_markdown = [], False
     for line in text.splitlines():
         if line.startswith("# %%"):
             in_markdown = "[markdown]" in line
-            out.append("")
+            alt = ALT_RE.search(line)
+            try:
+                value = json.loads(alt.group(1)) if alt else ""
+            except ValueError:
+                value = alt.group(1)
+            out.append(" ".join(value) if isinstance(value, list) else value)
         elif in_markdown and (line == "#" or line.startswith("# ")):
             out.append(line[2:])
         else:

@@ -639,7 +639,7 @@ print(f"Entraînement complet : {fr(train_seconds, 1)} s")
 #
 # Traçons la perte d'entraînement et l'exactitude de validation au fil des époques.
 
-# %%
+# %% alt="Perte d'entraînement et exactitude de validation du MLP NumPy, époque par époque."
 epochs = range(1, EPOCHS + 1)
 fig, (ax_loss, ax_acc) = plt.subplots(1, 2, figsize=(10, 3.8))
 ax_loss.plot(epochs, history["train_loss"], marker="o")
@@ -679,7 +679,7 @@ print(f"Exactitude sur le test : {fr(100 * test_accuracy, 2)} % ({len(y_test)} i
 # (colonnes). La diagonale contient les bonnes réponses. `np.add.at` la remplit en une ligne :
 # il ajoute 1 à la case (vraie classe, classe prédite) de chaque image.
 
-# %%
+# %% alt="Matrice de confusion 10 × 10 du test, vraie classe en ligne : la diagonale domine."
 logits, _ = forward(params, x_test)
 predicted = logits.argmax(axis=1)
 confusion = np.zeros((10, 10), dtype=np.int64)

@@ -165,7 +165,7 @@ for index, (english, french) in enumerate(zip(train_set.classes, CLASS_NAMES, st
 # Regardons une image de chaque classe. Nous prenons le premier exemple de chaque classe
 # dans le jeu d'entraînement.
 
-# %%
+# %% alt="Une image de chaque classe de Fashion-MNIST, du t-shirt à la bottine."
 first_of_class = [(train_set.targets == c).nonzero()[0].item() for c in range(10)]
 
 fig, axes = plt.subplots(2, 5, figsize=(9, 5))
@@ -664,7 +664,7 @@ train_seconds = float(train_seconds)
 # Le dictionnaire `history` contient une valeur par époque. Traçons la perte d'entraînement
 # et l'exactitude de validation côte à côte.
 
-# %%
+# %% alt="Perte d'entraînement et exactitude de validation par époque ; tirets : le test."
 epochs = range(1, EPOCHS + 1)
 fig, (ax_loss, ax_acc) = plt.subplots(1, 2, figsize=(10, 3.8))
 
@@ -757,7 +757,7 @@ print(f"{len(event_files)} fichier(s) d'événements dans runs/premier_reseau")
 # Affichons douze images de test tirées au hasard, avec la classe prédite et la vraie classe.
 # Les titres en rouge signalent les erreurs.
 
-# %%
+# %% alt="Douze images de test, classe prédite et vraie classe ; en rouge, les erreurs."
 picked = torch.randperm(len(y_test), generator=torch.Generator().manual_seed(SEED))[:12]
 model.eval()
 with torch.no_grad():

@@ -312,7 +312,7 @@ print(f"Entraînement : {n_fit} images, validation : {len(x_train) - n_fit}, tes
 #
 # Traçons les valeurs de `history.history`, entraînement et validation sur le même graphique.
 
-# %%
+# %% alt="Perte et exactitude par époque, entraînement en bleu, validation en orange."
 values = history.history
 epochs = range(1, EPOCHS + 1)
 fig, (ax_loss, ax_acc) = plt.subplots(1, 2, figsize=(10, 3.8))
@@ -390,7 +390,7 @@ print(f"Vraie classe : {CLASS_NAMES[y_test[0]]}")
 # Affichons douze images de test tirées au hasard, avec la classe prédite, sa probabilité
 # et la vraie classe. Les titres en rouge signalent les erreurs.
 
-# %%
+# %% alt="Douze images de test : classe prédite, sa probabilité, vraie classe ; rouge si faux."
 picked = np.random.default_rng(SEED).choice(len(x_test), size=12, replace=False)
 fig, axes = plt.subplots(2, 6, figsize=(11, 5.4))
 for ax, i in zip(axes.flat, picked, strict=True):

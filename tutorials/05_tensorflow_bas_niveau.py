@@ -496,7 +496,7 @@ print(f"Entraînement complet : {fr(train_seconds, 1)} s")
 # Traçons la perte d'entraînement et l'exactitude de validation, puis mesurons l'exactitude
 # sur le jeu de test, resté intact jusqu'ici.
 
-# %%
+# %% alt="Perte d'entraînement et exactitude de validation du MLP TensorFlow, par époque."
 epochs = range(1, EPOCHS + 1)
 fig, (ax_loss, ax_acc) = plt.subplots(1, 2, figsize=(10, 3.8))
 ax_loss.plot(epochs, history["train_loss"], marker="o")

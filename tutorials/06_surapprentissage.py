@@ -182,7 +182,7 @@ for name, coefs in (("droite", line), ("polynôme de degré 6", poly)):
 #
 # Le dessin montre pourquoi.
 
-# %%
+# %% alt="Mêmes points : une droite suit la tendance, un polynôme de degré 6 épouse l'entraînement."
 grid = np.linspace(-1, 1, 400)
 fig, axes = plt.subplots(1, 2, figsize=(10, 4), sharey=True)
 for ax, (name, coefs), color in zip(
@@ -541,7 +541,7 @@ base = train("base")
 # Les courbes montrent à quel moment cela se produit.
 
 
-# %%
+# %% alt="Modèle de base : perte et exactitude par époque, entraînement et validation s'écartent."
 def plot_curves(history, title, best_epoch=None):
     """Perte et exactitude, entraînement et validation, époque par époque."""
     epochs = range(1, len(history["val_loss"]) + 1)
@@ -727,7 +727,7 @@ for name, rec in runs.items():
 #
 # Superposons les exactitudes de validation des quatre variantes.
 
-# %%
+# %% alt="Exactitude de validation par époque : base, dropout, poids décroissants, arrêt précoce."
 fig, ax = plt.subplots(figsize=(8, 4))
 for name, rec in runs.items():
     val_acc = rec["history"]["val_acc"]

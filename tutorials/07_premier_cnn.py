@@ -180,7 +180,7 @@ DATA_SPLIT = {"pytorch": {"train": split[n_val:], "validation": split[:n_val], "
 # Le premier répond aux bords verticaux (un pixel sombre à gauche, clair à droite),
 # le second aux bords horizontaux. `F.conv2d` applique un filtre à une image.
 
-# %%
+# %% alt="Une bottine et ses deux images filtrées : bords verticaux, puis bords horizontaux."
 vertical = torch.tensor([[-1.0, 0.0, 1.0], [-2.0, 0.0, 2.0], [-1.0, 0.0, 1.0]])
 filters = torch.stack([vertical, vertical.T]).unsqueeze(1)  # (2 filtres, 1 canal, 3, 3)
 sample = x_test[:1]  # une image de test normalisée, forme (1, 1, 28, 28)
@@ -585,7 +585,7 @@ print(f"Entraînement : {fr(train_seconds, 1)} s, soit {fr(train_seconds / EPOCH
 #
 # Traçons les courbes d'apprentissage.
 
-# %%
+# %% alt="Perte d'entraînement et exactitude de validation du CNN par époque ; tirets : le test."
 epochs = range(1, EPOCHS + 1)
 fig, (ax_loss, ax_acc) = plt.subplots(1, 2, figsize=(10, 3.6))
 ax_loss.plot(epochs, history["train_loss"], marker="o")
@@ -615,7 +615,7 @@ plt.show()
 # La première couche a 16 filtres de 5 × 5 poids. Affichons-les comme de petites images :
 # rouge pour un poids positif, bleu pour un poids négatif.
 
-# %%
+# %% alt="Les 16 filtres 5 × 5 appris par la première convolution, en carrés colorés."
 weights = model.features[0].weight.detach().cpu()  # (16, 1, 5, 5)
 fig, axes = plt.subplots(2, 8, figsize=(10, 3.4))
 for i, ax in enumerate(axes.flat):
@@ -642,7 +642,7 @@ plt.show()
 # Faisons passer une image de test dans la première couche (convolution puis ReLU)
 # et affichons les 16 cartes obtenues.
 
-# %%
+# %% alt="Une bottine de test et les 16 cartes de caractéristiques de la première couche."
 model.eval()
 with torch.no_grad():
     maps = model.features[:2](x_test_cl[:1])[0].cpu()  # (16, 14, 14)

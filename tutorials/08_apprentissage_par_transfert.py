@@ -223,7 +223,7 @@ for name, parts in (
 # quelques-unes par classe. Regardons une image de chaque classe, source en haut,
 # cible en bas.
 
-# %%
+# %% alt="Une image par classe : tâche source en haut, tâche cible (hauts) en bas."
 fig, axes = plt.subplots(2, 5, figsize=(9, 4))
 for row, (classes, name) in enumerate([(SOURCE_CLASSES, "source"), (TARGET_CLASSES, "cible")]):
     for ax, label in zip(axes[row], classes, strict=True):
@@ -574,7 +574,7 @@ print(
 # la plus basse et la plus haute. La figure rend la lecture plus facile ; l'axe horizontal
 # est logarithmique, car les budgets vont de 5 à 200.
 
-# %%
+# %% alt="Exactitude de test selon les étiquettes par classe : couches figées, affinage, de zéro."
 colors = {"frozen": "tab:blue", "finetune": "tab:orange", "scratch": "tab:gray"}
 fig, ax = plt.subplots(figsize=(7, 4.2))
 for method, name in METHODS.items():
@@ -640,7 +640,7 @@ plt.show()
 # pour le test. Aucun choix n'est fait sur ces chiffres : les réglages sont ceux de la tâche
 # cible de Fashion-MNIST, facteur de l'affinage compris. Il n'y a donc pas de validation.
 
-# %%
+# %% alt="Chiffres manuscrits en 8 × 8 en haut, agrandis en 28 × 28 en bas."
 digits = load_digits()
 digits_x = torch.tensor(digits.images, dtype=torch.float32).unsqueeze(1) / 16  # (N, 1, 8, 8)
 digits_x = F.interpolate(digits_x, size=(28, 28), mode="bilinear", align_corners=False)

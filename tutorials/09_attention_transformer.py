@@ -424,7 +424,7 @@ print(f"Écart absolu maximal avec nn.TransformerEncoderLayer : {sci(encoder_max
 # aux colonnes, avec un pas égal à la taille, il donne une grille de 4 × 4 patchs
 # sans recouvrement.
 
-# %%
+# %% alt="Une bottine découpée en 16 patchs de 7 × 7, puis ces 16 jetons ligne par ligne."
 PATCH = 7
 
 
@@ -643,7 +643,7 @@ print(
 # du site la juge par rapport à une charge de calibration chronométrée au même moment
 # (voir le guide du contributeur). Traçons les courbes d'apprentissage.
 
-# %%
+# %% alt="Perte d'entraînement et exactitude de validation du petit Transformer, par époque."
 epochs = range(1, EPOCHS + 1)
 fig, (ax_loss, ax_acc) = plt.subplots(1, 2, figsize=(10, 3.6))
 ax_loss.plot(epochs, history["train_loss"], marker="o")
@@ -685,7 +685,7 @@ print(f"Dernière exactitude de validation : {fr(100 * history['val_accuracy'][-
 # d'attention**. Nous faisons la moyenne des 4 têtes, bloc par bloc, pour six images de test
 # de six classes différentes.
 
-# %%
+# %% alt="Six images de test et, bloc par bloc, les patchs que regarde le jeton de classe."
 for block in model.blocks:
     block.keep_weights = True
 model.eval()

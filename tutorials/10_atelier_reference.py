@@ -310,7 +310,7 @@ print(MODEL_CARD["description"])
 # L'enregistrement contient une valeur par époque pour la perte d'entraînement, la perte
 # de validation et l'exactitude de validation. Traçons-les.
 
-# %%
+# %% alt="Référence : exactitude de validation et pertes par époque (entraînement en tirets)."
 plot_curves([reference], "Référence : SGD, taux de 0,01, lots de 64")
 
 # %% [markdown]

@@ -90,7 +90,7 @@
 # dérivée de son activation. Plutôt que de dériver à la main, demandons ces dérivées à
 # l'autograd de PyTorch, sur 401 points entre −5 et 5.
 
-# %%
+# %% alt="Courbes de relu, tanh et sigmoïde, puis de leurs dérivées, de part et d'autre de z = 0."
 ACTIVATIONS = {"relu": nn.ReLU, "tanh": nn.Tanh, "sigmoid": nn.Sigmoid}
 
 z = torch.linspace(-5, 5, 401, requires_grad=True)
@@ -155,7 +155,7 @@ for name, activation in ACTIVATIONS.items():
 # %% [markdown]
 # ## Les courbes de convergence
 
-# %%
+# %% alt="Exactitude de validation et pertes par époque pour relu, tanh et sigmoïde."
 plot_curves(records, "Fonctions d'activation (SGD, taux de 0,01)")
 
 # %% [markdown]
@@ -180,7 +180,7 @@ for r in records:
 # gradient au dernier lot de chaque époque. Comparons la première couche
 # (`0.weight`, la plus éloignée de la sortie) pour les trois activations.
 
-# %%
+# %% alt="Norme du gradient de la première couche par époque, échelle log, pour chaque activation."
 fig, ax = plt.subplots(figsize=(6.5, 3.6))
 first_layer = {}
 for r in records:

@@ -175,7 +175,7 @@ for r in records:
 # %% [markdown]
 # ## Les courbes de convergence
 
-# %%
+# %% alt="Exactitude de validation et pertes par époque : SGD, SGD avec moment, Adam, RMSprop."
 plot_curves(records, "Optimiseurs, à partir des mêmes poids initiaux")
 
 # %% [markdown]

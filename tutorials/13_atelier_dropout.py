@@ -129,7 +129,7 @@ print(model)
 # Traçons les deux pertes de chaque variante côte à côte. Rappel : les deux sont calculées
 # en mode évaluation, sur 6 000 images d'entraînement et sur les 6 000 images de validation.
 
-# %%
+# %% alt="Pertes d'entraînement et de validation sans, puis avec dropout, et minimum de validation."
 fig, axes = plt.subplots(1, 2, figsize=(11, 4), sharey=True)
 for ax, r in zip(axes, records, strict=True):
     h = r["history"]
@@ -172,7 +172,7 @@ for r in records:
 # %% [markdown]
 # ## Les courbes d'exactitude
 
-# %%
+# %% alt="Exactitude de validation et pertes par époque, avec et sans dropout."
 plot_curves(records, "Avec et sans dropout (Adam, taux de 0,001)")
 
 # %% [markdown]

@@ -172,7 +172,7 @@ display(Markdown(comparison_table(records)))
 # Le même classement en image : une barre par configuration, colorée selon le taux
 # d'apprentissage.
 
-# %%
+# %% alt="Barres : exactitude de validation de chaque configuration de la grille, triées."
 fig, ax = plt.subplots(figsize=(9, 5.5))
 names = [r["variant"] for r in records][::-1]
 values = [100 * r["val_accuracy"] for r in records][::-1]
@@ -239,7 +239,7 @@ print(f"Moyenne {pct(cv_mean_accuracy, 2)}, écart-type {points(cv_std_accuracy,
 # %% [markdown]
 # Comparons cette dispersion à l'écart qui sépare les meilleures configurations de la grille.
 
-# %%
+# %% alt="Les 5 meilleures configurations (points), les plis de la meilleure (croix) et leur bande."
 fig, ax = plt.subplots(figsize=(8, 3))
 top = records[:5]
 ax.scatter([100 * r["val_accuracy"] for r in top], [r["variant"] for r in top], color="tab:blue")

@@ -141,7 +141,7 @@ for init in INITS:
 # lot, pour chaque initialisation sans normalisation. Chaque colonne de la figure est
 # une couche, chaque ligne une initialisation.
 
-# %%
+# %% alt="Histogrammes des gradients d'un lot, par couche et initialisation ; nuls à poids nuls."
 xb, yb = x_train[:BATCH_SIZE], y_train[:BATCH_SIZE]
 first_step = {}
 fig, axes = plt.subplots(len(INITS), 3, figsize=(9, 7.5))
@@ -208,7 +208,7 @@ for batchnorm in (False, True):
 # %% [markdown]
 # ## Les courbes
 
-# %%
+# %% alt="Exactitude de validation et pertes, 3 initialisations avec et sans normalisation."
 plot_curves(records, "Initialisation et normalisation par lots (SGD, taux de 0,01)")
 
 # %% [markdown]

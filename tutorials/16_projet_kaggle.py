@@ -313,7 +313,7 @@ print(", ".join(f"{CLASS_NAMES[c]} {fr(v, 0)}" for c, v in brightness.items()))
 # Une ligne du `DataFrame` redevient une image avec `reshape(28, 28)`. En haut, la première
 # image de chaque classe ; en bas, l'image moyenne de la classe.
 
-# %%
+# %% alt="Une image par classe en haut, l'image moyenne de chaque classe en bas."
 fig, axes = plt.subplots(2, 10, figsize=(12, 3))
 class_means = train_df.groupby("label")[PIXELS].mean()
 for c in range(10):
@@ -536,7 +536,7 @@ else:
 # (chaque image tire son propre retournement et son propre décalage), et seulement
 # pendant l'entraînement : la validation et le test voient les images d'origine.
 
-# %%
+# %% alt="Une image originale et ses variantes augmentées : décalées ou retournées."
 BACKGROUND = -MEAN / STD  # la valeur d'un pixel de fond après normalisation
 SHIFT = 2
 OFFSETS = torch.arange(28)
@@ -706,7 +706,7 @@ DATA_SPLIT = {
 # Rassemblons les candidats et leur exactitude de validation : le plancher, la base linéaire,
 # et les deux réseaux. Nous gardons celui qui a la meilleure exactitude de validation.
 
-# %%
+# %% alt="Exactitude de validation du CNN avec et sans augmentation ; tirets : la référence."
 candidates = {
     "classe la plus fréquente": dummy_accuracy,
     "régression logistique": baseline_accuracy,
@@ -890,7 +890,7 @@ print(f"Validation du modèle choisi     : {pct(runs[chosen_augmented][1][-1])}"
 # au hasard 10 % des prédictions par des classes tirées au hasard. Après chaque soumission,
 # il garde celle qui a le meilleur score public.
 
-# %%
+# %% alt="Meilleur score public et son score privé selon le nombre de soumissions (échelle log)."
 val_predictions = predict(model, val_ds).numpy()
 sim_rng = np.random.default_rng(SEED)
 n_val = len(val_predictions)

@@ -19,7 +19,7 @@ from pathlib import Path
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File
 
-from tools import docs_exec, figures, glossary
+from tools import accessibility, docs_exec, figures, glossary
 
 # « make serve » recharge ce fichier à chaque reconstruction : recharger aussi les modules pour
 # qu'une modification des outils soit prise en compte sans relancer le serveur.
@@ -102,6 +102,12 @@ def _fix_toc(items) -> None:
     for item in items:
         item.title = TOC_SPACE_RE.sub("\u00a0", item.title)
         _fix_toc(item.children)
+
+
+def on_page_content(html_text, page, config, files):
+    # Au clavier : la première occurrence de chaque terme du glossaire reçoit le focus, qui
+    # montre sa définition (tools/accessibility.py). Toutes les pages, tutoriels compris.
+    return accessibility.focusable_terms(html_text)[0]
 
 
 def on_page_context(context, page, config, nav):

@@ -9,7 +9,11 @@
 * écrit l'encadré « modèle » de chaque tutoriel qui déclare MODEL_CARD (build/modeles/), que les
   pages de cours incluent au lieu de recopier la description ou les mesures du modèle ;
 * sort la CSS que mkdocs-jupyter insère dans chaque page de notebook vers une feuille de style
-  partagée (une seule fois pour tout le site, mise en cache par le navigateur).
+  partagée (une seule fois pour tout le site, mise en cache par le navigateur) ;
+* accessibilité (tools/accessibility.py) : retire les arrêts de tabulation que nbconvert met sur
+  chaque cellule et chaque sortie, donne à chaque figure le texte alternatif écrit par l'auteur
+  (``# %% alt="…"``) et traduit le nom des boutons de copie ; une figure sans texte alternatif
+  est un avertissement, donc un échec de la construction stricte.
 """
 
 from __future__ import annotations
@@ -29,7 +33,7 @@ from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File
 from mkdocs.utils import get_relative_url
 
-from tools import execute, french, paths, shared_code
+from tools import accessibility, execute, french, paths, shared_code
 from tools.french import NBSP, in_unit, seconds, thousands
 
 # « make serve » recharge ce fichier à chaque reconstruction : recharger aussi l'exécuteur pour
@@ -193,7 +197,27 @@ def on_page_content(html_text, page, config, files):
     head, sep, tail = html_text.partition("</h1>")
     if not sep:
         raise PluginError(f"Le tutoriel {name} doit commencer par un titre « # … ».")
-    return head + sep + banner + fold_solutions(tail)
+    return head + sep + banner + accessible_notebook(fold_solutions(tail), name)
+
+
+# Le bouton de copie de mkdocs-jupyter (clipboard.umd.js) a un nom et un avis en anglais.
+COPY_LABELS = (
+    ('aria-label="Copy to Clipboard"', 'aria-label="Copier le code"'),
+    (">Copied!<", ">Copié<"),
+)
+
+
+def accessible_notebook(html_text: str, name: str) -> str:
+    """Arrêts de tabulation utiles seulement, figures décrites en français (voir
+    tools/accessibility.py)."""
+    html_text = accessibility.drop_cell_tabindex(html_text)
+    for english, french_label in COPY_LABELS:
+        html_text = html_text.replace(english, french_label)
+    notebook = json.loads((execute.OUT / f"{name}.ipynb").read_text(encoding="utf-8"))
+    for problem in accessibility.alt_problems(notebook, name):
+        log.warning(f"Figure sans description{NBSP}: {problem}")
+    html_text, _ = accessibility.apply_alts(html_text, notebook)
+    return html_text
 
 
 SOLUTION_CELL_RE = re.compile(r'<div\b[^>]*\bclass="[^"]*\bcelltag_solution\b[^"]*"[^>]*>')
