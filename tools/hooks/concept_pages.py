@@ -7,6 +7,8 @@
   docs/glossaire.yml ; les sources (scripts de figures, YAML, liste de mots) ne sont pas publiées ;
 * exécute les blocs Python de chaque page de cours et affiche leur sortie sous chacun d'eux
   (tools.docs_exec, avec cache : une modification de la prose ne ré-exécute rien).
+* sur chaque page, tutoriels compris : la première occurrence de chaque terme du glossaire
+  reçoit le focus, qui montre sa définition au clavier (tools.accessibility).
 """
 
 from __future__ import annotations

@@ -197,7 +197,7 @@ def on_page_content(html_text, page, config, files):
     head, sep, tail = html_text.partition("</h1>")
     if not sep:
         raise PluginError(f"Le tutoriel {name} doit commencer par un titre « # … ».")
-    return head + sep + banner + accessible_notebook(fold_solutions(tail), name)
+    return accessible_notebook(head + sep + banner + fold_solutions(tail), name)
 
 
 # Le bouton de copie de mkdocs-jupyter (clipboard.umd.js) a un nom et un avis en anglais.
@@ -214,7 +214,11 @@ def accessible_notebook(html_text: str, name: str) -> str:
     for english, french_label in COPY_LABELS:
         html_text = html_text.replace(english, french_label)
     notebook = json.loads((execute.OUT / f"{name}.ipynb").read_text(encoding="utf-8"))
-    for problem in accessibility.alt_problems(notebook, name):
+    problems = accessibility.alt_problems(notebook, name)
+    if problems:  # la ligne « # %% » de chaque cellule fautive dans la source
+        lines = execute.load(execute.TUTORIALS / f"{name}.py").cell_lines
+        problems = accessibility.alt_problems(notebook, name, lines)
+    for problem in problems:
         log.warning(f"Figure sans description{NBSP}: {problem}")
     html_text, _ = accessibility.apply_alts(html_text, notebook)
     return html_text
