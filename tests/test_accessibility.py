@@ -280,12 +280,15 @@ def test_focused_button_text_and_ring_contrast(page, server, scheme):
 
 
 @pytest.mark.slow
-def test_glossary_definition_shows_on_keyboard_focus(page, server):
+def test_glossary_definition_shows_on_keyboard_focus(page, server, built_site):
     page.goto(f"{server}/mlp/")
     page.wait_for_load_state("networkidle")
     terms = page.locator('article abbr[tabindex="0"]')
     total = page.locator("article abbr[title]").count()
     assert 0 < terms.count() < total / 2, (terms.count(), total)
+    # Dans le glossaire, les définitions sont écrites : aucun terme n'y prend le focus.
+    glossary = (built_site["dir"] / "glossaire" / "index.html").read_text(encoding="utf-8")
+    assert 'tabindex="0"' not in "".join(re.findall(r"<abbr\b[^>]*>", glossary))
     first = terms.first
     definition = first.get_attribute("title")
     first.focus()

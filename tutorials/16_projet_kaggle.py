@@ -706,7 +706,7 @@ DATA_SPLIT = {
 # Rassemblons les candidats et leur exactitude de validation : le plancher, la base linéaire,
 # et les deux réseaux. Nous gardons celui qui a la meilleure exactitude de validation.
 
-# %% alt="Exactitude de validation du CNN avec et sans augmentation ; tirets : la référence."
+# %% alt="Exactitude de validation : CNN avec, sans augmentation, régression logistique en tirets."
 candidates = {
     "classe la plus fréquente": dummy_accuracy,
     "régression logistique": baseline_accuracy,

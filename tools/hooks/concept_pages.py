@@ -108,7 +108,10 @@ def _fix_toc(items) -> None:
 
 def on_page_content(html_text, page, config, files):
     # Au clavier : la première occurrence de chaque terme du glossaire reçoit le focus, qui
-    # montre sa définition (tools/accessibility.py). Toutes les pages, tutoriels compris.
+    # montre sa définition (tools/accessibility.py). Toutes les pages, tutoriels compris, sauf
+    # le glossaire, où chaque définition est écrite en toutes lettres.
+    if page.file.src_uri == glossary.PAGE:
+        return html_text
     return accessibility.focusable_terms(html_text)[0]
 
 
