@@ -270,6 +270,7 @@ def test_focused_button_text_and_ring_contrast(page, server, scheme):
     button.focus()
     page.keyboard.press("Shift+Tab")
     page.keyboard.press("Tab")
+    page.wait_for_timeout(400)  # la transition de couleur de Material (125 ms)
     colours = button.evaluate(
         """el => { const s = getComputedStyle(el);
                    return [s.color, s.backgroundColor, s.outlineStyle]; }"""
