@@ -8,6 +8,7 @@ import itertools
 import re
 import shutil
 from pathlib import Path
+from urllib.parse import urljoin
 
 import pytest
 from conftest import ROOT, nav_pages, tutorial_names
@@ -205,7 +206,12 @@ def test_each_step_page_ends_with_its_place_and_the_next_step(built_site):
         target = Path(following.uri).with_suffix("").as_posix()
         announced = re.search(r'<a href="([^"]+)" rel="next">([^<]+)</a>', text)
         assert announced and html.unescape(announced.group(2)) == following.title, step.uri
-        assert announced.group(1).endswith(f"/{target}/"), step.uri
-        # Le pied de page de Material (lien « Suivant ») mène à la même page.
+        assert urljoin(f"/{folder}/", announced.group(1)) == f"/{target}/", step.uri
+        # Le pied de page de Material (lien « Suivant ») mène à la page suivante de la
+        # navigation : l'étape suivante, ou une page hors parcours (le rapport) juste avant elle.
+        nav = nav_pages()
+        after = Path(nav[nav.index(step.uri) + 1]).with_suffix("").as_posix()
         footer = re.search(r'<a href="([^"]+)" class="md-footer__link md-footer__link--next"', text)
-        assert footer and footer.group(1) == announced.group(1), step.uri
+        assert footer and urljoin(f"/{folder}/", footer.group(1)) == f"/{after}/", step.uri
+        settings, _ = lp.split_front_matter((ROOT / "docs" / lp.PAGE).read_text(encoding="utf-8"))
+        assert after == target or f"{after}.md" in settings["hors_parcours"], step.uri
