@@ -9,14 +9,28 @@ import pytest
 from conftest import ROOT, nav_pages
 
 DOCS = ROOT / "docs"
-# Les pages de cours : « Démarrer » et la section « Le cours » de la navigation (mkdocs.yml).
-# Une page ajoutée à cette section passe donc ces tests sans qu'on l'inscrive ici.
-PAGES = [Path(page).stem for page in nav_pages("Démarrer", "Le cours")]
+# Les pages de cours : les pages Markdown de « Démarrer » et des sections du parcours qui
+# alternent cours et tutoriels (mkdocs.yml), hors « Pratique ». Une page ajoutée à l'une de ces
+# sections passe donc ces tests sans qu'on l'inscrive ici.
+SECTIONS = ("Démarrer", "Les bases", "Premiers réseaux", "Bien entraîner", "Au-delà du MLP")
+SECTIONS += ("Projet Kaggle",)
+
+
+def course_pages(config: Path = ROOT / "mkdocs.yml") -> list[str]:
+    return [page for page in nav_pages(*SECTIONS, config=config) if page.endswith(".md")]
+
+
+PAGES = [Path(page).stem for page in course_pages()]
 FENCE = re.compile(r"^\s*(`{3,}|~{3,}).*?^\s*\1", re.S | re.M)
 
 
+# L'en-tête YAML d'une page (niveau et prérequis du parcours) n'est pas de la prose.
+FRONT_MATTER = re.compile(r"\A---\n.*?\n---\n", re.S)
+
+
 def prose(name: str) -> str:
-    return FENCE.sub("", (DOCS / f"{name}.md").read_text(encoding="utf-8"))
+    text = FRONT_MATTER.sub("", (DOCS / f"{name}.md").read_text(encoding="utf-8"))
+    return FENCE.sub("", text)
 
 
 @pytest.mark.parametrize("name", PAGES)
@@ -49,7 +63,7 @@ def test_a_page_added_to_the_course_section_is_tested(tmp_path):
     )
     assert planted != config
     (tmp_path / "mkdocs.yml").write_text(planted, encoding="utf-8")
-    found = nav_pages("Démarrer", "Le cours", config=tmp_path / "mkdocs.yml")
+    found = course_pages(config=tmp_path / "mkdocs.yml")
     assert found[-1] == "neuve.md"
     assert [Path(page).stem for page in found[:-1]] == PAGES
 

@@ -495,6 +495,66 @@ def test_decision_load_accepted_slowdown_refused(tmp_path):
         execute.check_metrics(tutorial, {"metrics": {"score": 12.3}})
 
 
+def test_a_slow_run_on_a_machine_busy_during_execution_is_recorded_not_judged(tmp_path, capsys):
+    """La charge arrivée après le démarrage (mesuré : le tutoriel 03 cinq fois plus lent, sa
+    calibration deux fois) : d'autres processus ont pris plus d'un demi-cœur en moyenne pendant
+    l'exécution, la durée au-delà du seuil n'est pas jugée ; sur une machine calme pendant
+    l'exécution, le même dépassement fait échouer."""
+    tutorial = execute.load(write_tutorial(tmp_path / "tutorials", threshold=TIMED))
+    slow = timed_record(3 * 12.3, 0.065)  # rapport 568, seuil 200
+    slow["calibration"]["other_cores"] = 1.5
+    [metric] = execute.check_metrics(tutorial, slow)
+    assert metric["ok"] and metric["judged"] is False and metric["calibration_ratio"] > 200
+    text = execute.unjudged_text(metric, slow)
+    assert "n'est pas jugée" in text and "1,5 cœur en moyenne" in text
+    quiet_during = timed_record(3 * 12.3, 0.065)
+    quiet_during["calibration"]["other_cores"] = 0.1
+    with pytest.raises(execute.TutorialError, match="fois la calibration"):
+        execute.check_metrics(tutorial, quiet_during)
+    # Sous le seuil, la durée est jugée (acceptée) même sur une machine occupée.
+    fast = timed_record(12.3, 0.065)
+    fast["calibration"]["other_cores"] = 1.5
+    [metric] = execute.check_metrics(tutorial, fast)
+    assert metric["ok"] and "judged" not in metric
+
+
+def test_other_load_subtracts_the_build_and_its_children(monkeypatch):
+    """Le calcul des autres processus : celui de toute la machine moins celui de la
+    construction et de ses descendants (noyau, sonde), rapporté au temps écoulé."""
+    clock = iter([100.0, 110.0])
+    system = iter([1000.0, 1025.0])  # 25 s de calcul de la machine en 10 s
+    ours = iter([5.0, 15.0])  # dont 10 s pour la construction et ses enfants
+    monkeypatch.setattr(calibration.time, "monotonic", lambda: next(clock))
+    monkeypatch.setattr(calibration, "_system_busy_seconds", lambda: next(system))
+    monkeypatch.setattr(calibration, "_descendants_seconds", lambda _: next(ours))
+    times = os.times()
+    monkeypatch.setattr(calibration.os, "times", lambda: times)
+    assert calibration.OtherLoad().start().stop() == pytest.approx(1.5)
+    # Hors de Linux (pas de /proc/stat) : rien n'est mesuré, la durée est toujours jugée.
+    monkeypatch.setattr(calibration, "_system_busy_seconds", lambda: None)
+    assert calibration.OtherLoad().start().stop() is None
+
+
+def test_other_load_counts_a_real_neighbour_but_not_our_own_child(tmp_path):
+    """Pour de vrai, sur Linux : une seconde de calcul d'un processus enfant est comptée pour
+    la construction ; une seconde de calcul d'un processus détaché (setsid, comme un programme
+    voisin) l'est pour les autres. Juste quelle que soit la charge de la machine."""
+    code = "import time\nt = time.process_time()\nwhile time.process_time() - t < 1.0: pass"
+    load = calibration.OtherLoad().start()
+    subprocess.run([PYTHON, "-c", code], check=True)
+    assert load.stop() is not None
+    assert 0.95 <= load.own_seconds <= load.system_seconds + 0.05
+    done, script = tmp_path / "fini", tmp_path / "calcul.py"
+    script.write_text(code, encoding="utf-8")
+    load = calibration.OtherLoad().start()
+    subprocess.run(["setsid", "-f", "bash", "-c", f"{PYTHON} {script} && touch {done}"], check=True)
+    deadline = time.monotonic() + 60
+    while not done.exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert done.exists() and load.stop() is not None
+    assert load.system_seconds - load.own_seconds >= 0.95
+
+
 def test_calibration_reference():
     """Une mesure lente isolée ne déplace pas la référence ; une charge présente avant ou après
     l'exécution la ralentit (la plus lente des deux médianes) ; les mesures prises pendant

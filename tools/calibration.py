@@ -61,6 +61,83 @@ def free_cores() -> int:
     return max(1, available_cores() - busy_cores())
 
 
+# --- Ce que les autres processus ont pris pendant une exécution --------------------------------
+# Un tutoriel dont les fils se disputent les cœurs avec d'autres programmes arrivés après son
+# démarrage ralentit bien plus que la calibration d'avant et d'après (mesuré : 03 cinq fois plus
+# lent, calibration deux fois). La construction mesure donc aussi, pendant l'exécution, le temps
+# de calcul de la machine qui n'est ni le sien ni celui de ses processus enfants : au-delà de
+# BUSY_CORES cœurs en moyenne, la durée n'est pas jugée (elle reste enregistrée).
+BUSY_CORES = 0.5
+
+
+def _system_busy_seconds() -> float | None:
+    """Temps de calcul de toute la machine depuis son démarrage (/proc/stat : user, nice,
+    system, irq, softirq, steal), en secondes ; None hors de Linux."""
+    try:
+        with open("/proc/stat", encoding="ascii") as f:
+            fields = f.readline().split()
+    except OSError:
+        return None
+    if not fields or fields[0] != "cpu":
+        return None
+    ticks = [int(v) for v in fields[1:9]]
+    busy = ticks[0] + ticks[1] + ticks[2] + ticks[5] + ticks[6] + ticks[7]
+    return busy / os.sysconf("SC_CLK_TCK")
+
+
+def _descendants_seconds(root: int) -> float:
+    """Temps de calcul des descendants vivants de ``root`` (et de leurs enfants terminés)."""
+    parents, cpu = {}, {}
+    tick = os.sysconf("SC_CLK_TCK")
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry.name}/stat", encoding="ascii", errors="replace") as f:
+                rest = f.read().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        pid = int(entry.name)
+        parents[pid] = int(rest[1])
+        cpu[pid] = sum(int(v) for v in rest[11:15]) / tick  # utime stime cutime cstime
+    total, frontier = 0.0, [root]
+    while frontier:
+        parent = frontier.pop()
+        for pid, ppid in parents.items():
+            if ppid == parent:
+                total += cpu[pid]
+                frontier.append(pid)
+    return total
+
+
+class OtherLoad:
+    """Chronomètre le calcul des autres processus de la machine entre start() et stop() :
+    ``cores`` en moyenne (0 sur une machine calme, 2 sous deux processus de calcul voisins),
+    None quand le système ne le permet pas (hors de Linux)."""
+
+    def _snapshot(self):
+        system = _system_busy_seconds()
+        if system is None:
+            return None
+        times = os.times()
+        ours = times.user + times.system + times.children_user + times.children_system
+        return time.monotonic(), system, ours + _descendants_seconds(os.getpid())
+
+    def start(self) -> OtherLoad:
+        self._start = self._snapshot()
+        return self
+
+    def stop(self) -> float | None:
+        end = self._snapshot()
+        if self._start is None or end is None or end[0] <= self._start[0]:
+            return None
+        wall = end[0] - self._start[0]
+        self.system_seconds = end[1] - self._start[1]
+        self.own_seconds = end[2] - self._start[2]
+        self.cores = max(0.0, (self.system_seconds - self.own_seconds) / wall)
+        return self.cores
+
+
 def workload(torch) -> float:
     """Quelques pas d'entraînement d'un MLP de la taille de ceux des tutoriels (PyTorch, autant
     de fils que le noyau), puis une boucle Python ; renvoie sa durée en secondes."""

@@ -62,6 +62,11 @@ LINE_PATTERNS = [
 ]
 
 
+YAML_SYNTAX_RE = re.compile(
+    r"^\s*(?:---\s*$|#.*$|-\s+(?:[\w./-]+\.(?:md|ipynb)\s*$)?|[\w-]+:\s*(?:\[\s*\]\s*$)?)"
+)
+
+
 def _hide(line: str, start: int, end: int) -> str:
     return line[:start] + HIDDEN * (end - start) + line[end:]
 
@@ -72,7 +77,16 @@ def mask_markdown(text: str) -> list[str]:
     out = []
     fence = None  # clôture du bloc de code en cours
     in_math = in_comment = False
-    for line in lines:
+    # L'en-tête YAML d'une page (niveau, prérequis du parcours) : les clés et la syntaxe sont
+    # masquées, les valeurs (des titres, de la prose) restent vérifiées.
+    front = 0
+    if lines and lines[0].strip() == "---":
+        front = next((i + 1 for i in range(1, len(lines)) if lines[i].strip() == "---"), 0)
+    for number, line in enumerate(lines):
+        if number < front:
+            m = YAML_SYNTAX_RE.match(line)
+            out.append(_hide(line, 0, m.end()) if m else line)
+            continue
         if fence:
             out.append(HIDDEN * len(line))
             if re.match(rf"^[ \t]*{re.escape(fence[0])}{{{len(fence)},}}[ \t]*$", line):

@@ -16,7 +16,7 @@
 #     prerequis:
 #     - Python et NumPy de base
 #     - Le perceptron multicouche (couches, activations, perte, descente de gradient)
-#     - Les tenseurs PyTorch (forme, type, appareil)
+#     - Les tenseurs (forme, type, appareil)
 #     gpu: Inutile, un portable sans GPU entraîne ce petit réseau en moins d'une minute.
 #     metriques:
 #     - nom: test_accuracy

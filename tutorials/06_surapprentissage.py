@@ -15,7 +15,7 @@
 #     duree: 1 h
 #     prerequis:
 #     - Premier réseau avec PyTorch (boucle d'entraînement, validation)
-#     - Perte d'entropie croisée et exactitude
+#     - Le perceptron multicouche (perte d'entropie croisée)
 #     gpu: Inutile, le réseau est petit et les 1 000 images tiennent en mémoire.
 #     metriques:
 #     - nom: baseline_accuracy_gap

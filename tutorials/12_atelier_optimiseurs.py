@@ -15,7 +15,7 @@
 #     duree: 45 min
 #     prerequis:
 #     - Atelier 1 — La référence et la mesure commune
-#     - La descente de gradient stochastique
+#     - Le perceptron multicouche (descente de gradient stochastique)
 #     gpu: Inutile, le CPU d'un portable suffit ; sur GPU, le même code tourne sans modification.
 #     metriques:
 #     - nom: best_optimizer_accuracy

@@ -15,7 +15,7 @@
 #     duree: 1 h
 #     prerequis:
 #     - Atelier 1 — La référence et la mesure commune
-#     - La rétropropagation (gradient couche par couche)
+#     - Le perceptron multicouche (rétropropagation couche par couche)
 #     gpu: Inutile, le CPU d'un portable suffit ; sur GPU, le même code tourne sans modification.
 #     metriques:
 #     - nom: best_init_accuracy

@@ -128,6 +128,10 @@ def _metric_text(metric: dict) -> str:
         bounds.append(f"seuil ≥{NBSP}{in_unit(metric['min'], metric.get('unit'))}")
     if "max" in metric:
         bounds.append(f"seuil ≤{NBSP}{in_unit(metric['max'], metric.get('unit'))}")
+    if metric.get("judged") is False:
+        bounds.append(
+            "non jugée{NBSP}: d'autres programmes occupaient la machine".replace("{NBSP}", NBSP)
+        )
     return (
         f"{html.escape(metric['label'])}{NBSP}: <strong>"
         f"{in_unit(metric['value'], metric.get('unit'))}</strong> ({', '.join(bounds)})"
