@@ -6,6 +6,8 @@ import html
 import json
 import re
 import textwrap
+import time
+from pathlib import Path
 
 import pytest
 from conftest import ROOT
@@ -124,6 +126,31 @@ def test_a_prose_edit_reuses_the_cache_and_a_code_edit_runs_again(tmp_path):
     changed = PAGE.replace("6 * 7", "6 * 8")
     rendered = docs_exec.process(changed, "docs/essai.md", cache=tmp_path, log=log.append)
     assert len(log) == 2 and "x vaut 48" in rendered
+
+
+def test_prefill_runs_uncached_pages_together_and_leaves_failures_to_the_page(tmp_path):
+    """Construction propre : les pages absentes du cache s'exécutent en même temps ; une page
+    qui échoue n'entre pas au cache et reste à signaler par MkDocs (page, bloc, ligne)."""
+    docs, cache = tmp_path / "docs", tmp_path / "cache"
+    docs.mkdir()
+    slow = "```python\nimport time\ntime.sleep(2)\nprint({n})\n```\n"
+    for n in range(3):
+        (docs / f"p{n}.md").write_text(f"# Page {n}\n\n" + slow.format(n=n), encoding="utf-8")
+    (docs / "casse.md").write_text("```python\nprint(1 / 0)\n```\n", encoding="utf-8")
+    (docs / "texte.md").write_text("# Sans code\n", encoding="utf-8")
+    started = time.perf_counter()
+    failed = docs_exec.prefill(docs_exec.pages(docs), 3, cache=cache)
+    elapsed = time.perf_counter() - started
+    assert [Path(label).name for label in failed] == ["casse.md"]
+    assert len(list(cache.glob("*.json"))) == 3
+    assert elapsed < 3 * 2  # trois pages de 2 s chacune, pas l'une après l'autre
+    text = (docs / "p1.md").read_text(encoding="utf-8")
+    log: list[str] = []
+    assert "1" in docs_exec.process(text, "docs/p1.md", cache=cache, log=log.append)
+    assert log == []  # lue dans le cache
+    # Il ne reste qu'une page à faire (celle qui échoue) : laissée à MkDocs.
+    assert docs_exec.prefill(docs_exec.pages(docs), 3, cache=cache) == []
+    assert docs_exec.prefill(docs_exec.pages(docs), 1, cache=cache) == []
 
 
 def test_blocks_run_in_a_fresh_process_in_a_temporary_folder(tmp_path):

@@ -158,6 +158,8 @@ def test_kernel_gets_its_environment_without_touching_os_environ(tmp_path, monke
     # Les cœurs que d'autres processus laissent libres, les mêmes pour le noyau et la sonde.
     assert seen["OMP_NUM_THREADS"] == str(record["calibration"]["threads"])
     assert 1 <= record["calibration"]["threads"] <= execute.available_cores()
+    # Sans durée jugée ni mesure citée, pas de sonde de calibration : pas de durée de référence.
+    assert "seconds" not in record["calibration"]
 
 
 # Un tutoriel qui cite les mesures d'un tutoriel précédent (champ « enregistrements ») : il les

@@ -271,6 +271,34 @@ def pages(folder: Path = DOCS) -> list[Path]:
     return sorted(folder.rglob("*.md"))
 
 
+def prefill(paths_: list[Path], workers: int, *, cache: Path = CACHE, log=None) -> list[str]:
+    """Exécute en même temps, sur ``workers`` processus, les blocs des pages absentes du cache
+    (une construction propre : neuf pages, dont chacune passe des secondes à importer PyTorch ou
+    TensorFlow). Les pages sont ensuite lues dans le cache. Une page qui échoue est laissée à
+    MkDocs, qui la ré-exécute et nomme la page, le bloc et la ligne ; renvoie ces pages."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    todo = []
+    for path in paths_:
+        blocks = extract_blocks(path.read_text(encoding="utf-8"))
+        if blocks and not (cache / f"{cache_key(blocks)}.json").is_file():
+            todo.append((path, blocks))
+    if workers < 2 or len(todo) < 2:
+        return []
+
+    def run(item: tuple[Path, list[Block]]) -> str | None:
+        path, blocks = item
+        label = str(path.relative_to(ROOT)) if path.is_relative_to(ROOT) else str(path)
+        try:
+            outputs_for(blocks, label, cache=cache, log=log)
+        except PageCodeError:
+            return label
+        return None
+
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        return [label for label in pool.map(run, todo) if label]
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m tools.docs_exec",

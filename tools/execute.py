@@ -357,6 +357,24 @@ class Calibration:
         )
 
 
+class NoProbe:
+    """À la place de la sonde, pour un tutoriel sans durée jugée ni mesure citée : seulement les
+    fils de calcul laissés libres par les autres processus, comme pour les autres."""
+
+    def __init__(self):
+        self.threads = calibration.free_cores()
+        self.samples: dict[str, list[float]] = {"before": [], "during": [], "after": []}
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *_) -> None:
+        pass
+
+    def record(self) -> dict:
+        return {"threads": self.threads}
+
+
 def calibration_record(
     before: list[float], during: list[float], after: list[float], threads: int | None = None
 ) -> dict:
@@ -845,7 +863,10 @@ def build_one(
     else:
         for relative in tutorial.header.get("resultats", []):  # jamais ceux d'une autre exécution
             (work / tutorial.name / relative).unlink(missing_ok=True)
-        with Calibration() as probe:
+        # La sonde ne sert qu'aux durées jugées et aux mesures citées (ATELIER_CALIBRATION) :
+        # les autres tutoriels s'en passent (2 à 4 s de moins chacun, 7 tutoriels sur 16).
+        probe_type = Calibration if timed or tutorial.header.get("enregistrements") else NoProbe
+        with probe_type() as probe:
             others = calibration.OtherLoad().start()
             executed, measures = run_notebook(
                 tutorial,
@@ -910,7 +931,7 @@ def _build_paths(paths: list[Path], *, force: bool, log, **kw) -> list:
             failures.append(str(exc))
             continue
         state = "en cache" if record["cached"] else f"exécuté en {record['wall_seconds']:.1f} s"
-        if not record["cached"] and record.get("calibration"):
+        if not record["cached"] and record.get("calibration", {}).get("seconds"):
             state += f", calibration {record['calibration']['seconds']:.3f} s"
         metrics = ", ".join(f"{m['name']} = {m['value']:.4g}" for m in record["metric_checks"])
         log(
