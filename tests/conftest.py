@@ -189,16 +189,15 @@ def browser():
         browser.close()
 
 
-@pytest.fixture
-def page(browser):
-    """Une page dont toute requête hors de 127.0.0.1 est bloquée et notée."""
-    context = browser.new_context(accept_downloads=True, locale="fr-FR")
+def guarded_page(context, allowed) -> tuple:
+    """Une page du contexte dont toute requête que ``allowed(parties de l'adresse)`` refuse est
+    bloquée et notée ; renvoie (page, requêtes bloquées, erreurs JavaScript)."""
     foreign: list[str] = []
 
     def guard(route):
         url = route.request.url
         parts = urlsplit(url)
-        if parts.scheme in ("data", "blob", "about") or parts.hostname == "127.0.0.1":
+        if parts.scheme in ("data", "blob", "about") or allowed(parts):
             route.continue_()
         else:
             foreign.append(url)
@@ -208,6 +207,14 @@ def page(browser):
     page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
+    return page, foreign, errors
+
+
+@pytest.fixture
+def page(browser):
+    """Une page dont toute requête hors de 127.0.0.1 est bloquée et notée."""
+    context = browser.new_context(accept_downloads=True, locale="fr-FR")
+    page, foreign, errors = guarded_page(context, lambda parts: parts.hostname == "127.0.0.1")
     yield page
     context.close()
     assert foreign == [], f"requêtes sorties de 127.0.0.1 : {foreign}"

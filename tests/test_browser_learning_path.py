@@ -11,6 +11,7 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 import pytest
+from conftest import guarded_page
 
 pytestmark = pytest.mark.slow
 pytest.importorskip("playwright.sync_api")
@@ -92,20 +93,7 @@ def test_keyboard_only_marks_a_step_and_clears_the_progress(page, server):
 
 def test_progress_works_from_a_local_copy_opened_as_files(browser, built_site):
     context = browser.new_context(locale="fr-FR")
-    foreign: list[str] = []
-
-    def guard(route):
-        url = route.request.url
-        if urlsplit(url).scheme in ("file", "data", "blob", "about"):
-            route.continue_()
-        else:
-            foreign.append(url)
-            route.abort()
-
-    context.route("**/*", guard)
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page, foreign, errors = guarded_page(context, lambda parts: parts.scheme == "file")
     site = built_site["dir"]
     page.goto((site / "frameworks" / "index.html").as_uri())
     page.get_by_role("checkbox", name=DONE_BOX).check()

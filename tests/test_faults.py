@@ -489,8 +489,13 @@ def test_decision_load_accepted_slowdown_refused(tmp_path):
         assert metric["ok"] and metric["calibration_ratio"] < 200
         # Le seuil effectif (secondes) suit la machine ; la durée absolue reste une information.
         assert metric["max"] == pytest.approx(200 * record["calibration"]["seconds"])
-    with pytest.raises(execute.TutorialError, match=r"fois la calibration \(max_calibrations\)"):
+    with pytest.raises(
+        execute.TutorialError, match=r"fois la calibration \(max_calibrations\)"
+    ) as refusal:
         execute.check_metrics(tutorial, timed_record(3 * 12.3, quiet_calibration))
+    # Le refus porte le verdict de chaque métrique (lu par make mesure-charge).
+    [refused] = refusal.value.checks
+    assert not refused["ok"] and refused["calibration_ratio"] > 200
     with pytest.raises(execute.TutorialError, match="aucune calibration"):
         execute.check_metrics(tutorial, {"metrics": {"score": 12.3}})
 

@@ -121,7 +121,10 @@ ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 
 
 class TutorialError(Exception):
-    """Échec d'un tutoriel, avec un message français qui le nomme."""
+    """Échec d'un tutoriel, avec un message français qui le nomme ; ``checks`` : le verdict de
+    chaque métrique quand l'échec vient d'un seuil (check_metrics)."""
+
+    checks: tuple[dict, ...] | list[dict] = ()
 
 
 @dataclass
@@ -784,10 +787,12 @@ def check_metrics(tutorial: Tutorial, record: dict) -> list[dict]:
                 detail = f"{metric['nom']} = {value:.4g}"
             failures.append(f"{metric['libelle']} : {detail}, seuil attendu {bound}")
     if failures:
-        raise TutorialError(
+        error = TutorialError(
             f"Le tutoriel {tutorial.path.name} manque sa métrique déclarée : "
             + " ; ".join(failures)
         )
+        error.checks = results  # chaque métrique, avec sa valeur et son rapport
+        raise error
     return results
 
 

@@ -20,7 +20,6 @@ tests/test_faults.py.
 from __future__ import annotations
 
 import argparse
-import re
 import shutil
 import subprocess
 import sys
@@ -32,8 +31,6 @@ from tools import execute, paths
 TUTORIAL = "03_premier_reseau_pytorch"
 EPOCHS = "EPOCHS = 12"
 BURNER = "while True:\n    sum(i * i for i in range(10000))"
-# Le message d'un refus (tools/execute.check_metrics) : durée, rapport, calibration.
-REFUSAL = re.compile(r"= ([\d.e+]+) s, soit ([\d.e+]+) fois la calibration \(([\d.e+-]+) s")
 CONDITIONS = (
     ("sans charge ajoutée", 0, 1, True),
     ("deux voisins", 2, 1, True),
@@ -59,11 +56,15 @@ def run(base: Path, label: str, text: str, burners: int) -> dict:
             log=lambda *_: None,
         )
     except execute.TutorialError as exc:
-        found = REFUSAL.search(str(exc))
-        if not found:
+        check = next((m for m in exc.checks if "calibration_ratio" in m), None)
+        if check is None:
             raise
-        seconds, ratio, calib = (float(x) for x in found.groups())
-        return {"accepted": False, "seconds": seconds, "ratio": ratio, "calibration": calib}
+        return {
+            "accepted": False,
+            "seconds": check["value"],
+            "ratio": check["calibration_ratio"],
+            "calibration": check["value"] / check["calibration_ratio"],
+        }
     finally:
         for proc in procs:
             proc.kill()

@@ -129,9 +129,7 @@ def _metric_text(metric: dict) -> str:
     if "max" in metric:
         bounds.append(f"seuil ≤{NBSP}{in_unit(metric['max'], metric.get('unit'))}")
     if metric.get("judged") is False:
-        bounds.append(
-            "non jugée{NBSP}: d'autres programmes occupaient la machine".replace("{NBSP}", NBSP)
-        )
+        bounds.append(f"non jugée{NBSP}: d'autres programmes occupaient la machine")
     return (
         f"{html.escape(metric['label'])}{NBSP}: <strong>"
         f"{in_unit(metric['value'], metric.get('unit'))}</strong> ({', '.join(bounds)})"
@@ -280,8 +278,7 @@ def on_post_page(output, page, config):
     # Après mkdocs-jupyter : l'adresse de MathJax devient la copie locale, relative à la page.
     local = get_relative_url(MATHJAX_URI, page.url)
     output = output.replace(MATHJAX_SENTINEL, local)
-    if 'class="arithmatex"' not in output:
-        output = MATHJAX_SCRIPTS_RE.sub("", output)
+    output = without_unused_mathjax(output)
     if _is_tutorial(page):
         styles = STYLE_RE.findall(output)
         if styles:
@@ -295,11 +292,16 @@ def on_post_page(output, page, config):
     return output
 
 
+def without_unused_mathjax(output: str) -> str:
+    """La page sans les scripts de MathJax quand elle n'a aucune formule."""
+    if 'class="arithmatex"' in output:
+        return output
+    return MATHJAX_SCRIPTS_RE.sub("", output)
+
+
 def on_post_template(output, template_name, config):
-    # La page 404 (un gabarit, sans on_post_page) n'a pas de formule.
-    if template_name == "404.html" and 'class="arithmatex"' not in output:
-        output = MATHJAX_SCRIPTS_RE.sub("", output)
-    return output
+    # La page 404 est un gabarit, que on_post_page ne voit pas.
+    return without_unused_mathjax(output) if template_name == "404.html" else output
 
 
 def on_post_build(config):
