@@ -399,3 +399,78 @@ def test_every_run_has_its_tensorboard_folder_named_as_compared(built_site):
             expected = {Path(r["run_dir"]) for r in runs}
             expected = {path.name for path in expected if path.parent == parent}
             assert present == expected, parent
+
+
+# --- Le rapport à remplir ----------------------------------------------------------------------
+
+
+def _template(built_site) -> dict:
+    import nbformat
+
+    path = built_site["dir"] / report.TEMPLATE
+    return nbformat.reads(path.read_text(encoding="utf-8"), as_version=4)
+
+
+def test_the_template_has_an_empty_table_per_axis_with_every_run_and_questions(built_site):
+    nb = _template(built_site)
+    text = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
+    assert "<!-- tableau" not in text
+    for axis in report.load_axes():
+        heading = f"\n## {axis['axis']}. "
+        section = text[text.index(heading) :].split("\n## ", 2)[1]
+        for run in axis["runs"]:
+            assert f"| `{run['run_dir'].removeprefix('runs/')}` | | | | |" in section
+        assert "**Questions.**" in section
+    # Aucune mesure dans le modèle : ni pourcentage ni durée (les chiffres sont ceux de l'élève).
+    assert not re.search(r"\d+,\d+\s*%|\d+,\d+\s*s\b", text)
+    assert nb.metadata.kernelspec.name == "python3" and "jupytext" not in nb.metadata
+
+
+def test_the_template_reads_the_learners_own_results(built_site, tmp_path):
+    from nbclient import NotebookClient
+
+    nb = _template(built_site)
+    (tmp_path / "resultats").mkdir()
+    axes = report.load_axes()
+    for axis in axes[:-1]:  # le dernier axe n'est pas encore exécuté
+        clean = {k: v for k, v in axis.items() if k in ("title", "runs")}
+        (tmp_path / "resultats" / f"axe_{axis['axis']}.json").write_text(json.dumps(clean))
+    NotebookClient(nb, timeout=120, resources={"metadata": {"path": str(tmp_path)}}).execute()
+    shown = "".join(o.get("text", "") for c in nb.cells if c.cell_type == "code" for o in c.outputs)
+    for axis in axes[:-1]:
+        run = axis["runs"][0]
+        value = f"{100 * run['val_accuracy']:.1f}".replace(".", ",")
+        assert f"`{run['run_dir'].removeprefix('runs/')}` | {value}\u00a0% |" in shown
+    assert f"Axe {axes[-1]['axis']}\u00a0: pas encore de mesures" in shown
+    assert "Traceback" not in shown
+
+
+@pytest.mark.parametrize(
+    "old, new, expected",
+    [
+        ("<!-- tableau: axe 3 -->", "", "manquants : 3"),
+        ("<!-- tableau: axe 3 -->", "<!-- tableau: axe 9 -->", "axe 9 --> » ne correspond"),
+        ("<!-- tableau: axe 2 -->", "<!-- tableau: axe 1 -->", "en double : 1"),
+        ("<!-- tableau: synthese -->", "", "un seul « <!-- tableau: synthese --> »"),
+    ],
+)
+def test_a_template_marker_missing_or_unknown_is_named(tmp_path, old, new, expected):
+    source = report.TEMPLATE_SOURCE.read_text(encoding="utf-8")
+    assert f"# {old}" in source
+    planted = tmp_path / "rapport_a_remplir.py"
+    planted.write_text(source.replace(f"# {old}", f"# {new}"), encoding="utf-8")
+    axes = [{"axis": n, "title": f"Axe {n}", "runs": [{"run_dir": "runs/a"}]} for n in range(1, 7)]
+    with pytest.raises(report.ReportError, match=re.escape(expected)):
+        report.template_notebook(axes, planted)
+
+
+def test_every_workshop_step_and_the_report_link_the_template(built_site):
+    site = built_site["dir"]
+    for source in WORKSHOP:
+        page = (site / "tutoriels" / source.stem / "index.html").read_text(encoding="utf-8")
+        assert f'href="../../{report.TEMPLATE}" download' in page, source.stem
+    other = (site / "tutoriels" / "07_premier_cnn" / "index.html").read_text(encoding="utf-8")
+    assert report.TEMPLATE not in other
+    page = (site / "atelier" / "rapport" / "index.html").read_text(encoding="utf-8")
+    assert "<strong>corrigé</strong>" in page
+    assert page.count('<a download href="../rapport-a-remplir.ipynb">') == 2

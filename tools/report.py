@@ -28,6 +28,11 @@ RECORDS = paths.NOTEBOOKS
 TUTORIALS = paths.TUTORIALS
 PAGE = "atelier/rapport.md"
 FIGURES = "atelier/figures"
+# Le rapport que l'élève rédige lui-même : texte et questions dans tutorials/rapport_a_remplir.py
+# (un notebook jupytext que la construction n'exécute pas), tableaux vides ajoutés ici.
+TEMPLATE_SOURCE = TUTORIALS / "rapport_a_remplir.py"
+TEMPLATE = "atelier/rapport-a-remplir.ipynb"
+TABLE_MARKER = re.compile(r"^<!-- tableau: (?:axe (?P<axis>\d+)|(?P<summary>synthese)) -->$", re.M)
 DEVICES = {"cpu": "le CPU", "cuda": "le GPU"}
 AXIS_RESULT = re.compile(r"resultats/axe_\d+\.json")
 
@@ -280,10 +285,16 @@ def render(axes: list[dict]) -> tuple[str, dict[str, str]]:
         '<p class="rapport-actions"><button class="md-button md-button--primary" '
         'type="button" onclick="window.print()">Imprimer ou enregistrer en PDF</button></p>',
         "",
-        "Ce rapport rassemble les six axes de l'atelier. C'est le rapport que vous rédigez à "
-        f"la fin de la séance{NBSP}: un tableau et une figure par axe, et une interprétation qui "
-        "s'appuie sur les chiffres. Ici, tout est produit par la construction du site à partir "
-        f"des enregistrements des notebooks exécutés{NBSP}: aucun nombre n'est recopié à la main.",
+        "Ce rapport rassemble les six axes de l'atelier. C'est le **corrigé** du rapport que "
+        f"vous rédigez à la fin de la séance{NBSP}: un tableau et une figure par axe, et une "
+        "interprétation qui s'appuie sur les chiffres. Ici, tout est produit par la construction "
+        "du site à partir des enregistrements des notebooks exécutés : aucun nombre n'est "
+        "recopié à la main.",
+        "",
+        f"Votre propre rapport part du [modèle à remplir](rapport-a-remplir.ipynb){{: download }}"
+        f"{NBSP}: un notebook avec les six axes, un tableau vide par axe, une cellule qui lit vos "
+        "mesures et des questions auxquelles répondre avec vos chiffres. Remplissez-le avant de "
+        "lire ce corrigé.",
         "",
         '!!! info "Conditions de l\'exécution publiée"',
         "",
@@ -346,9 +357,78 @@ def render(axes: list[dict]) -> tuple[str, dict[str, str]]:
     parts += [
         "## Votre analyse",
         "",
-        "Reprenez chaque axe sur votre propre machine et comparez vos chiffres à ceux-ci. "
+        "Reprenez chaque axe sur votre propre machine, notez vos chiffres dans le "
+        "[modèle à remplir](rapport-a-remplir.ipynb){: download } et comparez-les à ceux-ci. "
         "Pour chaque axe, écrivez en trois phrases ce que vous retenez, en citant les mesures "
         "qui l'appuient et l'écart qui vous paraît significatif compte tenu du bruit de mesure.",
         "",
     ]
     return "\n".join(parts), figures
+
+
+# --- Le rapport à remplir ---------------------------------------------------------------------
+
+
+def blank_runs_table(axis: dict) -> str:
+    """Le tableau d'un axe à remplir : les essais du notebook, les colonnes du corrigé, vides."""
+    lines = [
+        "| Essai (`runs/…`) | Exactitude (validation) | Exactitude (test) "
+        "| Temps par époque | Époques |",
+        "|:---|---:|---:|---:|---:|",
+    ]
+    lines += [f"| `{r['run_dir'].removeprefix('runs/')}` | | | | |" for r in axis["runs"]]
+    return "\n".join(lines)
+
+
+def blank_summary_table(axes: list[dict]) -> str:
+    lines = [
+        "| Axe | Essai retenu (validation) | Exactitude (validation) | Exactitude (test) "
+        "| Temps par époque |",
+        "|:---|:---|---:|---:|---:|",
+    ]
+    lines += [f"| {a['axis']}. {a['title']} | | | | |" for a in axes]
+    return "\n".join(lines)
+
+
+def template_notebook(axes: list[dict], source: Path = TEMPLATE_SOURCE) -> str:
+    """Le notebook à remplir : le texte de ``source``, où chaque repère
+    ``<!-- tableau: axe N -->`` devient le tableau vide de l'axe N et ``<!-- tableau: synthese -->``
+    celui de la synthèse. Un axe sans repère, ou un repère sans axe, est une erreur."""
+    import jupytext
+    import nbformat
+
+    try:
+        nb = jupytext.read(source)
+    except (OSError, ValueError) as exc:
+        raise ReportError(f"modèle de rapport illisible ({source}) : {exc}") from None
+    by_number = {a["axis"]: a for a in axes}
+    seen: list[int] = []
+    summaries = 0
+
+    def table(match: re.Match) -> str:
+        nonlocal summaries
+        if match.group("summary"):
+            summaries += 1
+            return blank_summary_table(axes)
+        number = int(match.group("axis"))
+        if number not in by_number:
+            raise ReportError(
+                f"{source.name} : le repère « {match.group(0)} » ne correspond à aucun axe "
+                f"exécuté (axes : {', '.join(str(n) for n in sorted(by_number))})"
+            )
+        seen.append(number)
+        return blank_runs_table(by_number[number])
+
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            cell.source = TABLE_MARKER.sub(table, cell.source)
+    missing = sorted(set(by_number) - set(seen))
+    if missing or summaries != 1 or len(seen) != len(set(seen)):
+        raise ReportError(
+            f"{source.name} : il faut un repère « <!-- tableau: axe N --> » par axe "
+            f"(manquants : {', '.join(map(str, missing)) or 'aucun'}, en double : "
+            f"{', '.join(str(n) for n in sorted(set(seen)) if seen.count(n) > 1) or 'aucun'}) "
+            "et un seul « <!-- tableau: synthese --> »"
+        )
+    nb.metadata.pop("jupytext", None)
+    return nbformat.writes(nb) + "\n"

@@ -21,7 +21,8 @@ log = logging.getLogger("mkdocs.hooks.atelier.rapport")
 
 
 def on_files(files, config):
-    """Ajoute la page du rapport et ses figures, composées à partir des enregistrements."""
+    """Ajoute la page du rapport et ses figures, composées à partir des enregistrements, et le
+    notebook que l'élève remplit (le rapport publié en est le corrigé)."""
     try:
         axes = report.load_axes()
     except report.ReportError as exc:
@@ -30,5 +31,10 @@ def on_files(files, config):
     for uri, svg in figures.items():
         files.append(File.generated(config, uri, content=svg))
     files.append(File.generated(config, report.PAGE, content=markdown))
+    try:
+        template = report.template_notebook(axes)
+    except report.ReportError as exc:
+        raise PluginError(f"Rapport à remplir de l'atelier : {exc}") from None
+    files.append(File.generated(config, report.TEMPLATE, content=template))
     log.info(f"Rapport de l'atelier : {len(axes)} axe(s), {len(figures)} figure(s)")
     return files

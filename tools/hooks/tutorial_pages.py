@@ -33,7 +33,7 @@ from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File
 from mkdocs.utils import get_relative_url
 
-from tools import accessibility, execute, french, paths, shared_code
+from tools import accessibility, execute, french, paths, report, shared_code
 from tools.french import NBSP, in_unit, seconds, thousands
 
 # « make serve » recharge ce fichier à chaque reconstruction : recharger aussi l'exécuteur pour
@@ -156,6 +156,14 @@ def tutorial_banner(record: dict, colab: str) -> str:
         metrics = f"<li>Modèle{NBSP}: {esc(card['description'])}</li>" + metrics
     wall = seconds(record["wall_seconds"])
     prerequisites = "".join(f"<li>{esc(p)}</li>" for p in record["prerequisites"])
+    workshop = ""
+    if any(report.AXIS_RESULT.fullmatch(f) for f in record.get("result_files") or []):
+        workshop = (
+            '  <p class="atelier-rapport">Notez vos mesures de cet axe dans le '
+            f'<a href="../../{report.TEMPLATE}" download>rapport à remplir (.ipynb)</a>{NBSP};'
+            f' le <a href="../../{report.PAGE.removesuffix(".md")}/">rapport publié</a> '
+            "en est le corrigé.</p>"
+        )
     return f"""
 <p class="atelier-description">{esc(record["description"])}</p>
 <div class="atelier-tutoriel" data-tutoriel="{esc(name)}">
@@ -167,6 +175,7 @@ def tutorial_banner(record: dict, colab: str) -> str:
     <a class="md-button" href="{esc(colab)}" rel="noopener"
        data-colab>Ouvrir dans Colab</a>
   </p>
+{workshop}
   <dl class="atelier-fiche">
     <dt>Niveau</dt><dd>{esc(record["level"])}</dd>
     <dt>Durée estimée</dt><dd>{esc(record["duration"])}</dd>
