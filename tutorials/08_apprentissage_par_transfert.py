@@ -813,7 +813,7 @@ print(f"Caractéristiques figées moins entraînement de zéro, chiffres : {poin
 #       disponibles.
 #     - [x] Avec 200 étiquettes par classe, les 150 pas font un peu plus de 9 époques.
 #       1 000 images en lots de 64 donnent 15 lots complets et un lot de 40, soit 16 pas par
-#       époque ; 150/16 ≈ 9,4.
+#       époque ; 150/16 ≈ 9,4.
 #     - [ ] Le nombre d'époques est le même pour tous les budgets.
 #       Le nombre de pas est fixe, pas le nombre d'époques : plus il y a d'images, moins il y a
 #       d'époques.
