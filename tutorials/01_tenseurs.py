@@ -697,6 +697,110 @@ print(f"TensorFlow : tenseur sur {tf.constant(1.0).device}")
 # Le même code fonctionne sur Colab avec un GPU, sans changer une ligne.
 
 # %% [markdown]
+# ## Testez-vous
+#
+# Six questions sur les tenseurs que ce tutoriel a construits ; répondez avant de déplier
+# l'explication de chaque choix.
+#
+# !!! quiz "Empiler trois indicateurs"
+#     `price`, `volume` et `spread` ont chacun la forme `(20, 390)` : 20 séances de 390 minutes.
+#     Quelle forme a `np.stack([price, volume, spread], axis=0)` ?
+#
+#     - [ ] `(20, 390, 3)`
+#       C'est la forme obtenue avec `axis=-1`, comme dans le tutoriel : le nouvel axe s'ajoute alors
+#       à la fin.
+#     - [x] `(3, 20, 390)`
+#       `np.stack` crée un nouvel axe à la position demandée. Avec `axis=0`, il vient en tête et
+#       compte les trois indicateurs.
+#     - [ ] `(60, 390)`
+#       Ce serait `np.concatenate` sur l'axe 0, qui met les tableaux bout à bout sans créer d'axe.
+#     - [ ] `(20, 1170)`
+#       Ce serait une concaténation sur l'axe des minutes. `np.stack` ne fusionne aucun axe, il en
+#       ajoute un.
+#
+# !!! quiz "Un pixel dans le vecteur aplati"
+#     Une image de 28 × 28 pixels est aplatie par `reshape(64, -1)`, qui met ses lignes bout à bout.
+#     Les indices partent de 0. Quel pixel de l'image se trouve à la position 30 du vecteur ?
+#
+#     - [x] Ligne 1, colonne 2.
+#       Chaque ligne occupe 28 positions : la ligne 0 va de 0 à 27, la ligne 1 commence à 28, et
+#       30 = 28 × 1 + 2.
+#     - [ ] Ligne 2, colonne 1.
+#       La position vaut 28 × ligne + colonne : la ligne 2, colonne 1 est à la position 57.
+#     - [ ] Ligne 30, colonne 0.
+#       L'image n'a que 28 lignes. `reshape` parcourt toutes les colonnes d'une ligne avant de
+#       passer à la suivante.
+#     - [ ] Cela dépend de la bibliothèque.
+#       Le tutoriel l'a vérifié : PyTorch, TensorFlow et la couche `Flatten` de Keras rangent les
+#       pixels dans le même ordre.
+#
+# !!! quiz "Passer au format NCHW"
+#     `colour_nhwc` est un lot de forme `(8, 32, 32, 3)`, au format NHWC. Quelles écritures donnent
+#     ce lot au format NCHW, chaque valeur à sa place ?
+#
+#     - [x] `torch.from_numpy(colour_nhwc).permute(0, 3, 1, 2)`
+#       Le nouvel axe 1 est l'ancien axe 3, celui des canaux : la forme devient `(8, 3, 32, 32)` et
+#       les valeurs sont réordonnées.
+#     - [x] `tf.transpose(colour_nhwc, perm=[0, 3, 1, 2])`
+#       Même liste d'axes, même résultat : le tutoriel a vérifié que les deux bibliothèques donnent
+#       les mêmes valeurs.
+#     - [ ] `torch.from_numpy(colour_nhwc).reshape(8, 3, 32, 32)`
+#       La forme est la bonne et aucune erreur n'est levée, mais `reshape` redécoupe la suite des
+#       valeurs sans les déplacer : les pixels sont brouillés.
+#     - [ ] `torch.from_numpy(colour_nhwc).permute(0, 2, 3, 1)`
+#       Cette permutation donne la forme `(8, 32, 3, 32)` : elle met en position 1 l'ancien axe 2,
+#       la largeur, et non les canaux.
+#
+# !!! quiz "Un coefficient par image"
+#     `lot_pt` a la forme `(64, 28, 28)`. Vous voulez multiplier chaque image par son propre
+#     coefficient, pris dans un vecteur de 64 valeurs. Quelle forme donner à ce vecteur pour que la
+#     diffusion fasse le travail ?
+#
+#     - [ ] `(64,)`
+#       Les formes s'alignent par la droite : 64 fait face à l'axe des colonnes, de taille 28, et
+#       les deux bibliothèques lèvent une erreur.
+#     - [ ] `(64, 1)`
+#       Alignée par la droite, elle est vue comme `(1, 64, 1)` : 64 fait face à l'axe des lignes, de
+#       taille 28, d'où une erreur.
+#     - [x] `(64, 1, 1)`
+#       Le 64 fait face à l'axe des images ; les deux axes de taille 1 se répètent sur les lignes et
+#       les colonnes de chaque image.
+#     - [ ] `(1, 1, 64)`
+#       Le 64 tombe encore sur l'axe des colonnes : 64 et 28 ne s'accordent pas.
+#
+# !!! quiz "Qui voit la modification ?"
+#     `source = np.zeros(3, dtype=np.float32)`, puis `shared_pt = torch.from_numpy(source)`,
+#     `copied_pt = torch.tensor(source)` et `copied_tf = tf.constant(source)`. Après
+#     `source[0] = 42.0`, lesquels de ces objets commencent par 42 ?
+#
+#     - [x] `shared_pt`
+#       `torch.from_numpy` partage la mémoire du tableau : aucune copie, la modification se voit des
+#       deux côtés.
+#     - [ ] `copied_pt`
+#       `torch.tensor` copie les valeurs au moment de l'appel : il garde ses zéros.
+#     - [ ] `copied_tf`
+#       `tf.constant` copie lui aussi, et un tenseur TensorFlow est de toute façon immuable.
+#     - [x] `shared_pt.numpy()`
+#       Ce tableau NumPy partage la mémoire de `shared_pt`, donc celle de `source` : le tutoriel l'a
+#       vérifié avec `np.shares_memory`.
+#
+# !!! quiz "Deux écarts-types"
+#     Le tutoriel standardise les 5 logements avec PyTorch (`housing_pt.std(dim=0)`) puis avec
+#     TensorFlow (`tf.math.reduce_std`). Comment se comparent les deux écarts-types d'une même
+#     colonne ?
+#
+#     - [x] Celui de PyTorch est plus grand, d'un facteur √(5/4).
+#       PyTorch divise la somme des carrés des écarts par n − 1 = 4, TensorFlow par n = 5 ;
+#       l'écart-type est la racine de ce quotient.
+#     - [ ] Celui de TensorFlow est plus grand, d'un facteur √(5/4).
+#       C'est l'inverse : diviser par 4 plutôt que par 5 donne un résultat plus grand.
+#     - [ ] Celui de PyTorch est plus grand, d'un facteur 5/4.
+#       5/4 est le rapport des variances ; celui des écarts-types en est la racine carrée.
+#     - [ ] Ils sont égaux, à l'arrondi près.
+#       Les deux bibliothèques n'emploient pas la même formule par défaut, et sur 5 lignes la
+#       différence se voit. En PyTorch, `std(dim=0, correction=0)` fait le calcul de TensorFlow.
+
+# %% [markdown]
 # ## Récapitulatif
 #
 # - Un tenseur se décrit par sa forme, son rang, sa taille, son type et son appareil.

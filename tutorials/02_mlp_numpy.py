@@ -712,6 +712,102 @@ print(f"Classe la moins bien reconnue : {CLASS_NAMES[worst]}")
 # souvent à 28 × 28 pixels ; sandale, basket et bottine, dans une moindre mesure.
 
 # %% [markdown]
+# ## Testez-vous
+#
+# Six questions sur le réseau que vous venez d'écrire à la main ; répondez avant de déplier
+# l'explication de chaque choix.
+#
+# !!! quiz "Compter les paramètres"
+#     Quelle expression donne `n_parameters`, le nombre de paramètres du réseau 784-128-10 de ce
+#     tutoriel ?
+#
+#     - [ ] 784 × 128 + 128 × 10
+#       Il manque les biais : un par neurone caché (128) et un par sortie (10).
+#     - [x] (784 × 128 + 128) + (128 × 10 + 10)
+#       Chaque couche dense a une matrice de poids (entrées × sorties) et un biais par sortie :
+#       `W1`, `b1`, `W2` et `b2`.
+#     - [ ] 784 + 128 + 10
+#       C'est le nombre de neurones, entrées comprises. Chaque connexion entre deux couches porte
+#       son propre poids.
+#     - [ ] 784 × 128 × 10
+#       Les couches ne se multiplient pas entre elles : les paramètres de chaque couche
+#       s'additionnent.
+#
+# !!! quiz "La forme d'un gradient"
+#     `loss_and_grads` reçoit un lot de 64 images. Quelle forme a `grads["W1"]` ?
+#
+#     - [x] `(784, 128)`
+#       `x.T @ delta1` multiplie une matrice `(784, 64)` par une matrice `(64, 128)` : l'axe du lot
+#       disparaît dans la somme. Un gradient a toujours la forme du paramètre qu'il met à jour.
+#     - [ ] `(64, 128)`
+#       C'est la forme de `delta1`, le terme d'erreur de la couche cachée, avec une ligne par image.
+#     - [ ] `(64, 784, 128)`
+#       Le produit matriciel additionne les contributions des 64 images : aucun gradient par image
+#       n'est gardé.
+#     - [ ] `(128, 784)`
+#       Ce serait la convention d'une image rangée en colonne, avec des poids de forme (sorties,
+#       entrées). Ici, `W1` a la forme (entrées, sorties).
+#
+# !!! quiz "Un facteur oublié"
+#     Vous oubliez la ligne `delta2 /= n` : tous les gradients deviennent B fois trop grands, avec
+#     B = 32 images dans le lot de contrôle. Que renvoie `gradient_check`, en `float64` ?
+#
+#     - [ ] Une erreur relative minuscule, car seule l'échelle change.
+#       L'erreur relative mesure la norme de la différence entre les deux gradients : un gradient 32
+#       fois trop grand en est très loin.
+#     - [x] Une erreur relative proche de 1, égale à (B − 1)/(B + 1).
+#       Si le gradient analytique vaut B fois le gradient numérique, la formule de l'erreur relative
+#       donne (B − 1)/(B + 1), soit 31/33 pour B = 32. C'est la contre-épreuve du tutoriel.
+#     - [ ] Une erreur de Python, car les formes ne concordent plus.
+#       Multiplier par un nombre ne change aucune forme : c'est pourquoi vérifier les formes ne
+#       suffit pas.
+#
+# !!! quiz "Pourquoi vérifier sur 64 bits ?"
+#     Le même contrôle, lancé en `float32` avec `eps=1e-6`, fait paraître faux des gradients justes.
+#     Pourquoi ?
+#
+#     - [x] Les deux pertes ne diffèrent qu'au-delà de la précision d'un `float32`.
+#       Un `float32` garde environ 7 chiffres significatifs, un `float64` environ 16. Pousser un
+#       seul poids de ε ne change la perte que bien au-delà du septième chiffre : en `float32`, la
+#       différence des deux pertes n'est plus que du bruit d'arrondi.
+#     - [ ] Les gradients analytiques deviennent faux en `float32`.
+#       Ce sont les mêmes formules, justes dans les deux types ; c'est le gradient numérique qui
+#       perd toute précision.
+#     - [ ] ε est trop grand pour un `float32`.
+#       C'est l'inverse : la différence des deux pertes est trop petite. Un ε plus grand la rendrait
+#       visible, au prix d'une approximation moins fine.
+#
+# !!! quiz "Une softmax décalée"
+#     La softmax stable du tutoriel reçoit la ligne de logits `[1000, 999, 990]`, puis la ligne
+#     `[10, 9, 0]`. Que donne-t-elle ?
+#
+#     - [x] Exactement les mêmes probabilités pour les deux lignes.
+#       La seconde ligne est la première moins 990, et la softmax ne change pas quand on soustrait
+#       une même valeur à toute une ligne. La version stable soustrait d'ailleurs le maximum : dans
+#       les deux cas, elle calcule l'exponentielle de `[0, -1, -10]`.
+#     - [ ] Des `nan` pour la première ligne.
+#       C'est ce que renvoie la version naïve, dont l'exponentielle déborde pour des logits aussi
+#       grands. La version stable ne prend que des exponentielles de nombres négatifs ou nuls.
+#     - [ ] Des probabilités plus tranchées pour la première ligne, aux logits plus grands.
+#       Seuls les écarts entre logits comptent, et ils sont identiques dans les deux lignes.
+#
+# !!! quiz "Une perte initiale suspecte"
+#     Vous changez l'initialisation des poids. Avant tout entraînement, la perte sur 1 000 images
+#     vaut maintenant 40, au lieu d'une valeur proche de log 10, soit environ 2,3. Qu'en
+#     concluez-vous ?
+#
+#     - [x] L'initialisation est mal réglée : les logits sont bien trop grands.
+#       Le réseau se trompe avec une très forte assurance. Une perte de 40 veut dire que le
+#       logarithme de la probabilité de la bonne classe vaut −40 en moyenne : seuls des logits
+#       énormes et très dispersés y conduisent.
+#     - [ ] Rien : avant l'entraînement, n'importe quelle perte est normale.
+#       Un réseau bien initialisé répond presque au hasard : sa perte est du même ordre que log 10,
+#       celle d'un modèle qui donne la probabilité 1/10 à chaque classe.
+#     - [ ] Le réseau a déjà appris quelque chose.
+#       Une perte plus haute que log 10 veut dire que la bonne classe reçoit en moyenne moins que le
+#       hasard, pas un début d'apprentissage.
+
+# %% [markdown]
 # ## Récapitulatif
 #
 # - La propagation avant d'un MLP tient en deux produits matriciels, une ReLU et une softmax.

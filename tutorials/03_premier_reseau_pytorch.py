@@ -784,6 +784,97 @@ plt.show()
 # Le plus souvent, elle porte sur des classes proches : chemise, T-shirt, pull, manteau.
 
 # %% [markdown]
+# ## Testez-vous
+#
+# Six questions sur les données, le modèle et la boucle de ce tutoriel ; répondez avant de déplier
+# l'explication de chaque choix.
+#
+# !!! quiz "Un lot du DataLoader classique"
+#     `classic_loader` lit Fashion-MNIST avec `transforms.ToTensor()`, en lots de 64. Quelle forme a
+#     le tenseur d'images d'un lot ?
+#
+#     - [x] `(64, 1, 28, 28)`
+#       `ToTensor` rend chaque image sous la forme `(1, 28, 28)`, avec un axe de canal, et le
+#       `DataLoader` en empile 64.
+#     - [ ] `(64, 28, 28)`
+#       C'est la forme d'un lot tiré des tenseurs préchargés, construits à partir de
+#       `train_set.data`, sans axe de canal.
+#     - [ ] `(64, 784)`
+#       Rien n'aplatit encore les images : c'est la couche `nn.Flatten` du modèle qui le fera.
+#     - [ ] `(1, 28, 28)`
+#       C'est la forme d'un seul exemple ; le `DataLoader` ajoute l'axe du lot en tête.
+#
+# !!! quiz "Le dernier lot"
+#     `iterate_minibatches` découpe les 54 000 images d'entraînement en lots de 256. Que se
+#     passe-t-il à la fin de chaque époque ?
+#
+#     - [x] Il y a 211 lots : 210 lots de 256 images, puis un dernier de 240.
+#       54 000 = 210 × 256 + 240. La tranche `order[first : first + batch_size]` s'arrête simplement
+#       à la fin du tableau : aucune image n'est perdue.
+#     - [ ] Il y a 210 lots, et les 240 images restantes attendent l'époque suivante.
+#       La boucle `range(0, n, batch_size)` va jusqu'au dernier départ possible, 53 760 : le dernier
+#       lot, plus petit, est bien traité.
+#     - [ ] Le dernier lot est complété par 16 images du début, pour en faire 256.
+#       Rien ne complète le lot : il garde ses 240 images. La boucle multiplie d'ailleurs sa perte
+#       par `len(yb)`, sa taille réelle.
+#
+# !!! quiz "Sans remise à zéro des gradients"
+#     Vous supprimez la ligne `optimizer.zero_grad()` de la boucle d'entraînement. Que se
+#     passe-t-il ?
+#
+#     - [ ] Une erreur à la deuxième itération.
+#       PyTorch ne signale rien : il ajoute les nouveaux gradients à ceux déjà rangés dans
+#       l'attribut `.grad` de chaque paramètre.
+#     - [x] Les gradients s'accumulent d'un lot à l'autre, sans aucun message.
+#       Chaque mise à jour suit la somme des gradients de tous les lots précédents :
+#       `loss.backward()` additionne ses gradients à ceux qui sont déjà là. Sans remise à zéro,
+#       chaque pas mêle tout le passé et l'entraînement se dégrade.
+#     - [ ] Rien : `loss.backward()` remplace les anciens gradients.
+#       C'est justement ce qu'il ne fait pas, et c'est la raison d'être de l'étape 3 de la boucle.
+#
+# !!! quiz "Une softmax en trop"
+#     Vous ajoutez `nn.Softmax(dim=1)` à la fin de `forward`, en gardant `nn.CrossEntropyLoss()`.
+#     Qu'observez-vous ?
+#
+#     - [ ] Une erreur de forme au premier lot.
+#       Les formes ne changent pas : la softmax rend toujours 10 valeurs par image.
+#     - [ ] Le même entraînement, car une softmax appliquée deux fois ne change rien.
+#       Appliquée à des probabilités, entre 0 et 1, une seconde softmax les resserre autour de 1/10.
+#     - [x] Aucune erreur, mais la perte applique une seconde softmax : l'apprentissage en souffre.
+#       `nn.CrossEntropyLoss` attend des logits et applique elle-même la softmax. Des entrées entre
+#       0 et 1 donnent des probabilités resserrées autour de 1/10 : les gradients s'affaiblissent et
+#       la perte ne peut plus descendre bien bas.
+#
+# !!! quiz "Où le test fuiterait-il ?"
+#     Lesquels de ces choix feraient perdre au jeu de test son rôle de mesure honnête ?
+#
+#     - [x] Choisir le nombre d'époques d'après l'exactitude de test à chaque époque.
+#       Le test servirait à un réglage : son score, choisi parce qu'il est le meilleur, deviendrait
+#       trop optimiste. C'est le rôle de la validation.
+#     - [x] Garder le taux d'apprentissage qui donne la meilleure exactitude de test.
+#       Même défaut : un maximum pris sur le test surestime ce que le modèle fera sur des images
+#       nouvelles.
+#     - [ ] Mesurer l'exactitude de validation à la fin de chaque époque.
+#       C'est ce que fait la boucle : les images de validation ne servent pas à l'apprentissage,
+#       elles sont là pour guider les choix.
+#     - [ ] Normaliser le test avec la moyenne et l'écart-type de l'entraînement.
+#       C'est ce que fait le tutoriel : les statistiques viennent de l'entraînement, le test ne
+#       décide de rien.
+#
+# !!! quiz "Relancer une seule cellule"
+#     L'entraînement est terminé. Vous relancez seulement la cellule de la boucle d'entraînement.
+#     Que se passe-t-il ?
+#
+#     - [ ] Le même entraînement recommence depuis des poids aléatoires, avec les mêmes pertes.
+#       Le modèle et l'optimiseur sont créés dans des cellules précédentes : la boucle reprend ces
+#       objets tels qu'ils sont.
+#     - [x] L'entraînement se poursuit à partir du modèle déjà entraîné.
+#       `model` garde ses poids et `optimizer` son état : 12 nouvelles époques s'ajoutent aux
+#       premières. Pour repartir de zéro, relancez le notebook depuis le début.
+#     - [ ] Une erreur, car l'historique `history` existe déjà.
+#       La cellule recrée `history`, vide, dès sa première ligne : rien ne l'empêche de s'exécuter.
+
+# %% [markdown]
 # ## Récapitulatif
 #
 # - Un `Dataset` rend un exemple, un `DataLoader` les regroupe en lots mélangés.

@@ -445,6 +445,100 @@ for folder, _, files in sorted(os.walk("runs/keras")):
 #     TensorBoard affiche les deux expériences côte à côte.
 
 # %% [markdown]
+# ## Testez-vous
+#
+# Six questions sur les choix de ce tutoriel ; répondez avant de déplier l'explication de chaque
+# choix.
+#
+# !!! quiz "Le résumé du modèle"
+#     Dans le résumé affiché par `summary`, quelle forme de sortie a la couche `hidden` ?
+#
+#     - [x] `(None, 128)`
+#       `None` est l'axe du lot, de taille libre ; 128 est le nombre de neurones de la couche.
+#     - [ ] `(784, 128)`
+#       C'est la forme de sa matrice de poids, pas celle de sa sortie.
+#     - [ ] `(None, 28, 28, 128)`
+#       `Flatten` a déjà aplati chaque image en 784 valeurs : la couche dense reçoit des vecteurs.
+#     - [ ] `(128,)`
+#       Le résumé garde l'axe du lot, noté `None`.
+#
+# !!! quiz "Un réseau qui renvoie des logits"
+#     Vous remplacez la dernière couche par `keras.layers.Dense(10)`, sans activation. Les classes
+#     restent des entiers de 0 à 9. Quelle perte donner à `compile` ?
+#
+#     - [ ] `SparseCategoricalCrossentropy(from_logits=False)`
+#       La perte prendrait les logits pour des probabilités : des valeurs négatives, dont la somme
+#       ne vaut pas 1, donnent une perte sans signification.
+#     - [x] `SparseCategoricalCrossentropy(from_logits=True)`
+#       Les classes sont des entiers, d'où la version `Sparse` ; `from_logits=True` dit à la perte
+#       d'appliquer elle-même la softmax.
+#     - [ ] `CategoricalCrossentropy(from_logits=True)`
+#       Cette perte attend des classes en *one-hot*, de forme `(N, 10)`, alors que `y_train` a la
+#       forme `(60000,)`.
+#     - [ ] `MeanSquaredError()`
+#       L'erreur quadratique moyenne convient à une régression ; une classification demande
+#       l'entropie croisée.
+#
+# !!! quiz "Des images rangées par classe"
+#     Imaginez un tableau d'entraînement trié par classe : les 6 000 T-shirts d'abord, les 6 000
+#     bottines à la fin. Que ferait `validation_split=0.1` ?
+#
+#     - [x] La validation ne contiendrait que des bottines, absentes de l'entraînement.
+#       `validation_split` prend les derniers 10 % du tableau, avant tout mélange : ici les 6 000
+#       dernières images, toutes des bottines, que le réseau ne verrait jamais pendant
+#       l'entraînement. Le tutoriel peut s'en servir parce que Fashion-MNIST est déjà mélangé.
+#     - [ ] Rien de grave, car Keras tire la validation au hasard.
+#       Keras prend la fin du tableau, sans tirage. Seules les images d'entraînement sont mélangées,
+#       à chaque époque.
+#     - [ ] La validation contiendrait 600 images de chaque classe.
+#       Il faudrait pour cela mélanger le tableau avant l'appel, ou tirer soi-même une validation
+#       équilibrée.
+#
+# !!! quiz "Un calendrier compté en pas"
+#     `compile_model` donne à `CosineDecay` le nombre total de pas, `steps_per_epoch * epochs`. Que
+#     se passerait-il si vous lui donniez seulement `epochs`, soit 15 ?
+#
+#     - [ ] Rien, car Keras convertit les époques en pas.
+#       `CosineDecay` ne connaît que le compteur de l'optimiseur, qui avance d'une unité par lot.
+#     - [x] Le taux d'apprentissage serait nul dès le seizième lot, et le réseau n'apprendrait plus.
+#       Passé son nombre de pas, `CosineDecay` garde son taux final, nul par défaut. Les 15 premiers
+#       lots ne sont qu'une infime partie de la première époque : toutes les mises à jour suivantes
+#       seraient nulles.
+#     - [ ] Le taux d'apprentissage décroîtrait quinze fois plus lentement.
+#       C'est l'inverse : la décroissance complète tiendrait en 15 pas au lieu de 15 époques.
+#
+# !!! quiz "La taille des lots"
+#     Vous passez de lots de 32 à des lots de 256 images, sans rien changer d'autre. Qu'est-ce qui
+#     change pendant une époque ?
+#
+#     - [x] L'optimiseur fait huit fois moins de mises à jour des poids.
+#       Un pas d'optimisation par lot : huit fois moins de lots, huit fois moins de pas. C'est
+#       pourquoi le tutoriel prend un taux d'apprentissage plus grand que celui d'Adam par défaut.
+#     - [x] L'époque dure beaucoup moins longtemps, sur un réseau aussi petit.
+#       Chaque pas a un coût fixe (appels Python, lancement des calculs) qui dépend peu de la taille
+#       du lot : moins de pas, moins de ces coûts.
+#     - [ ] Le réseau voit huit fois moins d'images.
+#       Une époque parcourt toujours toutes les images d'entraînement ; seul leur regroupement
+#       change.
+#     - [ ] Le nombre de paramètres du modèle est multiplié par huit.
+#       Les paramètres ne dépendent pas du lot : le `None` du résumé indique justement qu'un lot
+#       peut avoir n'importe quelle taille.
+#
+# !!! quiz "Ce que rend la prédiction"
+#     Que renvoie `model.predict(x_test[:5])` pour le réseau de ce tutoriel ?
+#
+#     - [x] Un tableau de forme `(5, 10)` dont chaque ligne a une somme de 1.
+#       Le réseau se termine par une softmax : une ligne de 10 probabilités par image.
+#     - [ ] Un tableau de forme `(5,)` : la classe prédite de chaque image.
+#       La classe prédite s'obtient ensuite avec `argmax(axis=1)` ; `predict` rend la sortie du
+#       réseau.
+#     - [ ] Un tableau de forme `(5, 10)` de logits, à passer dans une softmax.
+#       Ce serait le cas avec une dernière couche `Dense(10)` sans activation ; ici, la softmax fait
+#       partie du modèle.
+#     - [ ] Un tableau de forme `(10,)`.
+#       `predict` garde l'axe du lot : une ligne par image.
+
+# %% [markdown]
 # ## Récapitulatif
 #
 # - `keras.Sequential` empile des couches ; `keras.Input` donne la forme d'un exemple,

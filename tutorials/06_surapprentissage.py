@@ -806,6 +806,113 @@ print(f"Différence : {fr(100 * (test_best - test_base), 1)} points sur {len(y_t
 # La régularisation limite les dégâts du manque de données ; elle ne le remplace pas.
 
 # %% [markdown]
+# ## Testez-vous
+#
+# Sept questions sur les expériences de ce tutoriel ; répondez avant de déplier l'explication de
+# chaque choix.
+#
+# !!! quiz "Autant de paramètres que de points"
+#     Sur les 5 points d'entraînement, à partir de quel degré l'erreur d'entraînement du polynôme
+#     devient-elle nulle ?
+#
+#     - [ ] Au degré 6 seulement, le plus souple.
+#       Inutile d'aller si loin : le degré 6 a plus de coefficients qu'il n'en faut.
+#     - [x] Au degré 4.
+#       Un polynôme de degré 4 a 5 coefficients : par 5 points d'abscisses distinctes, il en passe
+#       exactement un.
+#     - [ ] Au degré 1, si le bruit est faible.
+#       Une droite ne passe par 5 points bruités que par hasard : il lui reste une erreur.
+#     - [ ] Jamais, à cause du bruit.
+#       Le bruit n'empêche pas un modèle assez souple de passer par chaque point : il l'y oblige, au
+#       détriment de la généralisation.
+#
+# !!! quiz "Compter les paramètres du MLP"
+#     `make_mlp()` a 784 entrées, deux couches cachées de 256 neurones et 10 sorties, avec un
+#     `nn.Dropout` après chaque ReLU. Quelle expression donne son nombre de paramètres ?
+#
+#     - [x] (784 × 256 + 256) + (256 × 256 + 256) + (256 × 10 + 10)
+#       Trois couches `nn.Linear`, chacune avec ses poids et un biais par sortie. Les ReLU et le
+#       dropout n'ont aucun paramètre.
+#     - [ ] (784 × 256 + 256) + (256 × 10 + 10)
+#       Il manque la seconde couche cachée, `nn.Linear(hidden, hidden)`.
+#     - [ ] (784 × 256 + 256) + (256 × 256 + 256) + (256 × 10 + 10) + 2 × 256
+#       Le dropout n'apprend rien : il éteint des sorties au hasard, avec une probabilité fixée
+#       d'avance.
+#
+# !!! quiz "Lire les courbes"
+#     Lequel de ces comportements des courbes signale le surapprentissage ?
+#
+#     - [ ] Les pertes d'entraînement et de validation baissent ensemble.
+#       C'est le début de tout entraînement sain : le réseau apprend ce qui est commun aux images.
+#     - [x] La perte d'entraînement continue vers zéro pendant que la perte de validation remonte.
+#       Le réseau apprend alors les particularités de ses 1 000 images, étiquettes fausses
+#       comprises, au détriment des images nouvelles.
+#     - [ ] Les deux pertes restent hautes et ne baissent presque pas.
+#       C'est le signe du sous-apprentissage : le modèle n'apprend même pas ses propres exemples.
+#     - [ ] La perte de validation reste un peu au-dessus de celle d'entraînement.
+#       Un petit écart est normal, puisque le réseau a vu les unes et pas les autres : c'est la
+#       tendance qui compte.
+#
+# !!! quiz "La patience"
+#     Avec `patience=10`, la perte de validation la plus basse est atteinte à l'époque 12, puis ne
+#     s'améliore plus. Que fait `train` ?
+#
+#     - [x] Elle s'arrête après l'époque 22 et garde les poids de l'époque 12.
+#       À l'époque 22, `epoch - best_epoch` vaut 10 : la boucle s'interrompt, puis
+#       `load_state_dict(best_state)` recharge la copie faite à l'époque 12.
+#     - [ ] Elle s'arrête après l'époque 22 et garde les poids de l'époque 22.
+#       Ces poids ont dix époques de surapprentissage de trop : la fonction recharge la meilleure
+#       copie.
+#     - [ ] Elle s'arrête après l'époque 12.
+#       À l'époque 12, rien ne dit encore que la perte ne baissera plus : il faut attendre
+#       `patience` époques pour le savoir.
+#     - [ ] Elle va jusqu'à la soixantième époque, puis garde les poids de l'époque 12.
+#       Ce serait un simple choix de la meilleure époque. L'arrêt précoce économise en plus les
+#       époques inutiles.
+#
+# !!! quiz "Une valeur par défaut"
+#     Le modèle de base crée `AdamW` avec `weight_decay=0.0`. Qu'arriverait-il si l'on omettait cet
+#     argument ?
+#
+#     - [ ] Rien : sans cet argument, `AdamW` ne fait pas décroître les poids.
+#       `AdamW` utilise par défaut `weight_decay=0.01`.
+#     - [x] Le modèle de base aurait déjà une petite décroissance des poids.
+#       Avec la valeur par défaut, 0,01, chaque pas retire une petite fraction de chaque poids.
+#       L'effet serait faible, mais le modèle de base ne serait plus sans remède, et la comparaison
+#       ne changerait plus une seule chose à la fois.
+#     - [ ] Une erreur, car `AdamW` exige cet argument.
+#       L'argument est facultatif : c'est justement pourquoi sa valeur par défaut passe inaperçue.
+#
+# !!! quiz "Combien d'étiquettes deviennent fausses ?"
+#     `add_label_noise` tire une nouvelle classe au hasard, parmi les 10, pour une image
+#     d'entraînement sur cinq en moyenne. Combien des 1 000 étiquettes deviennent fausses, en
+#     moyenne ?
+#
+#     - [ ] Exactement 200, une sur cinq.
+#       Chaque image est choisie avec la probabilité 0,2, indépendamment des autres : leur nombre
+#       varie autour de 200. Et une nouvelle classe tirée au hasard retombe parfois sur la vraie.
+#     - [x] Environ 180, soit 0,2 × 9/10 des images.
+#       Une nouvelle classe tirée au hasard retombe sur la vraie une fois sur dix : seules 9
+#       étiquettes tirées sur 10 deviennent fausses.
+#     - [ ] Environ 20, soit 0,2 × 1/10 des images.
+#       1/10 est la chance de retomber sur la vraie classe : c'est la part des étiquettes tirées qui
+#       restent justes, pas de celles qui deviennent fausses.
+#
+# !!! quiz "Un score de validation optimiste"
+#     La conclusion retient la variante dont l'exactitude de validation est la plus haute. Pourquoi
+#     ce score est-il un peu optimiste, et que fait le tutoriel ?
+#
+#     - [x] C'est un maximum pris sur plusieurs variantes ; le test, lui, n'a servi à aucun choix.
+#       Prendre le meilleur de plusieurs scores favorise celui que le hasard a avantagé. C'est
+#       pourquoi le tutoriel mesure ensuite la variante retenue une seule fois, sur le test resté à
+#       l'écart de tous les choix.
+#     - [ ] La validation a servi à l'entraînement ; il faut entraîner de nouveau sur le test.
+#       Aucune image de validation n'a servi à l'entraînement, et l'on n'entraîne jamais sur le
+#       test.
+#     - [ ] Il n'est pas optimiste : la validation vaut le test.
+#       La validation a servi à choisir : elle a perdu la neutralité que seul le test garde.
+
+# %% [markdown]
 # ## Récapitulatif
 #
 # - Le **surapprentissage** apparaît quand un modèle trop puissant apprend trop peu

@@ -768,6 +768,111 @@ print(f"                     {fr(100 * test_accuracy, 2)} % (PyTorch, {EPOCHS} �
 # propagation avant, perte, rétropropagation, mise à jour, suivi de l'exactitude.
 
 # %% [markdown]
+# ## Testez-vous
+#
+# Sept questions sur les formes, les paramètres et l'entraînement de ce CNN ; répondez avant de
+# déplier l'explication de chaque choix.
+#
+# !!! quiz "Un padding trop petit"
+#     Dans la première convolution (`kernel_size=5, stride=2`), vous écrivez `padding=1` au lieu de
+#     `padding=2`. Que se passe-t-il pour une image de 28 × 28 ?
+#
+#     - [ ] Rien de visible : les cartes font toujours 14 × 14.
+#       La formule donne ⌊(28 + 2 − 5)/2⌋ + 1 = 12 + 1 = 13 : la carte perd une ligne et une
+#       colonne.
+#     - [x] Les cartes font 13 × 13, puis 6 × 6 : la couche dense lève une erreur.
+#       ⌊(28 + 2 − 5)/2⌋ + 1 = 13 ; la deuxième convolution garde 13 × 13 ; l'agrégation 2 × 2 donne
+#       ⌊13/2⌋ = 6. `nn.Linear(32 * 7 * 7, 128)` attend 32 × 7 × 7 valeurs par image et en reçoit 32
+#       × 6 × 6.
+#     - [ ] Les cartes font 12 × 12, et tout fonctionne.
+#       Le calcul donne 13, et la couche dense n'accepte que des cartes de 7 × 7 après l'agrégation.
+#
+# !!! quiz "Les paramètres de la deuxième convolution"
+#     Combien de paramètres a `nn.Conv2d(16, 32, kernel_size=3, padding=1)`, la deuxième convolution
+#     de notre CNN ?
+#
+#     - [x] 3 × 3 × 16 × 32 + 32
+#       Chacun des 32 filtres couvre une fenêtre 3 × 3 sur les 16 canaux d'entrée, et a son propre
+#       biais.
+#     - [ ] 3 × 3 × 32 + 32
+#       Ce compte oublie les canaux d'entrée : un filtre regarde à la fois les 16 cartes de la
+#       couche précédente.
+#     - [ ] 14 × 14 × 16 × 32 + 32
+#       Les poids sont partagés sur toute l'image : leur nombre ne dépend pas de la taille des
+#       cartes.
+#     - [ ] (16 × 14 × 14) × (32 × 14 × 14) + 32 × 14 × 14
+#       C'est le compte d'une couche dense qui relierait les mêmes entrées aux mêmes sorties, celui
+#       de l'exercice 2.
+#
+# !!! quiz "Des images plus grandes"
+#     Vous donnez au même CNN des images de 56 × 56 au lieu de 28 × 28, en adaptant ce qu'il faut.
+#     Quelles couches changent de nombre de paramètres ?
+#
+#     - [ ] La première convolution.
+#       Ses 16 filtres 5 × 5 restent les mêmes, quelle que soit la taille de l'image.
+#     - [ ] La deuxième convolution.
+#       Pour la même raison : 3 × 3 × 16 × 32 poids et 32 biais, pour toute taille de carte.
+#     - [x] La couche dense qui suit `nn.Flatten`.
+#       Les cartes font maintenant 14 × 14 après l'agrégation : la couche reçoit 32 × 14 × 14
+#       valeurs, quatre fois plus, et devient `nn.Linear(32 * 14 * 14, 128)`.
+#     - [ ] La couche de sortie, `nn.Linear(hidden, 10)`.
+#       Elle reçoit toujours les 128 valeurs de la couche précédente et rend 10 logits.
+#
+# !!! quiz "Une agrégation par maximum"
+#     `grid = torch.arange(16.0).reshape(1, 1, 4, 4)` contient les nombres de 0 à 15, ligne par
+#     ligne. Que rend `nn.MaxPool2d(2)(grid)[0, 0]` ?
+#
+#     - [x] `[[5, 7], [13, 15]]`
+#       Le carré en haut à gauche contient 0, 1, 4 et 5 : son maximum est 5. De même 7, 13 et 15
+#       pour les trois autres carrés.
+#     - [ ] `[[0, 2], [8, 10]]`
+#       Ce sont les minimums de chaque carré. L'agrégation par maximum garde la plus grande valeur.
+#     - [ ] `[[2.5, 4.5], [10.5, 12.5]]`
+#       Ce sont les moyennes de chaque carré, que calculerait `nn.AvgPool2d(2)`.
+#     - [ ] Une carte 3 × 3.
+#       Par défaut, le pas de `nn.MaxPool2d(2)` vaut la taille de sa fenêtre : les carrés ne se
+#       chevauchent pas, et la sortie fait 2 × 2.
+#
+# !!! quiz "Un lissage plus fort"
+#     Le tutoriel lisse les étiquettes avec `label_smoothing=0.1`, d'où des cibles de 0,91 et 0,01.
+#     Quelles cibles donnerait `label_smoothing=0.2`, avec 10 classes ?
+#
+#     - [x] 0,82 pour la bonne classe, 0,02 pour chacune des neuf autres.
+#       PyTorch mélange la cible *one-hot* et une répartition uniforme : (1 − 0,2) + 0,2/10 = 0,82
+#       pour la bonne classe, 0,2/10 = 0,02 pour les autres. La somme vaut bien 1.
+#     - [ ] 0,8 pour la bonne classe, 0,02 pour chacune des neuf autres.
+#       La somme ne vaudrait que 0,98 : la part uniforme, 0,2/10, revient aussi à la bonne classe.
+#     - [ ] 0,8 pour la bonne classe, 0,2 pour chacune des neuf autres.
+#       La somme dépasserait 1 : les 0,2 retirés se répartissent sur les 10 classes.
+#
+# !!! quiz "La forme des filtres"
+#     Quelle forme a `model.features[0].weight`, le tenseur des poids de la première convolution ?
+#
+#     - [x] `(16, 1, 5, 5)`
+#       PyTorch range les filtres en `(C_out, C_in, k, k)` : 16 filtres, 1 canal d'entrée, 5 × 5
+#       poids.
+#     - [ ] `(5, 5, 1, 16)`
+#       C'est l'ordre de Keras, `(k, k, C_in, C_out)`, pour la même couche.
+#     - [ ] `(16, 14, 14)`
+#       C'est la forme des 16 cartes de sortie d'une image, pas celle des poids.
+#     - [ ] `(16, 5, 5)`
+#       Il manque l'axe du canal d'entrée, présent même quand l'image n'a qu'un canal.
+#
+# !!! quiz "OneCycle appelé une fois par époque"
+#     Vous déplacez `scheduler.step()` hors de la boucle des lots, pour l'appeler une fois par
+#     époque. `OneCycleLR` a été créé pour `EPOCHS * steps_per_epoch` pas. Que devient le taux
+#     d'apprentissage ?
+#
+#     - [ ] Rien ne change, car OneCycle s'adapte.
+#       Le calendrier compte ses appels à `step()` : il ne sait pas s'ils correspondent à des lots
+#       ou à des époques.
+#     - [x] Il reste très bas pendant tout l'entraînement, au début de sa phase de montée.
+#       Après 12 appels sur plus de deux mille prévus, le calendrier n'a parcouru qu'une infime
+#       partie de sa montée : le réseau s'entraîne avec un taux proche du taux de départ.
+#     - [ ] Il monte jusqu'au maximum puis redescend en 12 époques, comme prévu.
+#       Il faudrait pour cela créer `OneCycleLR` avec `total_steps=EPOCHS`, un pas par époque.
+
+# %% [markdown]
 # ## Récapitulatif
 #
 # - Une **convolution** fait glisser un petit filtre de poids sur l'image ;

@@ -782,6 +782,101 @@ print(f"Caractéristiques figées moins entraînement de zéro, chiffres : {poin
 # Le tutoriel officiel de PyTorch sur le transfert, cité plus bas, montre la boucle complète.
 
 # %% [markdown]
+# ## Testez-vous
+#
+# Six questions sur les expériences de transfert de ce tutoriel ; répondez avant de déplier
+# l'explication de chaque choix.
+#
+# !!! quiz "Une tête pour les chiffres"
+#     Pour la tâche des chiffres manuscrits, avec la méthode des caractéristiques figées, combien de
+#     paramètres l'optimiseur met-il à jour ?
+#
+#     - [x] 128 × 10 + 10
+#       Seule la tête neuve apprend : 128 entrées, 10 sorties (une par chiffre) et 10 biais.
+#     - [ ] 128 × 5 + 5
+#       C'est la tête de la tâche cible de Fashion-MNIST, à cinq classes ; les chiffres en ont dix.
+#     - [ ] Tous les paramètres du réseau.
+#       C'est le cas de l'affinage et de l'entraînement de zéro ; ici, `requires_grad_(False)` fige
+#       l'extracteur.
+#     - [ ] Les paramètres de l'extracteur seulement.
+#       C'est l'inverse : l'extracteur est figé et la tête apprend.
+#
+# !!! quiz "150 pas, combien d'époques ?"
+#     Chaque modèle de la tâche cible fait 150 pas, par lots d'au plus 64 images
+#     (`batch_size = min(batch_size, len(y))`). Quelles affirmations sont justes ?
+#
+#     - [x] Avec 5 étiquettes par classe, les 150 pas font 150 époques.
+#       `min(64, 25)` vaut 25 : chaque lot contient les 25 images étiquetées, et un pas est une
+#       époque.
+#     - [ ] Avec 5 étiquettes par classe, les 150 pas font à peu près 2 époques.
+#       Ce serait vrai avec des lots de 64 images ; mais un lot ne peut pas dépasser les 25 images
+#       disponibles.
+#     - [x] Avec 200 étiquettes par classe, les 150 pas font un peu plus de 9 époques.
+#       1 000 images en lots de 64 donnent 15 lots complets et un lot de 40, soit 16 pas par
+#       époque ; 150/16 ≈ 9,4.
+#     - [ ] Le nombre d'époques est le même pour tous les budgets.
+#       Le nombre de pas est fixe, pas le nombre d'époques : plus il y a d'images, moins il y a
+#       d'époques.
+#
+# !!! quiz "Où le test fuiterait-il ?"
+#     Lesquels de ces choix feraient servir le test de la tâche cible à un réglage ?
+#
+#     - [x] Choisir `BODY_FACTOR` d'après l'exactitude sur `target_test_x`.
+#       Le facteur serait réglé sur le test, dont le score deviendrait optimiste. Le tutoriel le
+#       choisit sur la validation.
+#     - [x] Retoucher `TARGET_STEPS` jusqu'à ce que l'affinage gagne dans le tableau des résultats.
+#       Ce tableau est mesuré sur le test : retoucher un réglage jusqu'à obtenir le résultat voulu
+#       revient à régler sur le test.
+#     - [ ] Normaliser les images cibles avec la moyenne et l'écart-type de l'entraînement.
+#       Ces statistiques viennent des images d'entraînement ; le test n'y a aucune part.
+#     - [ ] Mesurer une seule fois le réseau source sur le test de ses classes.
+#       Une mesure unique, une fois les choix faits, est précisément le rôle du test.
+#
+# !!! quiz "Ce qui limite les caractéristiques figées"
+#     Qu'est-ce qui limite la méthode des caractéristiques figées sur la tâche cible, quel que soit
+#     le nombre d'étiquettes ?
+#
+#     - [ ] Le manque de pas : 150 ne suffisent pas à régler la tête.
+#       La tête n'a que quelques centaines de paramètres et reçoit les mêmes 150 pas que les autres
+#       méthodes. C'est ce qu'elle reçoit en entrée qui la limite.
+#     - [x] Les 128 caractéristiques de l'extracteur, réglées pour la tâche source.
+#       L'extracteur a appris à séparer pantalons, chaussures et sacs, pas un pull d'un manteau ;
+#       une tête linéaire ne peut pas créer les caractéristiques qui manquent. L'affinage, lui,
+#       laisse l'extracteur les apprendre.
+#     - [ ] Un taux d'apprentissage plus petit pour la tête.
+#       La tête reçoit le même taux maximal, `LR`, dans les trois méthodes.
+#
+# !!! quiz "La normalisation d'un ResNet"
+#     Vous affinez chez vous `resnet18(weights=ResNet18_Weights.DEFAULT)` sur vos propres photos.
+#     Comment préparer les images ?
+#
+#     - [x] Avec `weights.transforms()`, le prétraitement associé à ces poids.
+#       Taille, recadrage et normalisation par la moyenne et l'écart-type calculés sur ImageNet : le
+#       réseau attend les entrées de son préentraînement. Le tutoriel fait de même pour les
+#       chiffres, ramenés au format de Fashion-MNIST.
+#     - [ ] Avec une normalisation calculée sur vos propres photos.
+#       L'extracteur a appris sur des entrées normalisées avec les statistiques calculées sur
+#       ImageNet : d'autres statistiques décaleraient toutes ses entrées.
+#     - [ ] Sans normalisation, car l'affinage corrigera l'écart.
+#       L'affinage part justement de l'extracteur préentraîné : des entrées à une autre échelle
+#       gâcheraient son point de départ.
+#
+# !!! quiz "Des chiffres au format du réseau"
+#     Le jeu de scikit-learn contient 1 797 images de 8 × 8 pixels. Quelle forme a `digits_x` après
+#     `unsqueeze(1)` et `F.interpolate` vers `size=(28, 28)` ?
+#
+#     - [x] `(1797, 1, 28, 28)`
+#       `unsqueeze(1)` ajoute l'axe du canal, que la première convolution attend ; l'interpolation
+#       n'agrandit que les deux derniers axes.
+#     - [ ] `(1797, 28, 28)`
+#       Sans axe de canal, l'interpolation bilinéaire et la convolution, qui attendent des lots
+#       `(N, C, H, W)`, ne conviendraient pas.
+#     - [ ] `(1797, 1, 8, 8)`
+#       C'est la forme avant l'agrandissement ; le réseau source attend des images de 28 × 28.
+#     - [ ] `(1797, 28, 28, 1)`
+#       C'est l'ordre de Keras. En PyTorch, le canal suit l'axe du lot.
+
+# %% [markdown]
 # ## Récapitulatif
 #
 # - Un réseau de classification se range en un **extracteur de caractéristiques** et une
