@@ -124,6 +124,46 @@ def test_markdown_edit_reuses_outputs_and_shows_new_text(tmp_path):
     assert first_output(tmp_path / "out" / "01_essai.ipynb") == before
 
 
+QUIZ_CELL = """
+# %% [markdown]
+# ## Testez-vous
+#
+# !!! quiz "Le double"
+#     Que vaut `score * 2` ?
+#
+#     - [ ] `0.75`
+#       C'est le score lui-même.
+#     - [x] `1.5`
+#       Le double de 0,75.
+"""
+
+
+def test_a_question_in_a_tutorial_becomes_html_without_reexecution(tmp_path):
+    path = write_tutorial(tmp_path / "tutorials")
+    build(tmp_path)
+    path.write_text(HEADER + BODY + QUIZ_CELL, encoding="utf-8")
+    [record] = build(tmp_path)
+    assert record["cached"] is True and record["questions"] == 1
+    nb = nbformat.read(tmp_path / "out" / "01_essai.ipynb", as_version=4)
+    last = nb.cells[-1].source
+    assert "!!! quiz" not in last and '<div class="quiz" id="01_essai-0-q1"' in last
+    assert "<code>1.5</code>" in last and "Le double de 0,75." in last
+    # Aucune ligne vide dans le HTML : le Markdown des notebooks garderait le bloc entier.
+    html_part = last[last.index("<div") :]
+    assert "\n\n" not in html_part.strip()
+
+
+def test_a_malformed_question_in_a_tutorial_names_the_py_line(tmp_path):
+    broken = QUIZ_CELL.replace("#     - [x] `1.5`", "#     - [ ] `1.5`")
+    write_tutorial(tmp_path / "tutorials", body=BODY + broken)
+    with pytest.raises(execute.TutorialError) as err:
+        build(tmp_path)
+    source = (tmp_path / "tutorials" / "01_essai.py").read_text(encoding="utf-8").splitlines()
+    line = source.index('# !!! quiz "Le double"') + 1
+    assert f"tutorials/01_essai.py:{line}" in str(err.value)
+    assert "aucun choix n'est marqué juste" in str(err.value)
+
+
 def test_dependency_or_data_change_invalidates_the_cache(tmp_path, monkeypatch):
     write_tutorial(tmp_path / "tutorials")
     build(tmp_path)

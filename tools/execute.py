@@ -49,7 +49,7 @@ from pathlib import Path
 import jupytext
 import nbformat
 
-from tools import calibration, paths, shared_code, storage
+from tools import calibration, paths, quiz, shared_code, storage
 
 ROOT, BUILD, TUTORIALS = paths.ROOT, paths.BUILD, paths.TUTORIALS
 OUT = paths.NOTEBOOKS
@@ -809,6 +809,31 @@ def merge_outputs(fresh: nbformat.NotebookNode, executed: nbformat.NotebookNode)
     return merged
 
 
+def render_quizzes(tutorial: Tutorial, nb: nbformat.NotebookNode) -> int:
+    """Remplace, dans les cellules de texte, chaque question « !!! quiz » par son HTML
+    (tools/quiz.py) : lisible sans script dans le notebook téléchargé, interactive sur le site
+    (docs/assets/quiz.js). Une question mal formée est une erreur qui nomme la ligne du .py.
+    Renvoie le nombre de questions."""
+    count = 0
+    for index, cell in enumerate(nb.cells):
+        if cell.cell_type != "markdown" or "!!! quiz" not in cell.source:
+            continue
+        # Le « # %% » de la cellule est à cette ligne ; son texte commence à la suivante.
+        offset = tutorial.cell_lines[index][1] if index < len(tutorial.cell_lines) else 0
+        try:
+            text, found = quiz.process(
+                cell.source,
+                f"tutorials/{tutorial.path.name}",
+                f"{tutorial.name}-{count}",
+                line_offset=offset,
+            )
+        except quiz.QuizError as exc:
+            raise TutorialError(str(exc)) from None
+        cell.source = text
+        count += found
+    return count
+
+
 write_if_changed = storage.write_if_changed
 
 
@@ -904,6 +929,7 @@ def build_one(
     record.update(header_record(tutorial.header))
     record["metric_checks"] = check_metrics(tutorial, record)
     merged = merge_outputs(tutorial.notebook, executed)
+    record["questions"] = render_quizzes(tutorial, merged)
     write_if_changed(out / f"{tutorial.name}.ipynb", nbformat.writes(merged) + "\n")
     public = {k: v for k, v in record.items() if k != "cached"}
     write_if_changed(

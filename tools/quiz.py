@@ -26,6 +26,7 @@ import markdown
 
 START_RE = re.compile(r'^!!! quiz "(?P<title>[^"]+)"\s*$')
 NBSP = "\u00a0"
+BLANK_LINE_RE = re.compile(r"\n[ \t]*\n")
 CHOICE_RE = re.compile(r"^- \[(?P<mark>[ xX])\] (?P<text>.+)$")
 
 
@@ -97,7 +98,7 @@ def render(question: dict, title: str, ident: str) -> str:
             f'<details class="quiz-explication"><summary>{verdict}{NBSP}: '
             f"pourquoi{NBSP}?</summary>{explanation}</details></li>"
         )
-    return (
+    rendered = (
         f'<div class="quiz" id="{ident}" data-quiz="{kind}">\n'
         f'<fieldset><legend class="quiz-titre">{html.escape(title)}</legend>'
         f'<div class="quiz-enonce">{_block(question["body"])}</div>'
@@ -107,6 +108,9 @@ def render(question: dict, title: str, ident: str) -> str:
         "Vérifier ma réponse</button></p>"
         '<p class="quiz-retour" role="status" aria-live="polite"></p>\n</div>\n'
     )
+    # Une ligne vide (un exemple de code sur plusieurs paragraphes) terminerait le bloc HTML
+    # pour le Markdown des notebooks (nbconvert, Jupyter) : un commentaire vide la remplace.
+    return BLANK_LINE_RE.sub("\n<!-- -->\n", rendered)
 
 
 def process(text: str, label: str, prefix: str, line_offset: int = 0) -> tuple[str, int]:
