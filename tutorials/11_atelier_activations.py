@@ -269,28 +269,28 @@ save_results(2, f"Fonctions d'activation{NBSP}: ReLU, Tanh, Sigmoid", records, c
 #       mais reste linéaire.
 #
 # !!! quiz "La pente de la sigmoïde"
-#     La sigmoïde vérifie σ'(z) = σ(z) (1 − σ(z)). Quelle est la plus grande valeur de sa
+#     La sigmoïde vérifie σ'(*z*) = σ(*z*) (1 − σ(*z*)). Quelle est la plus grande valeur de sa
 #     dérivée ?
 #
 #     - [ ] 1, comme Tanh et ReLU.
-#       La dérivée de Tanh atteint 1 en 0, celle de ReLU vaut 1 pour z > 0 ; celle de la sigmoïde
-#       reste bien plus petite.
-#     - [ ] 1/2, atteinte en z = 0.
+#       La dérivée de Tanh atteint 1 en 0, celle de ReLU vaut 1 pour *z* > 0 ; celle de la
+#       sigmoïde reste bien plus petite.
+#     - [ ] 1/2, atteinte en *z* = 0.
 #       1/2 est la valeur de la sigmoïde en 0, pas celle de sa dérivée.
-#     - [x] 1/4, atteinte en z = 0.
-#       En z = 0, σ vaut 1/2, et le produit 1/2 × 1/2 donne 1/4 : c'est le maximum du produit de
-#       deux nombres positifs de somme 1.
+#     - [x] 1/4, atteinte en *z* = 0.
+#       En *z* = 0, σ vaut 1/2, et le produit 1/2 × 1/2 donne 1/4 : c'est le maximum du produit
+#       de deux nombres positifs de somme 1.
 #
 # !!! quiz "Un neurone saturé"
-#     Un neurone caché reçoit une pré-activation z = 5. Pour quelles activations sa dérivée
+#     Un neurone caché reçoit une pré-activation *z* = 5. Pour quelles activations sa dérivée
 #     est-elle presque nulle ?
 #
 #     - [ ] ReLU
-#       Pour z > 0, la dérivée de ReLU vaut exactement 1 : elle ne sature pas du côté positif.
+#       Pour *z* > 0, la dérivée de ReLU vaut exactement 1 : elle ne sature pas du côté positif.
 #     - [x] Tanh
-#       Tanh vaut presque 1 en z = 5 : sa courbe y est presque plate, sa dérivée presque nulle.
+#       Tanh vaut presque 1 en *z* = 5 : sa courbe y est presque plate, sa dérivée presque nulle.
 #     - [x] Sigmoid
-#       La sigmoïde vaut presque 1 en z = 5 : elle est saturée, et le gradient qui traverse ce
+#       La sigmoïde vaut presque 1 en *z* = 5 : elle est saturée, et le gradient qui traverse ce
 #       neurone s'éteint presque.
 #
 # !!! quiz "Une convergence plus lente"

@@ -275,35 +275,36 @@ save_results(3, f"Optimiseurs{NBSP}: SGD, momentum, Adam, RMSprop", records, con
 #       l'optimiseur, pas de son taux.
 #
 # !!! quiz "La taille de l'état"
-#     Le réseau a N paramètres. Combien de valeurs Adam garde-t-il dans son état, sans compter
+#     Le réseau a *N* paramètres. Combien de valeurs Adam garde-t-il dans son état, sans compter
 #     ses compteurs de pas ?
 #
 #     - [ ] 0
 #       C'est le cas de SGD sans *momentum*, qui n'a besoin que du gradient du pas en cours.
-#     - [ ] N
+#     - [ ] *N*
 #       C'est le cas du *momentum* (une vitesse par poids) et de RMSprop (une moyenne des carrés
 #       par poids).
-#     - [x] 2 N
+#     - [x] 2 *N*
 #       Adam tient deux moyennes glissantes par poids : celle des gradients et celle de leurs
 #       carrés.
-#     - [ ] 4 N
+#     - [ ] 4 *N*
 #       C'est le total des paramètres, des gradients et de l'état d'Adam : l'état seul en compte
 #       la moitié.
 #
 # !!! quiz "Le momentum sur une pente régulière"
-#     Avec v ← μ v + g et μ = 0,9, le gradient g reste le même pas après pas. Vers quoi tend la
-#     vitesse v ?
+#     Avec *v* ← μ *v* + *g* et μ = 0,9, le gradient *g* reste le même pas après pas. Vers quoi
+#     tend la vitesse *v* ?
 #
-#     - [ ] Vers 0,9 g.
-#       Dès le premier pas, la vitesse vaut g, puis elle ne fait que grandir : chaque pas ajoute
-#       g à 0,9 fois la vitesse précédente.
-#     - [ ] Vers g, comme sans *momentum*.
-#       Ce serait le cas pour μ = 0 : ici, chaque pas ajoute g à une vitesse qui garde 90 % de la
-#       précédente.
+#     - [ ] Vers 0,9 *g*.
+#       Dès le premier pas, la vitesse vaut *g*, puis elle ne fait que grandir : chaque pas
+#       ajoute *g* à 0,9 fois la vitesse précédente.
+#     - [ ] Vers *g*, comme sans *momentum*.
+#       Ce serait le cas pour μ = 0 : ici, chaque pas ajoute *g* à une vitesse qui garde 90 % de
+#       la précédente.
 #     - [ ] Elle grandit sans limite.
-#       La somme g + 0,9 g + 0,9² g + … converge, parce que μ est plus petit que 1.
-#     - [x] Vers 10 g.
-#       v = g + 0,9 g + 0,9² g + … = g / (1 − 0,9) : les pas s'allongent jusqu'à dix fois.
+#       La somme *g* + 0,9 *g* + 0,9² *g* + … converge, parce que μ est plus petit que 1.
+#     - [x] Vers 10 *g*.
+#       *v* = *g* + 0,9 *g* + 0,9² *g* + … = *g* / (1 − 0,9) : les pas s'allongent jusqu'à dix
+#       fois.
 #
 # !!! quiz "RMSprop, poids par poids"
 #     Deux poids reçoivent, l'un des gradients toujours grands, l'autre des gradients toujours

@@ -239,7 +239,7 @@ save_results(
 #       Chaque valeur est éteinte indépendamment des autres, avec la probabilité 0,5 : le nombre
 #       de zéros varie d'un tirage à l'autre.
 #     - [x] Chaque valeur vaut 0 ou 2.
-#       Une valeur éteinte devient 0 ; une valeur gardée est multipliée par 1 / (1 − p) = 2.
+#       Une valeur éteinte devient 0 ; une valeur gardée est multipliée par 1 / (1 − *p*) = 2.
 #     - [ ] Chaque valeur vaut 0 ou 1.
 #       Ce serait oublier la remise à l'échelle : sans elle, la sortie serait en moyenne deux
 #       fois plus petite qu'en mode évaluation.
@@ -288,20 +288,20 @@ save_results(
 #       et validation.
 #
 # !!! quiz "Des zéros en plus"
-#     Après ReLU, une part z des sorties de la couche cachée vaut déjà 0. Quelle part de zéros
+#     Après ReLU, une part *z* des sorties de la couche cachée vaut déjà 0. Quelle part de zéros
 #     attendez-vous après un dropout de 0,5, en mode entraînement ?
 #
 #     - [ ] 1/2
 #       1/2 ne compte que les valeurs éteintes par le dropout. S'y ajoutent les zéros de ReLU que
-#       le dropout a gardés, soit la moitié de z.
-#     - [ ] z / 2
+#       le dropout a gardés, soit la moitié de *z*.
+#     - [ ] *z* / 2
 #       Le dropout n'allume aucune valeur : il ne peut qu'ajouter des zéros, jamais en retirer.
-#     - [x] z + (1 − z) / 2
+#     - [x] *z* + (1 − *z*) / 2
 #       Les zéros de ReLU le restent, et le dropout éteint en plus la moitié des autres valeurs,
 #       en moyenne.
-#     - [ ] z + 1/2
-#       Cette part dépasserait 1 dès que z dépasse 1/2 : le dropout n'éteint, en moyenne, que la
-#       moitié des valeurs encore non nulles, soit (1 − z) / 2.
+#     - [ ] *z* + 1/2
+#       Cette part dépasserait 1 dès que *z* dépasse 1/2 : le dropout n'éteint, en moyenne, que
+#       la moitié des valeurs encore non nulles, soit (1 − *z*) / 2.
 #
 # !!! quiz "Quand s'arrêter"
 #     Vous voulez appliquer l'arrêt précoce : garder les poids d'une époque plutôt que ceux de la

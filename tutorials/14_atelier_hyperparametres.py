@@ -337,16 +337,17 @@ save_results(
 #       3 × 3 × 3 × 3 : le nombre de valeurs élevé à la puissance du nombre d'hyperparamètres.
 #
 # !!! quiz "Le calendrier en cosinus"
-#     Avec `CosineAnnealingLR`, le taux après t époques sur T vaut le taux initial multiplié par
-#     (1 + cos(π t / T)) / 2. Que vaut-il au milieu de l'entraînement, pour t = T / 2 ?
+#     Avec `CosineAnnealingLR`, le taux après *t* époques sur *T* vaut le taux initial multiplié
+#     par (1 + cos(π *t* / *T*)) / 2. Que vaut-il au milieu de l'entraînement, pour *t* = *T* /
+#     2 ?
 #
 #     - [ ] Le taux initial.
-#       C'est sa valeur au départ, pour t = 0, quand le cosinus vaut 1 : (1 + 1) / 2 = 1.
+#       C'est sa valeur au départ, pour *t* = 0, quand le cosinus vaut 1 : (1 + 1) / 2 = 1.
 #     - [x] La moitié du taux initial.
 #       Le cosinus de π / 2 vaut 0 : il reste (1 + 0) / 2 = 1/2. De grands pas au début, des pas
 #       de plus en plus petits ensuite.
 #     - [ ] Zéro.
-#       C'est sa valeur à la fin, pour t = T, quand le cosinus vaut −1 : (1 − 1) / 2 = 0.
+#       C'est sa valeur à la fin, pour *t* = *T*, quand le cosinus vaut −1 : (1 − 1) / 2 = 0.
 #
 # !!! quiz "Classer sur la validation"
 #     Les configurations sont triées par exactitude de validation, et non par exactitude de test.

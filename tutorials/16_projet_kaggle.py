@@ -1061,13 +1061,13 @@ plt.show()
 #       publiques seulement.
 #
 # !!! quiz "La taille du classement public"
-#     Une exactitude p mesurée sur n images fluctue d'un écart-type d'environ
+#     Une exactitude *p* mesurée sur *n* images fluctue d'un écart-type d'environ
 #     `np.sqrt(p * (1 - p) / n)`. Pour diviser cet écart-type par deux, combien d'images
 #     faut-il ?
 #
 #     - [ ] Deux fois plus.
-#       L'écart-type varie comme l'inverse de la racine de n : doubler n ne le divise que par la
-#       racine de 2.
+#       L'écart-type varie comme l'inverse de la racine de *n* : doubler *n* ne le divise que par
+#       la racine de 2.
 #     - [x] Quatre fois plus.
 #       La racine de 4 vaut 2 : quatre fois plus d'images divisent l'écart-type par deux.
 #     - [ ] Deux fois moins.
