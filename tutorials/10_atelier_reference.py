@@ -468,6 +468,105 @@ display(Markdown(conclusion))
 save_results(1, f"Référence{NBSP}: SGD, taux de 0,01, lots de 64", [reference], conclusion)
 
 # %% [markdown]
+# ## Testez-vous
+#
+# Sept questions sur la mesure commune, dont dépendent tous les axes de l'atelier : répondez
+# avant de déplier les explications, chaque choix a la sienne.
+#
+# !!! quiz "Compter les paramètres"
+#     Combien de paramètres compte le réseau de référence 784-128-10, biais compris ?
+#
+#     - [ ] 100 352
+#       C'est le nombre de poids de la première couche seule, 784 × 128.
+#     - [ ] 101 632
+#       C'est le compte des deux matrices de poids, 784 × 128 + 128 × 10, sans les biais : chaque
+#       couche `Linear` a aussi un biais par neurone de sortie.
+#     - [x] 101 770
+#       784 × 128 poids et 128 biais pour la couche cachée, 128 × 10 poids et 10 biais pour la
+#       sortie.
+#     - [ ] 922
+#       C'est le nombre de neurones des trois couches, entrées comprises, 784 + 128 + 10. Les
+#       paramètres sont les poids des connexions et les biais.
+#
+# !!! quiz "La graine du réseau"
+#     `make_mlp` commence par `torch.manual_seed(SEED)`. À quoi cela sert-il dans l'atelier ?
+#
+#     - [ ] Les images arrivent dans le même ordre à chaque essai.
+#       C'est le rôle du générateur propre à `train_model`, qui tire l'ordre des lots avec sa
+#       propre graine.
+#     - [x] Deux réseaux de même forme partent des mêmes poids initiaux.
+#       Si deux variantes obtiennent des résultats différents, l'écart vient de la variante, pas
+#       d'un tirage plus ou moins chanceux.
+#     - [ ] Le réseau obtient la meilleure exactitude possible.
+#       Une graine fixe rend un tirage reproductible ; elle ne choisit pas le meilleur tirage.
+#
+# !!! quiz "Chronométrer sur un GPU"
+#     Pourquoi `train_model` appelle-t-il `torch.cuda.synchronize()` avant d'arrêter le
+#     chronomètre, quand il calcule sur un GPU ?
+#
+#     - [ ] Pour remettre à zéro le pic de mémoire du GPU.
+#       C'est le rôle de `torch.cuda.reset_peak_memory_stats`, appelé par `reset_peak_memory`
+#       avant l'essai.
+#     - [ ] Pour copier les poids du GPU vers le CPU.
+#       `synchronize` ne copie rien : elle attend que les calculs en cours se terminent.
+#     - [x] Parce que les calculs sur GPU sont asynchrones.
+#       Python peut atteindre la fin de la boucle alors que le GPU calcule encore : sans attente,
+#       le chronomètre s'arrêterait trop tôt et sous-estimerait l'époque.
+#
+# !!! quiz "La médiane des époques"
+#     Le temps par époque retenu est la médiane des durées des époques, pas leur moyenne.
+#     Pourquoi ?
+#
+#     - [ ] La médiane écarte l'évaluation de fin d'époque.
+#       L'évaluation est déjà hors du chronomètre, qui n'entoure que la boucle sur les lots.
+#     - [x] Elle résiste à une époque ralentie par un autre programme.
+#       Une fois les durées triées, la médiane ne dépend que de celles du milieu : une seule
+#       valeur aberrante tire la moyenne vers le haut, pas la médiane.
+#     - [ ] La médiane est toujours plus petite que la moyenne.
+#       Ce n'est pas une règle : tout dépend de la répartition des durées. Ce qui compte ici,
+#       c'est qu'elle résiste à une valeur aberrante.
+#
+# !!! quiz "Un seul fil d'exécution"
+#     Sur CPU, le code commun limite PyTorch à un seul fil d'exécution. Pour quelle raison ?
+#
+#     - [ ] Un seul fil est toujours le plus rapide.
+#       Ce n'est pas garanti : l'exercice 2 vous fait mesurer les deux configurations sur votre
+#       machine.
+#     - [ ] PyTorch ne sait pas répartir les calculs d'un MLP sur plusieurs fils.
+#       Il le sait : c'est un choix de l'atelier, qui préfère la régularité des mesures à la
+#       vitesse brute.
+#     - [x] Des durées plus régulières, donc comparables d'une variante à l'autre.
+#       Avec un si petit réseau, chaque fil aurait peu de travail, et les durées varieraient dès
+#       qu'un autre programme tourne.
+#
+# !!! quiz "Le pic de mémoire sur CPU"
+#     Sur CPU, que mesure la colonne « Pic mémoire » du tableau de comparaison ?
+#
+#     - [ ] Les seuls paramètres du réseau et leurs gradients.
+#       Le tutoriel les calcule à part : ils ne forment qu'une petite partie du pic mesuré.
+#     - [x] Le pic de mémoire résidente de tout le processus.
+#       Python, les bibliothèques, les données et le modèle compris. C'est ce que lit
+#       `peak_memory_mib` dans `/proc/self/status` (la ligne `VmHWM`) sous Linux.
+#     - [x] Une grandeur où, pour ce petit réseau, l'état d'un optimiseur pèse très peu.
+#       L'état d'Adam, par exemple, est noyé dans le poids des bibliothèques et des données
+#       (exercice 1) : la colonne se lit comme un ordre de grandeur.
+#     - [ ] La mémoire occupée par les tenseurs, comme sur GPU.
+#       `torch.cuda.max_memory_allocated` n'existe que pour le GPU ; sur CPU, la mesure compte
+#       tout le processus.
+#
+# !!! quiz "Une référence dépouillée"
+#     La référence utilise SGD sans *momentum*, un taux d'apprentissage fixe et de petits lots,
+#     alors que le tutoriel « Premier réseau avec PyTorch » a une recette plus riche. Pourquoi ?
+#
+#     - [x] Pour que chaque axe ne change qu'un ingrédient à la fois.
+#       À partir d'un point de départ simple, l'écart mesuré revient alors à cet ingrédient, et à
+#       lui seul ; une référence simple est aussi facile à reproduire.
+#     - [ ] Parce que SGD donne toujours la meilleure exactitude.
+#       Rien ne le garantit : l'atelier 3 compare justement plusieurs optimiseurs.
+#     - [ ] Parce qu'Adam ne fonctionne pas sur CPU.
+#       Adam fonctionne sur CPU comme sur GPU : l'atelier 3 l'entraîne avec le même code commun.
+
+# %% [markdown]
 # ## Récapitulatif
 #
 # - Une comparaison n'est juste que si tout est fixé sauf la variante étudiée :

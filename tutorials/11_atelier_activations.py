@@ -249,6 +249,95 @@ display(Markdown(conclusion))
 save_results(2, f"Fonctions d'activation{NBSP}: ReLU, Tanh, Sigmoid", records, conclusion)
 
 # %% [markdown]
+# ## Testez-vous
+#
+# Six questions sur les activations et sur ce que l'expérience a montré de leurs gradients :
+# répondez avant de déplier les explications, chaque choix a la sienne.
+#
+# !!! quiz "Sans activation"
+#     Vous retirez l'activation du réseau de l'atelier : il ne reste que `Linear(784, 128)`
+#     suivie de `Linear(128, 10)`. Que calcule ce réseau ?
+#
+#     - [ ] Une fonction plus riche qu'une seule couche, puisqu'il a deux couches.
+#       Sans non-linéarité entre elles, deux couches se réduisent à une seule : c'est
+#       l'activation qui rend la profondeur utile.
+#     - [x] La même chose qu'une unique couche `Linear(784, 10)`.
+#       Le réseau calcule une fonction affine des pixels, car la composée de deux fonctions
+#       affines est affine : la couche cachée n'ajoute aucune capacité à séparer des classes.
+#     - [ ] Rien : PyTorch refuse deux couches `Linear` qui se suivent.
+#       `nn.Sequential` enchaîne les couches sans rien vérifier de tel ; le réseau s'entraîne,
+#       mais reste linéaire.
+#
+# !!! quiz "La pente de la sigmoïde"
+#     La sigmoïde vérifie σ'(*z*) = σ(*z*) (1 − σ(*z*)). Quelle est la plus grande valeur de sa
+#     dérivée ?
+#
+#     - [ ] 1, comme Tanh et ReLU.
+#       La dérivée de Tanh atteint 1 en 0, celle de ReLU vaut 1 pour *z* > 0 ; celle de la
+#       sigmoïde reste bien plus petite.
+#     - [ ] 1/2, atteinte en *z* = 0.
+#       1/2 est la valeur de la sigmoïde en 0, pas celle de sa dérivée.
+#     - [x] 1/4, atteinte en *z* = 0.
+#       En *z* = 0, σ vaut 1/2, et le produit 1/2 × 1/2 donne 1/4 : c'est le maximum du produit
+#       de deux nombres positifs de somme 1.
+#
+# !!! quiz "Un neurone saturé"
+#     Un neurone caché reçoit une pré-activation *z* = 5. Pour quelles activations sa dérivée
+#     est-elle presque nulle ?
+#
+#     - [ ] ReLU
+#       Pour *z* > 0, la dérivée de ReLU vaut exactement 1 : elle ne sature pas du côté positif.
+#     - [x] Tanh
+#       Tanh vaut presque 1 en *z* = 5 : sa courbe y est presque plate, sa dérivée presque nulle.
+#     - [x] Sigmoid
+#       La sigmoïde vaut presque 1 en *z* = 5 : elle est saturée, et le gradient qui traverse ce
+#       neurone s'éteint presque.
+#
+# !!! quiz "Une convergence plus lente"
+#     Mêmes poids initiaux, même ordre des lots, même SGD au même taux : pourquoi la sigmoïde
+#     converge-t-elle plus lentement que ReLU ?
+#
+#     - [ ] Elle est plus lente à calculer, donc chaque époque apprend moins.
+#       La durée d'une époque ne change pas ce qu'apprend un pas ; et l'activation pèse peu face
+#       au produit matriciel de la première couche.
+#     - [ ] Ses poids initiaux sont moins bons.
+#       `make_mlp` fixe la graine : les trois réseaux partent des mêmes poids, seule l'activation
+#       diffère.
+#     - [x] Sa dérivée, au plus 1/4, réduit le gradient qui la traverse.
+#       Des gradients plus petits donnent, au même taux d'apprentissage, des pas plus petits : il
+#       faut plus d'époques pour arriver au même point.
+#
+# !!! quiz "Pourquoi la première couche"
+#     Pour comparer les gradients, le tutoriel regarde ceux de la première couche (`0.weight`).
+#     Pourquoi celle-là ?
+#
+#     - [ ] C'est la seule couche qui a des poids.
+#       La couche de sortie, `2.weight`, a aussi une matrice de poids : `train_model` note la
+#       norme de son gradient également.
+#     - [x] C'est la plus éloignée de la sortie.
+#       Son gradient a traversé l'activation avant de l'atteindre. Si la dérivée de l'activation
+#       réduit le gradient, c'est là que l'effet se voit : la dernière couche reçoit le gradient
+#       de la perte directement.
+#     - [ ] Son gradient est toujours le plus grand du réseau.
+#       Rien ne le garantit : avec la sigmoïde, il est justement affaibli par la dérivée de
+#       l'activation.
+#
+# !!! quiz "Quelques pour cent de temps"
+#     Le tableau montre un écart de temps par époque de quelques pour cent entre deux
+#     activations. Que faut-il en penser ?
+#
+#     - [x] Il peut venir du bruit de mesure autant que de l'activation.
+#       Relancez l'expérience avant de conclure : un autre programme qui tourne au même moment
+#       peut ralentir un essai de quelques pour cent ; seul un écart qui résiste à plusieurs
+#       exécutions compte.
+#     - [ ] Il mesure sûrement le coût de l'activation.
+#       L'activation ne s'applique qu'à 128 valeurs par image, quand la première couche fait
+#       784 × 128 multiplications : son coût pèse peu.
+#     - [ ] Il prouve que l'activation la plus lente apprend mieux.
+#       La durée d'une époque ne dit rien de l'exactitude : ce sont deux mesures distinctes du
+#       tableau.
+
+# %% [markdown]
 # ## Récapitulatif
 #
 # - L'activation apporte la non-linéarité ; sa dérivée multiplie le gradient à chaque couche.

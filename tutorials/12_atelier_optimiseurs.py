@@ -254,6 +254,100 @@ display(Markdown(conclusion))
 save_results(3, f"Optimiseurs{NBSP}: SGD, momentum, Adam, RMSprop", records, conclusion)
 
 # %% [markdown]
+# ## Testez-vous
+#
+# Six questions sur les règles de mise à jour et sur la façon de les comparer : répondez avant de
+# déplier les explications, chaque choix a la sienne.
+#
+# !!! quiz "Recharger, puis créer l'optimiseur"
+#     Avant chaque essai, le tutoriel recharge les poids initiaux, puis crée un nouvel
+#     optimiseur. Pourquoi ne pas garder l'optimiseur de l'essai précédent ?
+#
+#     - [ ] Parce que `load_state_dict` remet aussi la graine aléatoire à zéro.
+#       `load_state_dict` ne fait que recopier dans le réseau les valeurs enregistrées ; la
+#       graine n'y est pour rien.
+#     - [x] Pour partir sans état, comme tous les autres essais.
+#       Un optimiseur neuf n'a ni vitesse ni moyenne glissante. Sinon, Adam ou le *momentum*
+#       commenceraient avec la mémoire des gradients d'un autre entraînement, et le point de
+#       départ ne serait plus le même pour tous.
+#     - [ ] Pour changer de taux d'apprentissage à chaque époque.
+#       Le taux reste fixe pendant chaque essai de cet axe ; la question est celle de l'état de
+#       l'optimiseur, pas de son taux.
+#
+# !!! quiz "La taille de l'état"
+#     Le réseau a *N* paramètres. Combien de valeurs Adam garde-t-il dans son état, sans compter
+#     ses compteurs de pas ?
+#
+#     - [ ] 0
+#       C'est le cas de SGD sans *momentum*, qui n'a besoin que du gradient du pas en cours.
+#     - [ ] *N*
+#       C'est le cas du *momentum* (une vitesse par poids) et de RMSprop (une moyenne des carrés
+#       par poids).
+#     - [x] 2 *N*
+#       Adam tient deux moyennes glissantes par poids : celle des gradients et celle de leurs
+#       carrés.
+#     - [ ] 4 *N*
+#       C'est le total des paramètres, des gradients et de l'état d'Adam : l'état seul en compte
+#       la moitié.
+#
+# !!! quiz "Le momentum sur une pente régulière"
+#     Avec *v* ← μ *v* + *g* et μ = 0,9, le gradient *g* reste le même pas après pas. Vers quoi
+#     tend la vitesse *v* ?
+#
+#     - [ ] Vers 0,9 *g*.
+#       Dès le premier pas, la vitesse vaut *g*, puis elle ne fait que grandir : chaque pas
+#       ajoute *g* à 0,9 fois la vitesse précédente.
+#     - [ ] Vers *g*, comme sans *momentum*.
+#       Ce serait le cas pour μ = 0 : ici, chaque pas ajoute *g* à une vitesse qui garde 90 % de
+#       la précédente.
+#     - [ ] Elle grandit sans limite.
+#       La somme *g* + 0,9 *g* + 0,9² *g* + … converge, parce que μ est plus petit que 1.
+#     - [x] Vers 10 *g*.
+#       *v* = *g* + 0,9 *g* + 0,9² *g* + … = *g* / (1 − 0,9) : les pas s'allongent jusqu'à dix
+#       fois.
+#
+# !!! quiz "RMSprop, poids par poids"
+#     Deux poids reçoivent, l'un des gradients toujours grands, l'autre des gradients toujours
+#     petits. Que fait RMSprop, comparé à SGD ?
+#
+#     - [ ] Il fait avancer les deux comme SGD, proportionnellement à leur gradient.
+#       C'est justement ce que RMSprop corrige : la division par la racine de la moyenne des
+#       carrés change le pas de chaque poids.
+#     - [ ] Il applique à tous les poids une même réduction du taux d'apprentissage.
+#       L'adaptation est propre à chaque poids : chacun a sa moyenne des gradients au carré.
+#     - [x] Il rapproche la taille de leurs pas.
+#       Le pas de chaque poids est divisé par la racine de sa moyenne des gradients au carré : le
+#       premier avance prudemment, le second relativement plus vite. Avec des gradients
+#       constants, les deux pas finissent par avoir à peu près la taille du taux d'apprentissage.
+#
+# !!! quiz "Ce que compare le tableau"
+#     Après dix époques, un optimiseur arrive en tête du classement sur la validation. Que
+#     pouvez-vous en conclure ?
+#
+#     - [ ] Qu'il est le meilleur optimiseur dans l'absolu, pour tout réseau.
+#       Chacun a son taux d'apprentissage préféré, et les taux sont imposés : RMSprop reçoit
+#       0,01, dix fois le taux d'Adam.
+#     - [x] Qu'il a le mieux appris avec ces taux imposés et dix époques.
+#       Le tableau compare des couples optimiseur et taux, dans ces conditions-là ; l'atelier 5
+#       montre comment régler le taux au lieu de l'imposer.
+#     - [ ] Qu'il fera aussi le meilleur score sur le test.
+#       Rien ne le garantit : le test est une mesure séparée, prise une seule fois, qui ne sert
+#       pas à choisir.
+#
+# !!! quiz "La correction d'Adam"
+#     Adam corrige ses deux moyennes glissantes pendant les premiers pas. Pourquoi ?
+#
+#     - [ ] Les premiers gradients sont trop grands et doivent être réduits.
+#       La correction ne vise pas les gradients : elle agrandit les moyennes, trop petites parce
+#       qu'elles partent de zéro.
+#     - [x] Elles partent de zéro et sont donc trop petites au début.
+#       Une moyenne glissante qui commence à 0 met plusieurs pas à rejoindre l'échelle des
+#       gradients : la correction compense ce retard.
+#     - [ ] Pour oublier les poids initiaux.
+#       Les moyennes portent sur les gradients, pas sur les poids : les poids initiaux n'y
+#       entrent pas.
+
+# %% [markdown]
 # ## Récapitulatif
 #
 # - `state_dict`, `torch.save`, `torch.load` et `load_state_dict` remettent un réseau dans

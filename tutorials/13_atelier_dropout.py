@@ -226,6 +226,98 @@ save_results(
 )
 
 # %% [markdown]
+# ## Testez-vous
+#
+# Six questions sur le dropout et sur la lecture des courbes de perte : répondez avant de déplier
+# les explications, chaque choix a la sienne.
+#
+# !!! quiz "Huit 1 à travers le dropout"
+#     En mode entraînement, `nn.Dropout(0.5)` reçoit un vecteur de huit 1. Quelles affirmations
+#     sur sa sortie sont justes ?
+#
+#     - [ ] Exactement quatre valeurs valent 0.
+#       Chaque valeur est éteinte indépendamment des autres, avec la probabilité 0,5 : le nombre
+#       de zéros varie d'un tirage à l'autre.
+#     - [x] Chaque valeur vaut 0 ou 2.
+#       Une valeur éteinte devient 0 ; une valeur gardée est multipliée par 1 / (1 − *p*) = 2.
+#     - [ ] Chaque valeur vaut 0 ou 1.
+#       Ce serait oublier la remise à l'échelle : sans elle, la sortie serait en moyenne deux
+#       fois plus petite qu'en mode évaluation.
+#     - [x] En espérance, chaque valeur reste égale à 1.
+#       Elle vaut 2 avec la probabilité 0,5 et 0 sinon : la moyenne attendue est celle de
+#       l'entrée, d'où le facteur 2.
+#
+# !!! quiz "Des pertes mesurées en mode évaluation"
+#     `evaluate` appelle `model.eval()` avant de mesurer, y compris pour la perte d'entraînement.
+#     Que change cet appel pour le réseau avec dropout ?
+#
+#     - [ ] Le dropout éteint toujours la moitié des neurones, mais sans gradient.
+#       `eval()` désactive le dropout ; c'est `torch.no_grad()` qui supprime le calcul des
+#       gradients, et il ne change pas la sortie.
+#     - [ ] Toutes les sorties sont multipliées par 0,5.
+#       La remise à l'échelle se fait pendant l'entraînement, sur les valeurs gardées ; en mode
+#       évaluation, la couche laisse tout passer tel quel.
+#     - [x] Le dropout ne fait plus rien : la perte est celle du réseau complet.
+#       La perte d'entraînement et la perte de validation sont alors mesurées sur le même réseau,
+#       et restent comparables.
+#
+# !!! quiz "Reconnaître le surapprentissage"
+#     Sur laquelle de ces descriptions de courbes reconnaissez-vous le surapprentissage ?
+#
+#     - [ ] Les deux pertes baissent ensemble, époque après époque, sans s'écarter.
+#       Le réseau progresse sur les images qu'il voit comme sur les autres : il généralise
+#       encore.
+#     - [ ] Les deux pertes restent hautes et presque plates.
+#       Un réseau qui n'apprend ni l'un ni l'autre jeu sous-apprend : le problème est ailleurs
+#       (taux d'apprentissage, modèle, données).
+#     - [x] La perte d'entraînement baisse pendant que celle de validation remonte.
+#       Le réseau s'améliore sur ses images d'entraînement et se dégrade sur des images jamais
+#       vues : c'est la signature du surapprentissage.
+#
+# !!! quiz "Pourquoi Adam et vingt époques"
+#     Les autres axes entraînent dix époques de SGD ; celui-ci, vingt époques d'Adam. Pourquoi ?
+#
+#     - [ ] Parce que le dropout ne fonctionne pas avec SGD.
+#       Le dropout agit sur les activations, quel que soit l'optimiseur ; le choix d'Adam sert
+#       seulement à apprendre vite.
+#     - [x] Pour voir le surapprentissage apparaître à temps.
+#       Adam apprend vite, et vingt époques laissent au réseau sans dropout le temps de
+#       surapprendre : sinon, le dropout n'aurait rien de visible à corriger.
+#     - [ ] Parce qu'Adam régularise à la place du dropout.
+#       Adam choisit la taille des pas ; il ne cherche pas à réduire l'écart entre entraînement
+#       et validation.
+#
+# !!! quiz "Des zéros en plus"
+#     Après ReLU, une part *z* des sorties de la couche cachée vaut déjà 0. Quelle part de zéros
+#     attendez-vous après un dropout de 0,5, en mode entraînement ?
+#
+#     - [ ] 1/2
+#       1/2 ne compte que les valeurs éteintes par le dropout. S'y ajoutent les zéros de ReLU que
+#       le dropout a gardés, soit la moitié de *z*.
+#     - [ ] *z* / 2
+#       Le dropout n'allume aucune valeur : il ne peut qu'ajouter des zéros, jamais en retirer.
+#     - [x] *z* + (1 − *z*) / 2
+#       Les zéros de ReLU le restent, et le dropout éteint en plus la moitié des autres valeurs,
+#       en moyenne.
+#     - [ ] *z* + 1/2
+#       Cette part dépasserait 1 dès que *z* dépasse 1/2 : le dropout n'éteint, en moyenne, que
+#       la moitié des valeurs encore non nulles, soit (1 − *z*) / 2.
+#
+# !!! quiz "Quand s'arrêter"
+#     Vous voulez appliquer l'arrêt précoce : garder les poids d'une époque plutôt que ceux de la
+#     dernière. Sur quelle courbe choisissez-vous cette époque ?
+#
+#     - [ ] Celle de la perte d'entraînement, à son minimum.
+#       Elle baisse presque jusqu'au bout : vous garderiez presque toujours la dernière époque,
+#       la plus surapprise.
+#     - [x] Celle de la perte de validation, à son minimum.
+#       La validation sert à décider ; c'est là que la généralisation se mesure pendant
+#       l'entraînement.
+#     - [ ] Celle de l'exactitude sur le test, à son maximum.
+#       Le test est réservé à la mesure finale : le consulter pour choisir une époque rendrait
+#       cette mesure trop optimiste.
+
+# %% [markdown]
 # ## Récapitulatif
 #
 # - `nn.Dropout(p)` éteint chaque valeur avec la probabilité $p$ en mode entraînement et

@@ -316,6 +316,110 @@ save_results(
 )
 
 # %% [markdown]
+# ## Testez-vous
+#
+# Sept questions sur la recherche en grille et la validation croisée : répondez avant de déplier
+# les explications, chaque choix a la sienne.
+#
+# !!! quiz "La taille d'une grille"
+#     La grille du tutoriel essaie deux valeurs pour chacun de ses quatre hyperparamètres. Avec
+#     trois valeurs pour chacun, combien de configurations faudrait-il entraîner ?
+#
+#     - [ ] 12
+#       C'est 3 × 4 : on additionnerait les valeurs au lieu de les combiner. Chaque valeur d'un
+#       hyperparamètre se combine avec toutes celles des autres.
+#     - [ ] 16
+#       C'est la grille actuelle, 2 × 2 × 2 × 2 : une valeur de plus par hyperparamètre multiplie
+#       le nombre de configurations par plus de cinq.
+#     - [ ] 64
+#       C'est 4 × 4 × 4 : la base et l'exposant sont inversés.
+#     - [x] 81
+#       3 × 3 × 3 × 3 : le nombre de valeurs élevé à la puissance du nombre d'hyperparamètres.
+#
+# !!! quiz "Le calendrier en cosinus"
+#     Avec `CosineAnnealingLR`, le taux après *t* époques sur *T* vaut le taux initial multiplié
+#     par (1 + cos(π *t* / *T*)) / 2. Que vaut-il au milieu de l'entraînement, pour *t* = *T* /
+#     2 ?
+#
+#     - [ ] Le taux initial.
+#       C'est sa valeur au départ, pour *t* = 0, quand le cosinus vaut 1 : (1 + 1) / 2 = 1.
+#     - [x] La moitié du taux initial.
+#       Le cosinus de π / 2 vaut 0 : il reste (1 + 0) / 2 = 1/2. De grands pas au début, des pas
+#       de plus en plus petits ensuite.
+#     - [ ] Zéro.
+#       C'est sa valeur à la fin, pour *t* = *T*, quand le cosinus vaut −1 : (1 − 1) / 2 = 0.
+#
+# !!! quiz "Classer sur la validation"
+#     Les configurations sont triées par exactitude de validation, et non par exactitude de test.
+#     Pourquoi ?
+#
+#     - [ ] Parce que le jeu de validation est plus grand que le jeu de test.
+#       C'est l'inverse dans l'atelier : 6 000 images de validation, 10 000 de test. La taille
+#       n'est pas la raison.
+#     - [ ] Parce que l'exactitude de test n'est calculée qu'après le classement.
+#       `train_model` mesure le test à la fin de chaque essai : il est disponible, c'est à vous
+#       de ne pas vous en servir pour choisir.
+#     - [x] Pour que le test reste une mesure honnête de la configuration choisie.
+#       Parmi seize configurations, celle qui réussit le mieux sur le test y a aussi profité du
+#       hasard : choisie ainsi, son score de test serait trop optimiste.
+#
+# !!! quiz "L'effet moyen d'un hyperparamètre"
+#     Comment le tutoriel calcule-t-il l'effet moyen du taux d'apprentissage sur la grille ?
+#
+#     - [ ] L'écart entre la meilleure et la moins bonne configuration de la grille.
+#       Ces deux configurations diffèrent souvent par plusieurs hyperparamètres : leur écart ne
+#       peut pas être attribué au seul taux.
+#     - [x] L'écart entre la moyenne des 8 configurations à 0,1 et celle des 8 à 0,01.
+#       Chaque moitié de la grille contient les mêmes combinaisons des trois autres
+#       hyperparamètres : leur effet se compense dans l'écart.
+#     - [ ] L'écart entre deux configurations qui ne diffèrent que par le taux.
+#       C'est un seul des huit couples possibles : l'effet moyen fait la moyenne sur toute la
+#       grille.
+#
+# !!! quiz "La validation croisée à cinq plis"
+#     Quelles affirmations décrivent la validation croisée du tutoriel ?
+#
+#     - [ ] Le jeu de test forme l'un des cinq plis.
+#       Le test n'intervient pas : la validation croisée ne découpe que les images
+#       d'entraînement.
+#     - [x] Chaque image d'entraînement sert une fois, et une seule, à la validation.
+#       Les 60 000 images sont réparties en cinq parts ; chaque part sert de validation à l'un
+#       des cinq entraînements.
+#     - [ ] Les cinq entraînements partent de configurations différentes.
+#       C'est la même configuration, la meilleure de la grille, entraînée cinq fois : seul le
+#       découpage change.
+#     - [x] Chaque entraînement apprend sur 48 000 images et se valide sur 12 000.
+#       Quatre parts de 12 000 images pour apprendre, la cinquième pour valider.
+#
+# !!! quiz "Départager les deux premières"
+#     L'écart d'exactitude entre les deux premières configurations de la grille est plus petit
+#     que l'écart-type mesuré par la validation croisée. Que conclure ?
+#
+#     - [x] Elles ne sont pas départagées : leur ordre pourrait s'inverser.
+#       Sur un autre découpage, l'écart pourrait changer de signe : plus petit que la dispersion
+#       du résultat, il reste dans le bruit de la mesure.
+#     - [ ] La première est meilleure : elle a la plus haute exactitude de validation.
+#       Sur un seul découpage, oui ; mais la dispersion entre découpages est plus grande que cet
+#       écart.
+#     - [ ] La validation croisée a échoué : son écart-type devrait être nul.
+#       Chaque pli valide sur d'autres images : les exactitudes diffèrent forcément un peu, et
+#       c'est ce que mesure l'écart-type.
+#
+# !!! quiz "Le gagnant d'une grille"
+#     Pourquoi l'exactitude de validation de la configuration gagnante est-elle souvent un peu
+#     optimiste ?
+#
+#     - [ ] Parce qu'elle a été entraînée plus longtemps que les autres.
+#       Toutes les configurations de la grille s'entraînent cinq époques.
+#     - [ ] Parce que sa validation contient des images de test.
+#       Le découpage est le même pour toutes, et le test en reste séparé : le biais vient du
+#       choix, pas des données.
+#     - [x] On a retenu la plus haute de seize mesures bruitées.
+#       Elle a pu profiter d'un découpage favorable. Choisir le maximum de plusieurs mesures
+#       bruitées sélectionne aussi leur part de chance : la validation croisée de cette
+#       configuration la ramène vers une valeur plus juste.
+
+# %% [markdown]
 # ## Récapitulatif
 #
 # - Une recherche en grille essaie toutes les combinaisons ; son coût est le produit des

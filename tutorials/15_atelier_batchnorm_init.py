@@ -288,6 +288,101 @@ display(Markdown(conclusion))
 save_results(6, "Initialisation et normalisation par lots, réseau à 3 couches", records, conclusion)
 
 # %% [markdown]
+# ## Testez-vous
+#
+# Six questions sur l'initialisation des poids et la normalisation par lots : répondez avant de
+# déplier les explications, chaque choix a la sienne.
+#
+# !!! quiz "Des poids tous nuls"
+#     Tous les poids et tous les biais du réseau à trois couches valent 0. Après un premier lot,
+#     quels paramètres ont reçu un gradient non nul ?
+#
+#     - [ ] Tous les poids, chaque neurone d'une couche recevant le même gradient.
+#       C'est ce qui arrive à la première couche quand ses poids valent tous une même constante
+#       non nulle (exercice 1). À zéro, les activations cachées sont nulles, et le gradient des
+#       poids avec elles.
+#     - [ ] Les poids de la première couche seulement.
+#       Leur gradient est le produit de l'erreur qui revient de la couche suivante, nulle puisque
+#       ses poids sont nuls, par l'entrée de la couche.
+#     - [x] Les biais de la dernière couche, et eux seuls.
+#       La sortie du réseau ne dépend que d'eux : ils apprennent la fréquence de chaque classe,
+#       et rien d'autre.
+#     - [ ] Aucun : le réseau ne calcule aucun gradient.
+#       La perte n'est pas à son minimum : les logits nuls donnent la même probabilité à chaque
+#       classe, et les biais de sortie reçoivent un gradient.
+#
+# !!! quiz "La normalisation face aux poids nuls"
+#     Pourquoi `BatchNorm1d` ne sauve-t-il pas un réseau aux poids nuls ?
+#
+#     - [ ] Parce qu'il est placé après l'activation.
+#       Dans `make_mlp`, il est placé avant l'activation ; sa place n'y changerait rien, les
+#       valeurs restent nulles.
+#     - [x] Il normalise des valeurs toutes égales à 0, qui restent 0.
+#       La moyenne du lot vaut 0 et chaque valeur moins cette moyenne aussi : rien ne distingue
+#       les neurones, la symétrie demeure.
+#     - [ ] Parce que les lots de 64 images sont trop petits pour lui.
+#       La taille du lot n'est pas en cause : même sur un grand lot, des valeurs toutes nulles
+#       ont une moyenne nulle.
+#
+# !!! quiz "Des poids tous égaux"
+#     Dans l'exercice 1, les deux couches cachées partent de poids tous égaux à 0,01, la couche
+#     de sortie de poids aléatoires. Que devient la première couche ?
+#
+#     - [ ] Son gradient est nul, comme avec des poids nuls.
+#       Les activations ne sont plus nulles : le gradient de la première couche n'est pas nul.
+#     - [ ] Chaque neurone reçoit un gradient différent, grâce à la couche de sortie aléatoire.
+#       La deuxième couche, aux poids tous égaux, renvoie la même erreur à chaque neurone de la
+#       première : le tutoriel vérifie que les lignes sont identiques.
+#     - [ ] Ajouter `BatchNorm1d` suffirait à différencier ses neurones.
+#       Des neurones identiques ont la même moyenne et la même variance sur le lot : normalisés
+#       de la même façon, ils restent identiques.
+#     - [x] Son gradient a des lignes identiques : ses 128 neurones restent des copies.
+#       Des neurones identiques reçoivent la même mise à jour : seul un tirage aléatoire des
+#       poids brise cette symétrie.
+#
+# !!! quiz "L'écart-type de Kaiming"
+#     Avec l'initialisation Kaiming normale, quel écart-type ont les poids de la première couche,
+#     qui reçoit 784 entrées ?
+#
+#     - [ ] 2 / 784
+#       C'est la variance des poids ; l'écart-type en est la racine.
+#     - [x] La racine de 2 / 784.
+#       Un peu plus de 0,05. L'écart-type vaut la racine du quotient de 2 par le nombre
+#       d'entrées : la variance du signal se conserve d'une couche ReLU à la suivante.
+#     - [ ] La racine de 2 / 128.
+#       La formule utilise le nombre d'entrées de la couche, 784, pas son nombre de neurones.
+#     - [ ] 1 / 28, la racine de 1 / 784.
+#       C'est la borne de la loi uniforme de l'initialisation par défaut de PyTorch, pas
+#       l'écart-type de Kaiming.
+#
+# !!! quiz "La normalisation en mode évaluation"
+#     En mode évaluation, quelles statistiques `BatchNorm1d` utilise-t-il pour normaliser ?
+#
+#     - [ ] La moyenne et la variance du lot en cours.
+#       C'est ce qu'il fait en mode entraînement. En évaluation, la prédiction d'une image
+#       dépendrait alors des autres images du lot.
+#     - [ ] Aucune : en mode évaluation, la couche laisse passer les valeurs telles quelles.
+#       C'est le dropout qui ne fait rien en mode évaluation ; la normalisation par lots continue
+#       de normaliser, avec ses statistiques mémorisées.
+#     - [x] Des moyennes glissantes, mémorisées pendant l'entraînement.
+#       Celles de la moyenne et de la variance des lots vus. La prédiction d'une image ne dépend
+#       ainsi que d'elle, quelle que soit la taille ou la composition du lot.
+#
+# !!! quiz "Une pointe immobile en 0"
+#     Dans TensorBoard, l'histogramme `gradients/0.weight` d'un essai reste une pointe en 0,
+#     époque après époque. Que concluez-vous ?
+#
+#     - [ ] Le réseau a convergé : il n'a plus rien à apprendre.
+#       Même près d'un minimum, les gradients d'un lot ne sont pas exactement nuls, car chaque
+#       lot est différent ; une pointe en 0 dès le début signale une couche bloquée.
+#     - [x] La première couche n'apprend pas : ses poids ne bougent pas.
+#       C'est ce que montrent les variantes à poids nuls : un gradient nul ne déplace aucun
+#       poids, et la couche reste figée.
+#     - [ ] TensorBoard n'a pas reçu les gradients de cette couche.
+#       Sans données, l'histogramme n'apparaîtrait pas du tout ; une pointe en 0 est une mesure,
+#       celle de gradients nuls.
+
+# %% [markdown]
 # ## Récapitulatif
 #
 # - Des poids tous nuls donnent des gradients de poids nuls : le réseau n'apprend que ses

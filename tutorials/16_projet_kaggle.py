@@ -956,6 +956,124 @@ plt.show()
 # [roelofs]: https://proceedings.neurips.cc/paper/2019/hash/ee39e503b6bedf0c98c388b7e8589aca-Abstract.html
 
 # %% [markdown]
+# ## Testez-vous
+#
+# Huit questions sur le parcours d'une compétition, des fichiers CSV à la soumission : répondez
+# avant de déplier les explications, chaque choix a la sienne.
+#
+# !!! quiz "Une soumission refusée"
+#     Lesquels de ces fichiers `submission_problems` refuse-t-elle ?
+#
+#     - [ ] Un fichier `id,label` de 10 000 lignes, entiers de 0 à 9, dans l'ordre de `test.csv`.
+#       C'est exactement le format de cette compétition : la fonction le déclare conforme.
+#     - [x] Un fichier écrit avec `to_csv(..., index=True)`.
+#       L'index devient une première colonne sans nom : les colonnes ne sont plus exactement `id`
+#       et `label`.
+#     - [x] Un fichier dont deux lignes ont été échangées.
+#       Les `id` doivent être ceux de `test.csv`, dans le même ordre ; des lignes dans le
+#       désordre seraient notées n'importe comment.
+#     - [x] Un fichier dont les étiquettes sont écrites `3.0`, `7.0`…
+#       La fonction attend des entiers : une colonne de nombres à virgule est signalée, même si
+#       les valeurs sont justes.
+#
+# !!! quiz "La moyenne des pixels"
+#     La moyenne et l'écart-type qui normalisent les pixels sont calculés sur les seules images
+#     d'entraînement. Pourquoi pas sur toutes les images, test compris ?
+#
+#     - [ ] Parce que le fichier de test n'a pas d'étiquettes.
+#       La moyenne des pixels n'a pas besoin d'étiquettes : on pourrait la calculer sur le test,
+#       c'est justement ce qu'on s'interdit.
+#     - [x] Pour que la validation et le test n'influencent rien.
+#       Ils doivent rester des images jamais vues : une statistique tirée d'eux ferait entrer
+#       dans la préparation un peu de ce qu'ils contiennent.
+#     - [ ] Parce que le calcul sur toutes les images serait trop lent.
+#       Le calcul est rapide ; la raison est de principe, pas de durée.
+#
+# !!! quiz "La base de référence"
+#     Votre réseau de neurones fait moins bien que la régression logistique sur la même
+#     validation. Que faut-il soupçonner d'abord ?
+#
+#     - [ ] Rien : une régression logistique est toujours meilleure sur des images.
+#       Ce n'est pas une règle : la base est justement le score à battre, et un réseau qui ne le
+#       bat pas doit vous alerter.
+#     - [ ] La validation : il faut en tirer une autre jusqu'à ce que le réseau gagne.
+#       Changer de découpage jusqu'à obtenir le résultat voulu, c'est choisir sur le hasard ; le
+#       découpage est fixé une fois pour toutes.
+#     - [x] Un problème : des données mal préparées, ou une erreur dans la boucle.
+#       La base donne un score à battre : un réseau qui ne le bat pas cache le plus souvent une
+#       erreur qu'il faut trouver avant de régler quoi que ce soit.
+#
+# !!! quiz "Augmenter des chiffres"
+#     Vous passez à la compétition *Digit Recognizer*, sur des chiffres manuscrits. Lesquelles
+#     des deux augmentations du tutoriel gardez-vous ?
+#
+#     - [ ] Les deux.
+#       Un chiffre retourné horizontalement n'est souvent plus le même chiffre, ni même un
+#       chiffre : cette transformation changerait la classe.
+#     - [ ] Le retournement horizontal seulement.
+#       C'est l'inverse : le retournement convient aux vêtements photographiés de face, pas aux
+#       chiffres.
+#     - [x] Le petit décalage seulement.
+#       Déplacer un chiffre de deux pixels ne change pas sa classe ; le retourner, si.
+#
+# !!! quiz "Quand l'augmentation paie"
+#     D'après ce tutoriel, dans quelle situation l'augmentation de données a-t-elle le plus de
+#     chances d'améliorer l'exactitude de validation ?
+#
+#     - [ ] Quand l'exactitude de validation monte encore à la dernière époque.
+#       Le réseau ne surapprend pas encore : la variété ajoutée rend surtout la tâche plus
+#       difficile.
+#     - [x] Quand le réseau surapprend.
+#       Avec plus d'époques, moins d'images ou un réseau plus grand. L'augmentation combat le
+#       surapprentissage ; sans surapprentissage, elle n'a rien à corriger.
+#     - [ ] Toujours : plus de variété ne peut jamais nuire.
+#       Elle rend la tâche plus difficile ; si le réseau ne surapprend pas, elle peut faire jeu
+#       égal, voire un peu moins bien.
+#
+# !!! quiz "Choisir sur le classement public"
+#     Le classement public répond à chaque soumission. Pourquoi ne pas s'en servir pour choisir
+#     entre vos variantes ?
+#
+#     - [ ] Parce qu'il est calculé sur les mêmes lignes que le classement privé.
+#       Les deux portent sur des lignes différentes du test, et les participants ne savent pas
+#       lesquelles comptent pour l'un ou pour l'autre.
+#     - [ ] Parce que Kaggle l'interdit par son règlement.
+#       Rien ne l'interdit : Kaggle limite seulement le nombre de soumissions par jour, ce qui
+#       freine cette recherche à l'aveugle.
+#     - [x] Choisir d'après lui revient à le surapprendre.
+#       Il n'est calculé que sur une partie du test : à force de soumettre, vous gardez la
+#       variante que le hasard a favorisée sur ces lignes-là, et le classement privé la ramène à
+#       son vrai niveau.
+#
+# !!! quiz "Beaucoup de soumissions"
+#     Un participant soumet de nombreuses variantes qui, en réalité, se valent toutes, et garde
+#     celle qui a le meilleur score public. Que prévoir ?
+#
+#     - [x] Son score public surestime la variante gardée.
+#       Son score privé reste proche de la moyenne privée de toutes les variantes. C'est ce que
+#       montre la simulation sur la validation : l'écart entre les deux courbes est le
+#       surapprentissage du classement public.
+#     - [ ] Son score privé sera aussi haut que son score public.
+#       Le score public de la variante gardée contient sa part de chance sur ces lignes-là ; les
+#       lignes du classement privé ne la lui rendent pas.
+#     - [ ] Son score privé dépassera son score public.
+#       Rien ne le favorise sur les lignes privées : la sélection s'est faite sur les lignes
+#       publiques seulement.
+#
+# !!! quiz "La taille du classement public"
+#     Une exactitude *p* mesurée sur *n* images fluctue d'un écart-type d'environ
+#     `np.sqrt(p * (1 - p) / n)`. Pour diviser cet écart-type par deux, combien d'images
+#     faut-il ?
+#
+#     - [ ] Deux fois plus.
+#       L'écart-type varie comme l'inverse de la racine de *n* : doubler *n* ne le divise que par
+#       la racine de 2.
+#     - [x] Quatre fois plus.
+#       La racine de 4 vaut 2 : quatre fois plus d'images divisent l'écart-type par deux.
+#     - [ ] Deux fois moins.
+#       Moins d'images donnent une mesure plus bruitée : l'écart-type grandit.
+
+# %% [markdown]
 # ## Récapitulatif
 #
 # - Kaggle distribue Fashion-MNIST en CSV : une colonne `label` et 784 colonnes `pixel1`
