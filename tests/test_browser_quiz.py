@@ -86,3 +86,29 @@ def test_without_javascript_questions_and_explanations_stay_readable(browser, se
     assert "Juste" in details.first.locator("summary").inner_text()
     assert not quiz.get_by_role("button", name="Vérifier ma réponse").is_visible()
     context.close()
+
+
+@pytest.mark.parametrize("name", ["03_premier_reseau_pytorch", "14_atelier_hyperparametres"])
+def test_a_tutorial_question_gives_its_feedback_on_the_site(page, server, name):
+    """Les questions d'un tutoriel (rendues par tools/execute.py dans le notebook) répondent sur
+    le site comme celles des pages : chaque bonne réponse cochée, et seulement elles, réussit."""
+    page.goto(f"{server}/tutoriels/{name}/")
+    quizzes = page.locator(".quiz")
+    assert 4 <= quizzes.count() <= 8
+    quiz = quizzes.first
+    choices = quiz.locator(".quiz-choix")
+    right = [
+        i for i in range(choices.count()) if choices.nth(i).get_attribute("data-juste") == "true"
+    ]
+    wrong = next(i for i in range(choices.count()) if i not in right)
+    check = quiz.get_by_role("button", name="Vérifier ma réponse")
+    choices.nth(wrong).locator("input").check()
+    check.click()
+    assert "Pas tout à fait" in quiz.get_by_role("status").inner_text()
+    if quiz.get_attribute("data-quiz") == "checkbox":
+        choices.nth(wrong).locator("input").uncheck()
+    for i in right:
+        choices.nth(i).locator("input").check()
+    check.click()
+    assert quiz.get_by_role("status").inner_text().startswith("Bonne réponse")
+    assert quiz.locator(".quiz-explication").first.is_visible()

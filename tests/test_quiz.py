@@ -70,3 +70,29 @@ def test_every_question_of_the_course_is_well_formed():
         _, count = quiz.process(page.read_text(encoding="utf-8"), str(page), page.stem)
         found += count
     assert found >= 17
+
+
+def tutorial_question_count(path) -> int:
+    from tools import execute
+
+    tutorial = execute.load(path)
+    return sum(
+        quiz.process(cell.source, str(path), path.stem)[1]
+        for cell in tutorial.notebook.cells
+        if cell.cell_type == "markdown"
+    )
+
+
+@pytest.mark.parametrize(
+    "path", sorted((ROOT / "tutorials").glob("[0-9][0-9]_*.py")), ids=lambda p: p.stem
+)
+def test_every_tutorial_ends_with_four_to_eight_questions(path):
+    from tools import execute
+
+    assert 4 <= tutorial_question_count(path) <= 8
+    # Comme sur les pages de cours, les questions viennent après les exercices : aucun code
+    # ne les suit (seules les lectures « Pour aller plus loin » peuvent venir après).
+    cells = execute.load(path).notebook.cells
+    first_quiz = next(i for i, c in enumerate(cells) if "!!! quiz" in c.source)
+    assert not [c for c in cells[first_quiz:] if c.cell_type == "code"]
+    assert "## Exercices" in "".join(c.source for c in cells[:first_quiz])

@@ -697,6 +697,107 @@ print(f"TensorFlow : tenseur sur {tf.constant(1.0).device}")
 # Le même code fonctionne sur Colab avec un GPU, sans changer une ligne.
 
 # %% [markdown]
+# ## Récapitulatif
+#
+# - Un tenseur se décrit par sa forme, son rang, sa taille, son type et son appareil.
+# - Le premier axe compte les exemples. Tableau : (N, variables) ; série temporelle :
+#   (N, temps, variables) ; images : (N, H, W, C) pour TensorFlow, (N, C, H, W) pour PyTorch ;
+#   vidéo : un rang de plus.
+# - `torch.from_numpy` partage la mémoire du tableau, `torch.tensor` et `tf.constant` la copient.
+# - La diffusion aligne les formes par la droite ; elle remplace avantageusement les boucles Python.
+# - Le produit matriciel `@` exige des dimensions intérieures égales ; deux bibliothèques
+#   donnent des résultats égaux à une tolérance près, pas au bit près.
+# - `reshape` regroupe des axes, `permute` et `tf.transpose` les réordonnent : ne les confondez pas.
+# - Travaillez en `float32` et convertissez les données une fois, dès le chargement.
+#
+# Voici un aide-mémoire des opérations vues ici.
+#
+# === "PyTorch"
+#
+#     ```python
+#     torch.from_numpy(a)      # NumPy vers tenseur, mémoire partagée
+#     x.numpy()                # tenseur vers NumPy (x.cpu() d'abord sur GPU)
+#     x.unsqueeze(1)           # ajouter un axe de taille 1
+#     x.permute(0, 3, 1, 2)    # NHWC vers NCHW
+#     x.reshape(n, -1)         # aplatir chaque exemple
+#     x @ w + b                # couche dense
+#     x.float()                # convertir en float32
+#     x.to(device)             # changer d'appareil
+#     ```
+#
+# === "TensorFlow"
+#
+#     ```python
+#     tf.constant(a)                  # NumPy vers tenseur, copie
+#     x.numpy()                       # tenseur vers NumPy
+#     tf.expand_dims(x, -1)           # ajouter un axe de taille 1
+#     tf.transpose(x, [0, 3, 1, 2])   # NHWC vers NCHW
+#     tf.reshape(x, (n, -1))          # aplatir chaque exemple
+#     x @ w + b                       # couche dense
+#     tf.cast(x, tf.float32)          # convertir en float32
+#     with tf.device("/GPU:0"): ...   # imposer un appareil
+#     ```
+
+# %% [markdown]
+# ## Exercices
+#
+# ### Exercice 1 : aller et retour entre NCHW et NHWC
+#
+# Partez du lot `colour_nchw_pt` (format NCHW). Remettez-le au format NHWC avec PyTorch,
+# puis vérifiez que vous retrouvez exactement `colour_nhwc`. Faites de même avec TensorFlow
+# à partir de `colour_nchw_tf`.
+#
+# Indice : quelle permutation annule `(0, 3, 1, 2)` ?
+
+# %%
+# Solution
+back_pt = colour_nchw_pt.permute(0, 2, 3, 1)  # N, H, W, C
+back_tf = tf.transpose(colour_nchw_tf, perm=[0, 2, 3, 1])
+for name, back in [("PyTorch", back_pt), ("TensorFlow", back_tf)]:
+    same = np.array_equal(back.numpy(), colour_nhwc)
+    print(f"{name:<10} : {tuple(back.shape)}, identique à colour_nhwc : {same}")
+
+# %% [markdown]
+# ### Exercice 2 : encoder les classes en *one-hot*
+#
+# Les classes des 64 images du lot sont dans `y_train[:64]`, des entiers de 0 à 9.
+# Encodez-les en *one-hot* avec `torch.nn.functional.one_hot` et avec `tf.one_hot`.
+# Vérifiez que les deux résultats ont la forme (64, 10) et les mêmes valeurs.
+# Déduisez-en, par une somme sur le bon axe, le nombre d'images de chaque classe dans le lot.
+
+# %%
+# Solution
+labels = y_train[:64].astype(np.int64)
+one_hot_pt = torch.nn.functional.one_hot(torch.from_numpy(labels), num_classes=10)
+one_hot_tf = tf.one_hot(labels, depth=10)
+print(f"Formes : {tuple(one_hot_pt.shape)} et {tuple(one_hot_tf.shape)}")
+print(f"Mêmes valeurs : {np.array_equal(one_hot_pt.numpy(), one_hot_tf.numpy())}")
+print(f"Images par classe : {one_hot_pt.sum(dim=0).tolist()}")  # somme sur l'axe des exemples
+
+# %% [markdown]
+# ### Exercice 3 : des distances par diffusion
+#
+# Les 5 logements sont 5 points dans un espace à 3 dimensions. Partez de leurs variables
+# standardisées, `standard_pt`, et calculez la matrice (5, 5) des distances euclidiennes
+# entre tous les couples de logements, **sans boucle** : donnez aux données les formes
+# (5, 1, 3) et (1, 5, 3), soustrayez, puis réduisez le dernier axe.
+# Comparez avec `torch.cdist`.
+
+# %%
+# Solution
+rows = standard_pt.unsqueeze(1)  # (5, 1, 3)
+columns = standard_pt.unsqueeze(0)  # (1, 5, 3)
+difference = rows - columns  # diffusion : (5, 5, 3)
+distances = difference.pow(2).sum(dim=-1).sqrt()  # (5, 5)
+print(distances.numpy().round(2))
+reference = torch.cdist(standard_pt, standard_pt)
+print(f"Égal à torch.cdist : {torch.allclose(distances, reference, atol=1e-5)}")
+
+# %% [markdown]
+# Pourquoi partir des données standardisées ? Sans cela, la surface (des dizaines de m²)
+# écraserait le nombre de pièces dans le calcul des distances.
+
+# %% [markdown]
 # ## Testez-vous
 #
 # Six questions sur les tenseurs que ce tutoriel a construits ; répondez avant de déplier
@@ -799,107 +900,6 @@ print(f"TensorFlow : tenseur sur {tf.constant(1.0).device}")
 #     - [ ] Ils sont égaux, à l'arrondi près.
 #       Les deux bibliothèques n'emploient pas la même formule par défaut, et sur 5 lignes la
 #       différence se voit. En PyTorch, `std(dim=0, correction=0)` fait le calcul de TensorFlow.
-
-# %% [markdown]
-# ## Récapitulatif
-#
-# - Un tenseur se décrit par sa forme, son rang, sa taille, son type et son appareil.
-# - Le premier axe compte les exemples. Tableau : (N, variables) ; série temporelle :
-#   (N, temps, variables) ; images : (N, H, W, C) pour TensorFlow, (N, C, H, W) pour PyTorch ;
-#   vidéo : un rang de plus.
-# - `torch.from_numpy` partage la mémoire du tableau, `torch.tensor` et `tf.constant` la copient.
-# - La diffusion aligne les formes par la droite ; elle remplace avantageusement les boucles Python.
-# - Le produit matriciel `@` exige des dimensions intérieures égales ; deux bibliothèques
-#   donnent des résultats égaux à une tolérance près, pas au bit près.
-# - `reshape` regroupe des axes, `permute` et `tf.transpose` les réordonnent : ne les confondez pas.
-# - Travaillez en `float32` et convertissez les données une fois, dès le chargement.
-#
-# Voici un aide-mémoire des opérations vues ici.
-#
-# === "PyTorch"
-#
-#     ```python
-#     torch.from_numpy(a)      # NumPy vers tenseur, mémoire partagée
-#     x.numpy()                # tenseur vers NumPy (x.cpu() d'abord sur GPU)
-#     x.unsqueeze(1)           # ajouter un axe de taille 1
-#     x.permute(0, 3, 1, 2)    # NHWC vers NCHW
-#     x.reshape(n, -1)         # aplatir chaque exemple
-#     x @ w + b                # couche dense
-#     x.float()                # convertir en float32
-#     x.to(device)             # changer d'appareil
-#     ```
-#
-# === "TensorFlow"
-#
-#     ```python
-#     tf.constant(a)                  # NumPy vers tenseur, copie
-#     x.numpy()                       # tenseur vers NumPy
-#     tf.expand_dims(x, -1)           # ajouter un axe de taille 1
-#     tf.transpose(x, [0, 3, 1, 2])   # NHWC vers NCHW
-#     tf.reshape(x, (n, -1))          # aplatir chaque exemple
-#     x @ w + b                       # couche dense
-#     tf.cast(x, tf.float32)          # convertir en float32
-#     with tf.device("/GPU:0"): ...   # imposer un appareil
-#     ```
-
-# %% [markdown]
-# ## Exercices
-#
-# ### Exercice 1 : aller et retour entre NCHW et NHWC
-#
-# Partez du lot `colour_nchw_pt` (format NCHW). Remettez-le au format NHWC avec PyTorch,
-# puis vérifiez que vous retrouvez exactement `colour_nhwc`. Faites de même avec TensorFlow
-# à partir de `colour_nchw_tf`.
-#
-# Indice : quelle permutation annule `(0, 3, 1, 2)` ?
-
-# %%
-# Solution
-back_pt = colour_nchw_pt.permute(0, 2, 3, 1)  # N, H, W, C
-back_tf = tf.transpose(colour_nchw_tf, perm=[0, 2, 3, 1])
-for name, back in [("PyTorch", back_pt), ("TensorFlow", back_tf)]:
-    same = np.array_equal(back.numpy(), colour_nhwc)
-    print(f"{name:<10} : {tuple(back.shape)}, identique à colour_nhwc : {same}")
-
-# %% [markdown]
-# ### Exercice 2 : encoder les classes en *one-hot*
-#
-# Les classes des 64 images du lot sont dans `y_train[:64]`, des entiers de 0 à 9.
-# Encodez-les en *one-hot* avec `torch.nn.functional.one_hot` et avec `tf.one_hot`.
-# Vérifiez que les deux résultats ont la forme (64, 10) et les mêmes valeurs.
-# Déduisez-en, par une somme sur le bon axe, le nombre d'images de chaque classe dans le lot.
-
-# %%
-# Solution
-labels = y_train[:64].astype(np.int64)
-one_hot_pt = torch.nn.functional.one_hot(torch.from_numpy(labels), num_classes=10)
-one_hot_tf = tf.one_hot(labels, depth=10)
-print(f"Formes : {tuple(one_hot_pt.shape)} et {tuple(one_hot_tf.shape)}")
-print(f"Mêmes valeurs : {np.array_equal(one_hot_pt.numpy(), one_hot_tf.numpy())}")
-print(f"Images par classe : {one_hot_pt.sum(dim=0).tolist()}")  # somme sur l'axe des exemples
-
-# %% [markdown]
-# ### Exercice 3 : des distances par diffusion
-#
-# Les 5 logements sont 5 points dans un espace à 3 dimensions. Partez de leurs variables
-# standardisées, `standard_pt`, et calculez la matrice (5, 5) des distances euclidiennes
-# entre tous les couples de logements, **sans boucle** : donnez aux données les formes
-# (5, 1, 3) et (1, 5, 3), soustrayez, puis réduisez le dernier axe.
-# Comparez avec `torch.cdist`.
-
-# %%
-# Solution
-rows = standard_pt.unsqueeze(1)  # (5, 1, 3)
-columns = standard_pt.unsqueeze(0)  # (1, 5, 3)
-difference = rows - columns  # diffusion : (5, 5, 3)
-distances = difference.pow(2).sum(dim=-1).sqrt()  # (5, 5)
-print(distances.numpy().round(2))
-reference = torch.cdist(standard_pt, standard_pt)
-print(f"Égal à torch.cdist : {torch.allclose(distances, reference, atol=1e-5)}")
-
-# %% [markdown]
-# Pourquoi partir des données standardisées ? Sans cela, la surface (des dizaines de m²)
-# écraserait le nombre de pièces dans le calcul des distances.
 
 # %% [markdown]
 # ## Pour aller plus loin

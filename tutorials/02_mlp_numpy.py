@@ -712,6 +712,96 @@ print(f"Classe la moins bien reconnue : {CLASS_NAMES[worst]}")
 # souvent à 28 × 28 pixels ; sandale, basket et bottine, dans une moindre mesure.
 
 # %% [markdown]
+# ## Récapitulatif
+#
+# - La propagation avant d'un MLP tient en deux produits matriciels, une ReLU et une softmax.
+# - Une softmax et une entropie croisée stables soustraient le maximum de chaque ligne.
+# - La rétropropagation applique la dérivation des fonctions composées couche par couche :
+#   $\delta_2 = (P - Y)/B$, puis $\delta_1 = (\delta_2 W_2^\top) \odot \mathbb{1}[Z_1 \gt 0]$,
+#   et chaque gradient de poids est un produit $(\text{entrée})^\top \delta$.
+# - Un gradient écrit à la main se vérifie par différences centrées, en `float64`,
+#   avec l'erreur relative.
+# - Calculer un lot entier en une multiplication de matrices est des ordres de grandeur plus
+#   rapide que des boucles ; c'est la raison d'être des lots.
+
+# %% [markdown]
+# ## Exercices
+#
+# ### Exercice 1 : remplacer ReLU par tanh
+#
+# La tangente hyperbolique $\tanh$ est une autre activation classique. Sa dérivée s'exprime
+# avec sa propre valeur : $\tanh'(z) = 1 - \tanh^2(z)$.
+# Écrivez une version de `forward` et de `loss_and_grads` avec tanh dans la couche cachée,
+# puis vérifiez vos gradients avec `gradient_check`.
+#
+# Indice : l'argument `loss` de `gradient_check` reçoit la fonction de perte à dériver
+# numériquement.
+
+
+# %%
+# Solution
+def forward_tanh(params, x):
+    z1 = x @ params["W1"] + params["b1"]
+    a1 = np.tanh(z1)
+    return a1 @ params["W2"] + params["b2"], (x, z1, a1)
+
+
+def loss_and_grads_tanh(params, x, y):
+    n = len(y)
+    logits, (x, z1, a1) = forward_tanh(params, x)
+    log_probs = log_softmax(logits)
+    delta2 = np.exp(log_probs)
+    delta2[np.arange(n), y] -= 1
+    delta2 /= n
+    grads = {"W2": a1.T @ delta2, "b2": delta2.sum(axis=0)}
+    delta1 = (delta2 @ params["W2"].T) * (1 - a1**2)  # dérivée de tanh
+    grads["W1"] = x.T @ delta1
+    grads["b1"] = delta1.sum(axis=0)
+    return -log_probs[np.arange(n), y].mean(), grads
+
+
+def loss_tanh(params, x, y):
+    return loss_and_grads_tanh(params, x, y)[0]
+
+
+_, grads_tanh = loss_and_grads_tanh(params64, x_check, y_check)
+errors_tanh = gradient_check(params64, x_check, y_check, grads_tanh, loss=loss_tanh)
+print(f"tanh : plus grande erreur relative {max(errors_tanh.values()):.1e}")
+
+# %% [markdown]
+# ### Exercice 2 : la SGD avec momentum
+#
+# La **SGD avec momentum** garde en mémoire une vitesse $v$ pour chaque paramètre :
+# $v \leftarrow \mu v - \eta g$, puis $\theta \leftarrow \theta + v$, avec $\mu = 0{,}9$
+# en général. Les gradients successifs qui vont dans le même sens s'additionnent.
+# Entraînez un réseau neuf pendant 2 époques avec $\mu = 0{,}9$ et $\eta = 0{,}01$,
+# puis comparez l'exactitude de validation à celle de notre SGD après 2 époques
+# (elle est dans `history`).
+
+# %%
+# Solution
+momentum_params = init_params(np.random.default_rng(SEED))
+velocity = {name: np.zeros_like(value) for name, value in momentum_params.items()}
+momentum_rng = np.random.default_rng(SEED)
+for _epoch in range(2):
+    order = momentum_rng.permutation(len(y_train))
+    for first in range(0, len(y_train), BATCH_SIZE):
+        batch = order[first : first + BATCH_SIZE]
+        _, grads = loss_and_grads(momentum_params, x_train[batch], y_train[batch])
+        for name in momentum_params:
+            velocity[name] = 0.9 * velocity[name] - 0.01 * grads[name]
+            momentum_params[name] += velocity[name]
+momentum_accuracy = accuracy(momentum_params, x_val, y_val)
+print(f"Après 2 époques, SGD           : {fr(100 * history['val_accuracy'][1], 1)} %")
+print(f"Après 2 époques, avec momentum : {fr(100 * momentum_accuracy, 1)} %")
+
+# %% [markdown]
+# Comparez les deux lignes. Le *momentum* n'est pas un gain automatique : avec $\mu = 0{,}9$,
+# la vitesse accumule une dizaine de gradients, et le pas effectif vaut $\eta / (1 - \mu)$,
+# du même ordre que le pas de notre SGD. Le *momentum* brille surtout quand la perte forme
+# un ravin étroit, où la SGD simple zigzague d'une paroi à l'autre.
+
+# %% [markdown]
 # ## Testez-vous
 #
 # Six questions sur le réseau que vous venez d'écrire à la main ; répondez avant de déplier
@@ -806,96 +896,6 @@ print(f"Classe la moins bien reconnue : {CLASS_NAMES[worst]}")
 #     - [ ] Le réseau a déjà appris quelque chose.
 #       Une perte plus haute que log 10 veut dire que la bonne classe reçoit en moyenne moins que le
 #       hasard, pas un début d'apprentissage.
-
-# %% [markdown]
-# ## Récapitulatif
-#
-# - La propagation avant d'un MLP tient en deux produits matriciels, une ReLU et une softmax.
-# - Une softmax et une entropie croisée stables soustraient le maximum de chaque ligne.
-# - La rétropropagation applique la dérivation des fonctions composées couche par couche :
-#   $\delta_2 = (P - Y)/B$, puis $\delta_1 = (\delta_2 W_2^\top) \odot \mathbb{1}[Z_1 \gt 0]$,
-#   et chaque gradient de poids est un produit $(\text{entrée})^\top \delta$.
-# - Un gradient écrit à la main se vérifie par différences centrées, en `float64`,
-#   avec l'erreur relative.
-# - Calculer un lot entier en une multiplication de matrices est des ordres de grandeur plus
-#   rapide que des boucles ; c'est la raison d'être des lots.
-
-# %% [markdown]
-# ## Exercices
-#
-# ### Exercice 1 : remplacer ReLU par tanh
-#
-# La tangente hyperbolique $\tanh$ est une autre activation classique. Sa dérivée s'exprime
-# avec sa propre valeur : $\tanh'(z) = 1 - \tanh^2(z)$.
-# Écrivez une version de `forward` et de `loss_and_grads` avec tanh dans la couche cachée,
-# puis vérifiez vos gradients avec `gradient_check`.
-#
-# Indice : l'argument `loss` de `gradient_check` reçoit la fonction de perte à dériver
-# numériquement.
-
-
-# %%
-# Solution
-def forward_tanh(params, x):
-    z1 = x @ params["W1"] + params["b1"]
-    a1 = np.tanh(z1)
-    return a1 @ params["W2"] + params["b2"], (x, z1, a1)
-
-
-def loss_and_grads_tanh(params, x, y):
-    n = len(y)
-    logits, (x, z1, a1) = forward_tanh(params, x)
-    log_probs = log_softmax(logits)
-    delta2 = np.exp(log_probs)
-    delta2[np.arange(n), y] -= 1
-    delta2 /= n
-    grads = {"W2": a1.T @ delta2, "b2": delta2.sum(axis=0)}
-    delta1 = (delta2 @ params["W2"].T) * (1 - a1**2)  # dérivée de tanh
-    grads["W1"] = x.T @ delta1
-    grads["b1"] = delta1.sum(axis=0)
-    return -log_probs[np.arange(n), y].mean(), grads
-
-
-def loss_tanh(params, x, y):
-    return loss_and_grads_tanh(params, x, y)[0]
-
-
-_, grads_tanh = loss_and_grads_tanh(params64, x_check, y_check)
-errors_tanh = gradient_check(params64, x_check, y_check, grads_tanh, loss=loss_tanh)
-print(f"tanh : plus grande erreur relative {max(errors_tanh.values()):.1e}")
-
-# %% [markdown]
-# ### Exercice 2 : la SGD avec momentum
-#
-# La **SGD avec momentum** garde en mémoire une vitesse $v$ pour chaque paramètre :
-# $v \leftarrow \mu v - \eta g$, puis $\theta \leftarrow \theta + v$, avec $\mu = 0{,}9$
-# en général. Les gradients successifs qui vont dans le même sens s'additionnent.
-# Entraînez un réseau neuf pendant 2 époques avec $\mu = 0{,}9$ et $\eta = 0{,}01$,
-# puis comparez l'exactitude de validation à celle de notre SGD après 2 époques
-# (elle est dans `history`).
-
-# %%
-# Solution
-momentum_params = init_params(np.random.default_rng(SEED))
-velocity = {name: np.zeros_like(value) for name, value in momentum_params.items()}
-momentum_rng = np.random.default_rng(SEED)
-for _epoch in range(2):
-    order = momentum_rng.permutation(len(y_train))
-    for first in range(0, len(y_train), BATCH_SIZE):
-        batch = order[first : first + BATCH_SIZE]
-        _, grads = loss_and_grads(momentum_params, x_train[batch], y_train[batch])
-        for name in momentum_params:
-            velocity[name] = 0.9 * velocity[name] - 0.01 * grads[name]
-            momentum_params[name] += velocity[name]
-momentum_accuracy = accuracy(momentum_params, x_val, y_val)
-print(f"Après 2 époques, SGD           : {fr(100 * history['val_accuracy'][1], 1)} %")
-print(f"Après 2 époques, avec momentum : {fr(100 * momentum_accuracy, 1)} %")
-
-# %% [markdown]
-# Comparez les deux lignes. Le *momentum* n'est pas un gain automatique : avec $\mu = 0{,}9$,
-# la vitesse accumule une dizaine de gradients, et le pas effectif vaut $\eta / (1 - \mu)$,
-# du même ordre que le pas de notre SGD. Le *momentum* brille surtout quand la perte forme
-# un ravin étroit, où la SGD simple zigzague d'une paroi à l'autre.
 
 # %% [markdown]
 # ## Pour aller plus loin

@@ -784,6 +784,69 @@ plt.show()
 # Le plus souvent, elle porte sur des classes proches : chemise, T-shirt, pull, manteau.
 
 # %% [markdown]
+# ## Récapitulatif
+#
+# - Un `Dataset` rend un exemple, un `DataLoader` les regroupe en lots mélangés.
+# - Quand les données tiennent en mémoire, des tenseurs préchargés et normalisés une fois
+#   pour toutes sont bien plus rapides qu'une transformation appliquée image par image.
+# - Un réseau est une classe `nn.Module` : les couches dans `__init__`, le calcul dans `forward`.
+# - La boucle d'entraînement tient en cinq lignes : propagation avant, perte, `zero_grad`,
+#   `backward`, `step`.
+# - On suit l'entraînement sur un jeu de validation et on garde le test pour la mesure finale.
+# - `evaluate_model` résume un modèle en trois mesures : temps par époque, pic de mémoire,
+#   exactitude.
+# - `SummaryWriter` enregistre scalaires, histogrammes, graphe et texte pour TensorBoard.
+
+# %% [markdown]
+# ## Exercices
+#
+# ### Exercice 1 : compter les paramètres d'un réseau plus large
+#
+# On remplace la couche cachée par deux couches cachées de 512 puis 128 neurones,
+# toutes deux suivies d'une ReLU. Combien de paramètres ce réseau possède-t-il ?
+# Faites le calcul à la main avec la formule $n \times m + m$, puis vérifiez-le avec PyTorch.
+# De combien de fois le nombre de paramètres augmente-t-il par rapport à notre MLP ?
+
+# %%
+# Solution
+wider = nn.Sequential(
+    nn.Flatten(),
+    nn.Linear(784, 512),
+    nn.ReLU(),
+    nn.Linear(512, 128),
+    nn.ReLU(),
+    nn.Linear(128, 10),
+)
+by_hand = (784 * 512 + 512) + (512 * 128 + 128) + (128 * 10 + 10)
+counted = sum(p.numel() for p in wider.parameters())
+print(f"À la main : {by_hand}, selon PyTorch : {counted}")
+print(f"Soit {fr(counted / n_parameters, 2)} fois les paramètres de notre MLP ({n_parameters})")
+
+# %% [markdown]
+# ### Exercice 2 : exactitude par classe
+#
+# L'exactitude globale cache des différences entre classes.
+# Calculez l'exactitude du modèle entraîné pour chacune des 10 classes du jeu de test,
+# puis affichez les classes de la moins bien reconnue à la mieux reconnue.
+# Les classes les plus difficiles sont-elles celles que vous attendiez en regardant la figure 1 ?
+#
+# Indice : calculez toutes les prédictions d'un coup, puis filtrez avec un masque `y_test == c`.
+
+# %%
+# Solution
+model.eval()
+with torch.no_grad():
+    test_predictions = model(x_test).argmax(dim=1)
+
+per_class = []
+for c in range(10):
+    mask = y_test == c
+    per_class.append(((test_predictions[mask] == c).float().mean().item(), CLASS_NAMES[c]))
+
+for class_accuracy, name in sorted(per_class):
+    print(f"{name:<10} {fr(100 * class_accuracy, 1):>5} %")
+
+# %% [markdown]
 # ## Testez-vous
 #
 # Six questions sur les données, le modèle et la boucle de ce tutoriel ; répondez avant de déplier
@@ -873,69 +936,6 @@ plt.show()
 #       premières. Pour repartir de zéro, relancez le notebook depuis le début.
 #     - [ ] Une erreur, car l'historique `history` existe déjà.
 #       La cellule recrée `history`, vide, dès sa première ligne : rien ne l'empêche de s'exécuter.
-
-# %% [markdown]
-# ## Récapitulatif
-#
-# - Un `Dataset` rend un exemple, un `DataLoader` les regroupe en lots mélangés.
-# - Quand les données tiennent en mémoire, des tenseurs préchargés et normalisés une fois
-#   pour toutes sont bien plus rapides qu'une transformation appliquée image par image.
-# - Un réseau est une classe `nn.Module` : les couches dans `__init__`, le calcul dans `forward`.
-# - La boucle d'entraînement tient en cinq lignes : propagation avant, perte, `zero_grad`,
-#   `backward`, `step`.
-# - On suit l'entraînement sur un jeu de validation et on garde le test pour la mesure finale.
-# - `evaluate_model` résume un modèle en trois mesures : temps par époque, pic de mémoire,
-#   exactitude.
-# - `SummaryWriter` enregistre scalaires, histogrammes, graphe et texte pour TensorBoard.
-
-# %% [markdown]
-# ## Exercices
-#
-# ### Exercice 1 : compter les paramètres d'un réseau plus large
-#
-# On remplace la couche cachée par deux couches cachées de 512 puis 128 neurones,
-# toutes deux suivies d'une ReLU. Combien de paramètres ce réseau possède-t-il ?
-# Faites le calcul à la main avec la formule $n \times m + m$, puis vérifiez-le avec PyTorch.
-# De combien de fois le nombre de paramètres augmente-t-il par rapport à notre MLP ?
-
-# %%
-# Solution
-wider = nn.Sequential(
-    nn.Flatten(),
-    nn.Linear(784, 512),
-    nn.ReLU(),
-    nn.Linear(512, 128),
-    nn.ReLU(),
-    nn.Linear(128, 10),
-)
-by_hand = (784 * 512 + 512) + (512 * 128 + 128) + (128 * 10 + 10)
-counted = sum(p.numel() for p in wider.parameters())
-print(f"À la main : {by_hand}, selon PyTorch : {counted}")
-print(f"Soit {fr(counted / n_parameters, 2)} fois les paramètres de notre MLP ({n_parameters})")
-
-# %% [markdown]
-# ### Exercice 2 : exactitude par classe
-#
-# L'exactitude globale cache des différences entre classes.
-# Calculez l'exactitude du modèle entraîné pour chacune des 10 classes du jeu de test,
-# puis affichez les classes de la moins bien reconnue à la mieux reconnue.
-# Les classes les plus difficiles sont-elles celles que vous attendiez en regardant la figure 1 ?
-#
-# Indice : calculez toutes les prédictions d'un coup, puis filtrez avec un masque `y_test == c`.
-
-# %%
-# Solution
-model.eval()
-with torch.no_grad():
-    test_predictions = model(x_test).argmax(dim=1)
-
-per_class = []
-for c in range(10):
-    mask = y_test == c
-    per_class.append(((test_predictions[mask] == c).float().mean().item(), CLASS_NAMES[c]))
-
-for class_accuracy, name in sorted(per_class):
-    print(f"{name:<10} {fr(100 * class_accuracy, 1):>5} %")
 
 # %% [markdown]
 # ## Pour aller plus loin

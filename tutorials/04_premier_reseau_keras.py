@@ -445,6 +445,75 @@ for folder, _, files in sorted(os.walk("runs/keras")):
 #     TensorBoard affiche les deux expériences côte à côte.
 
 # %% [markdown]
+# ## Récapitulatif
+#
+# - `keras.Sequential` empile des couches ; `keras.Input` donne la forme d'un exemple,
+#   sans l'axe du lot.
+# - `summary` affiche la forme de sortie et le nombre de paramètres de chaque couche.
+# - `compile` choisit la perte (`sparse_categorical_crossentropy` pour des classes entières),
+#   l'optimiseur et les métriques.
+# - `fit` entraîne ; `validation_split` réserve la fin des données à la validation ;
+#   le rappel `TensorBoard` enregistre le tout dans un journal.
+# - Des lots plus grands raccourcissent beaucoup une époque sur un petit réseau ;
+#   on compense le plus petit nombre de pas par un taux d'apprentissage plus grand.
+# - `evaluate` mesure le modèle sur le test, `predict` renvoie les probabilités.
+#
+# Le [tutoriel PyTorch](03_premier_reseau_pytorch.ipynb) construit un réseau de même forme,
+# à la couche cachée deux fois plus large et sans softmax finale, et écrit la boucle à la main.
+# La page [Cycle de vie d'un modèle](../cycle-de-vie.md) met les deux écritures côte à côte.
+# Comparez les deux : `fit` cache exactement les cinq étapes que vous y écrivez.
+
+# %% [markdown]
+# ## Exercices
+#
+# ### Exercice 1 : prédire une seule image
+#
+# Essayez `model.predict(x_test[0])` : l'appel échoue ou renvoie une forme inattendue.
+# Pourquoi ? Corrigez l'appel pour obtenir les probabilités de cette seule image,
+# puis vérifiez qu'elles sont égales à `probabilities[0]`.
+#
+# Indice : le modèle attend toujours un **lot** d'images.
+
+# %%
+# Solution
+single = x_test[0]  # forme (28, 28) : il manque l'axe du lot
+batch_of_one = single[np.newaxis]  # forme (1, 28, 28), comme np.expand_dims(single, 0)
+single_probabilities = model.predict(batch_of_one, verbose=0)
+print(f"{single.shape} -> {batch_of_one.shape} -> sortie {single_probabilities.shape}")
+same = np.allclose(single_probabilities[0], probabilities[0], atol=1e-6)
+print(f"Mêmes probabilités que dans le lot complet : {same}")
+
+# %% [markdown]
+# ### Exercice 2 : sauvegarder et recharger le modèle
+#
+# Un modèle entraîné se sauvegarde dans un seul fichier `.keras` : architecture, poids et état
+# de l'optimiseur. Sauvegardez `model`, rechargez-le avec `keras.models.load_model`,
+# puis vérifiez que le modèle rechargé donne la même exactitude de test.
+
+# %%
+# Solution
+model.save("fashion_mlp.keras")
+reloaded = keras.models.load_model("fashion_mlp.keras")
+_, reloaded_accuracy = reloaded.evaluate(x_test, y_test, batch_size=1000, verbose=0)
+size_kib = os.path.getsize("fashion_mlp.keras") / 2**10
+print(f"Fichier : {fr(size_kib, 0)} Kio")
+print(
+    f"Exactitude : {fr(100 * test_accuracy, 2)} % avant, {fr(100 * reloaded_accuracy, 2)} % après"
+)
+
+# %% [markdown]
+# ### Exercice 3 : l'exactitude par classe
+#
+# À partir de `predicted` et `y_test`, calculez l'exactitude pour chacune des 10 classes,
+# puis affichez les classes de la moins bien reconnue à la mieux reconnue.
+
+# %%
+# Solution
+per_class = [(np.mean(predicted[y_test == c] == c), CLASS_NAMES[c]) for c in range(10)]
+for class_accuracy, name in sorted(per_class):
+    print(f"{name:<10} {fr(100 * class_accuracy, 1):>5} %")
+
+# %% [markdown]
 # ## Testez-vous
 #
 # Six questions sur les choix de ce tutoriel ; répondez avant de déplier l'explication de chaque
@@ -537,75 +606,6 @@ for folder, _, files in sorted(os.walk("runs/keras")):
 #       partie du modèle.
 #     - [ ] Un tableau de forme `(10,)`.
 #       `predict` garde l'axe du lot : une ligne par image.
-
-# %% [markdown]
-# ## Récapitulatif
-#
-# - `keras.Sequential` empile des couches ; `keras.Input` donne la forme d'un exemple,
-#   sans l'axe du lot.
-# - `summary` affiche la forme de sortie et le nombre de paramètres de chaque couche.
-# - `compile` choisit la perte (`sparse_categorical_crossentropy` pour des classes entières),
-#   l'optimiseur et les métriques.
-# - `fit` entraîne ; `validation_split` réserve la fin des données à la validation ;
-#   le rappel `TensorBoard` enregistre le tout dans un journal.
-# - Des lots plus grands raccourcissent beaucoup une époque sur un petit réseau ;
-#   on compense le plus petit nombre de pas par un taux d'apprentissage plus grand.
-# - `evaluate` mesure le modèle sur le test, `predict` renvoie les probabilités.
-#
-# Le [tutoriel PyTorch](03_premier_reseau_pytorch.ipynb) construit un réseau de même forme,
-# à la couche cachée deux fois plus large et sans softmax finale, et écrit la boucle à la main.
-# La page [Cycle de vie d'un modèle](../cycle-de-vie.md) met les deux écritures côte à côte.
-# Comparez les deux : `fit` cache exactement les cinq étapes que vous y écrivez.
-
-# %% [markdown]
-# ## Exercices
-#
-# ### Exercice 1 : prédire une seule image
-#
-# Essayez `model.predict(x_test[0])` : l'appel échoue ou renvoie une forme inattendue.
-# Pourquoi ? Corrigez l'appel pour obtenir les probabilités de cette seule image,
-# puis vérifiez qu'elles sont égales à `probabilities[0]`.
-#
-# Indice : le modèle attend toujours un **lot** d'images.
-
-# %%
-# Solution
-single = x_test[0]  # forme (28, 28) : il manque l'axe du lot
-batch_of_one = single[np.newaxis]  # forme (1, 28, 28), comme np.expand_dims(single, 0)
-single_probabilities = model.predict(batch_of_one, verbose=0)
-print(f"{single.shape} -> {batch_of_one.shape} -> sortie {single_probabilities.shape}")
-same = np.allclose(single_probabilities[0], probabilities[0], atol=1e-6)
-print(f"Mêmes probabilités que dans le lot complet : {same}")
-
-# %% [markdown]
-# ### Exercice 2 : sauvegarder et recharger le modèle
-#
-# Un modèle entraîné se sauvegarde dans un seul fichier `.keras` : architecture, poids et état
-# de l'optimiseur. Sauvegardez `model`, rechargez-le avec `keras.models.load_model`,
-# puis vérifiez que le modèle rechargé donne la même exactitude de test.
-
-# %%
-# Solution
-model.save("fashion_mlp.keras")
-reloaded = keras.models.load_model("fashion_mlp.keras")
-_, reloaded_accuracy = reloaded.evaluate(x_test, y_test, batch_size=1000, verbose=0)
-size_kib = os.path.getsize("fashion_mlp.keras") / 2**10
-print(f"Fichier : {fr(size_kib, 0)} Kio")
-print(
-    f"Exactitude : {fr(100 * test_accuracy, 2)} % avant, {fr(100 * reloaded_accuracy, 2)} % après"
-)
-
-# %% [markdown]
-# ### Exercice 3 : l'exactitude par classe
-#
-# À partir de `predicted` et `y_test`, calculez l'exactitude pour chacune des 10 classes,
-# puis affichez les classes de la moins bien reconnue à la mieux reconnue.
-
-# %%
-# Solution
-per_class = [(np.mean(predicted[y_test == c] == c), CLASS_NAMES[c]) for c in range(10)]
-for class_accuracy, name in sorted(per_class):
-    print(f"{name:<10} {fr(100 * class_accuracy, 1):>5} %")
 
 # %% [markdown]
 # ## Pour aller plus loin

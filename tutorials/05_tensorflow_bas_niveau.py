@@ -526,86 +526,6 @@ print(f"Exactitude sur le test : {fr(100 * test_accuracy, 2)} % ({len(y_test)} i
 # l'en-tête du tutoriel, que rappelle la fiche en haut de cette page.
 
 # %% [markdown]
-# ## Testez-vous
-#
-# Cinq questions sur ce que `fit` vous cachait ; répondez avant de déplier l'explication de chaque
-# choix.
-#
-# !!! quiz "Une constante au lieu d'une variable"
-#     Dans la classe `MLP`, vous écrivez par erreur
-#     `self.W1 = init.normal((n_inputs, n_hidden)) * he1`, sans `tf.Variable`. Que se passe-t-il
-#     pendant l'entraînement ?
-#
-#     - [ ] Une erreur au premier pas.
-#       Rien n'échoue : la propagation avant fonctionne aussi bien avec un tenseur qu'avec une
-#       variable.
-#     - [x] `W1` ne change jamais : la première couche garde ses poids aléatoires.
-#       `tf.Module` ne range dans `trainable_variables` que des variables, et la bande ne surveille
-#       pas un tenseur ordinaire. `W1` ne reçoit ni gradient ni mise à jour ; seuls `b1`, `W2` et
-#       `b2` apprennent.
-#     - [ ] `W1` est mis à jour comme les autres, car `tf.Module` retrouve tous ses attributs.
-#       `tf.Module` retrouve les variables de ses attributs, pas les tenseurs. C'est l'erreur
-#       silencieuse que le tutoriel signale avec les gradients `None`.
-#
-# !!! quiz "Un affichage dans le pas d'entraînement"
-#     Vous ajoutez `print("pas")` au début de `train_step`, décorée par `@tf.function`, puis vous
-#     lancez la boucle de 12 époques sur `model`. Combien de fois le mot s'affiche-t-il pendant
-#     cette boucle ?
-#
-#     - [ ] Une fois par lot, soit 211 fois par époque.
-#       Le code Python d'une `tf.function` ne s'exécute qu'au traçage ; les appels suivants
-#       exécutent le graphe, sans Python.
-#     - [ ] Une fois par époque.
-#       Rien ne déclenche de traçage au début d'une époque : seul compte ce que reçoit la fonction.
-#     - [x] Deux fois, pendant la première époque.
-#       Un traçage au premier lot, puis un second pour le dernier lot de l'époque, de 240 images au
-#       lieu de 256 : une forme nouvelle. Les époques suivantes réutilisent ces deux graphes.
-#     - [ ] Une seule fois, au tout premier appel.
-#       Le dernier lot, plus petit, a une autre forme : TensorFlow retrace la fonction pour lui.
-#
-# !!! quiz "Le signe des gradients"
-#     Dans l'exemple du modèle linéaire, `w = 1`, `b = 0`, `xs = [1, 2, 3]` et `ys = [2, 4, 7]`. Que
-#     fait le premier `assign_sub(learning_rate * grad)` ?
-#
-#     - [x] Il augmente `w` et `b`.
-#       Les prédictions `[1, 2, 3]` sont toutes trop petites : les deux gradients sont négatifs, et
-#       retrancher un nombre négatif augmente le paramètre.
-#     - [ ] Il diminue `w` et `b`.
-#       Ce serait le cas si le modèle prédisait trop grand. Ici, les trois erreurs
-#       `predictions - ys` sont négatives.
-#     - [ ] Il augmente `w` et laisse `b` inchangé, car `b` vaut 0.
-#       Le gradient par rapport à `b` vaut deux fois la moyenne des erreurs, quelle que soit la
-#       valeur de `b` : il est négatif lui aussi.
-#
-# !!! quiz "Jusqu'où la perte peut-elle descendre ?"
-#     Les 200 points suivent la droite `3 * x + 2`, plus un bruit gaussien d'écart-type 0,2. Vers
-#     quelle valeur l'erreur quadratique moyenne du modèle linéaire peut-elle descendre, au mieux ?
-#
-#     - [ ] Vers 0, à condition de faire assez de pas.
-#       Aucune droite ne passe par 200 points bruités : le bruit ne s'explique pas par le modèle.
-#     - [x] Vers la variance du bruit, environ 0,2 × 0,2 = 0,04.
-#       Même la vraie droite se trompe, en chaque point, de la valeur du bruit : l'erreur
-#       quadratique moyenne qui reste est de l'ordre de sa variance.
-#     - [ ] Vers 0,2, l'écart-type du bruit.
-#       L'erreur quadratique moyenne se mesure en carrés : elle se compare à la variance, pas à
-#       l'écart-type.
-#
-# !!! quiz "Un taux d'apprentissage en nombre Python"
-#     Dans l'exercice 1, le taux est passé à `sgd_step` comme tenseur, `tf.constant(0.1)`. Que
-#     ferait un programme qui l'appellerait avec un nombre Python différent à chaque époque (`0.1`,
-#     puis `0.09`, puis `0.08`…) ?
-#
-#     - [x] Il retracerait la fonction à chaque nouvelle valeur.
-#       Un nombre Python fait partie de la signature du graphe : chaque valeur nouvelle déclenche un
-#       traçage, lent, et garde un graphe de plus en mémoire.
-#     - [ ] Il ne tracerait la fonction qu'une fois, comme avec un tenseur.
-#       Seul un tenseur de même forme et de même type réutilise le graphe, quelle que soit sa
-#       valeur.
-#     - [ ] Il garderait `0.1`, la valeur vue au premier traçage, sans le signaler.
-#       TensorFlow ne garde pas l'ancienne valeur en silence : il retrace, ce qui donne un calcul
-#       juste mais coûteux.
-
-# %% [markdown]
 # ## Récapitulatif
 #
 # - Un `tf.Tensor` est immuable ; une `tf.Variable` se modifie avec `assign`, `assign_add`,
@@ -692,6 +612,86 @@ print(f"experimental_get_tracing_count() : {double.experimental_get_tracing_coun
 # Une `tf.function` appelée avec des formes toujours différentes se retrace sans cesse
 # et devient plus lente que le mode *eager* : c'est pourquoi on garde des lots de taille fixe.
 # Un dernier lot plus petit, comme dans notre boucle, ne coûte qu'un traçage de plus.
+
+# %% [markdown]
+# ## Testez-vous
+#
+# Cinq questions sur ce que `fit` vous cachait ; répondez avant de déplier l'explication de chaque
+# choix.
+#
+# !!! quiz "Une constante au lieu d'une variable"
+#     Dans la classe `MLP`, vous écrivez par erreur
+#     `self.W1 = init.normal((n_inputs, n_hidden)) * he1`, sans `tf.Variable`. Que se passe-t-il
+#     pendant l'entraînement ?
+#
+#     - [ ] Une erreur au premier pas.
+#       Rien n'échoue : la propagation avant fonctionne aussi bien avec un tenseur qu'avec une
+#       variable.
+#     - [x] `W1` ne change jamais : la première couche garde ses poids aléatoires.
+#       `tf.Module` ne range dans `trainable_variables` que des variables, et la bande ne surveille
+#       pas un tenseur ordinaire. `W1` ne reçoit ni gradient ni mise à jour ; seuls `b1`, `W2` et
+#       `b2` apprennent.
+#     - [ ] `W1` est mis à jour comme les autres, car `tf.Module` retrouve tous ses attributs.
+#       `tf.Module` retrouve les variables de ses attributs, pas les tenseurs. C'est l'erreur
+#       silencieuse que le tutoriel signale avec les gradients `None`.
+#
+# !!! quiz "Un affichage dans le pas d'entraînement"
+#     Vous ajoutez `print("pas")` au début de `train_step`, décorée par `@tf.function`, puis vous
+#     lancez la boucle de 12 époques sur `model`. Combien de fois le mot s'affiche-t-il pendant
+#     cette boucle ?
+#
+#     - [ ] Une fois par lot, soit 211 fois par époque.
+#       Le code Python d'une `tf.function` ne s'exécute qu'au traçage ; les appels suivants
+#       exécutent le graphe, sans Python.
+#     - [ ] Une fois par époque.
+#       Rien ne déclenche de traçage au début d'une époque : seul compte ce que reçoit la fonction.
+#     - [x] Deux fois, pendant la première époque.
+#       Un traçage au premier lot, puis un second pour le dernier lot de l'époque, de 240 images au
+#       lieu de 256 : une forme nouvelle. Les époques suivantes réutilisent ces deux graphes.
+#     - [ ] Une seule fois, au tout premier appel.
+#       Le dernier lot, plus petit, a une autre forme : TensorFlow retrace la fonction pour lui.
+#
+# !!! quiz "Le signe des gradients"
+#     Dans l'exemple du modèle linéaire, `w = 1`, `b = 0`, `xs = [1, 2, 3]` et `ys = [2, 4, 7]`. Que
+#     fait le premier `assign_sub(learning_rate * grad)` ?
+#
+#     - [x] Il augmente `w` et `b`.
+#       Les prédictions `[1, 2, 3]` sont toutes trop petites : les deux gradients sont négatifs, et
+#       retrancher un nombre négatif augmente le paramètre.
+#     - [ ] Il diminue `w` et `b`.
+#       Ce serait le cas si le modèle prédisait trop grand. Ici, les trois erreurs
+#       `predictions - ys` sont négatives.
+#     - [ ] Il augmente `w` et laisse `b` inchangé, car `b` vaut 0.
+#       Le gradient par rapport à `b` vaut deux fois la moyenne des erreurs, quelle que soit la
+#       valeur de `b` : il est négatif lui aussi.
+#
+# !!! quiz "Jusqu'où la perte peut-elle descendre ?"
+#     Les 200 points suivent la droite `3 * x + 2`, plus un bruit gaussien d'écart-type 0,2. Vers
+#     quelle valeur l'erreur quadratique moyenne du modèle linéaire peut-elle descendre, au mieux ?
+#
+#     - [ ] Vers 0, à condition de faire assez de pas.
+#       Aucune droite ne passe par 200 points bruités : le bruit ne s'explique pas par le modèle.
+#     - [x] Vers la variance du bruit, environ 0,2 × 0,2 = 0,04.
+#       Même la vraie droite se trompe, en chaque point, de la valeur du bruit : l'erreur
+#       quadratique moyenne qui reste est de l'ordre de sa variance.
+#     - [ ] Vers 0,2, l'écart-type du bruit.
+#       L'erreur quadratique moyenne se mesure en carrés : elle se compare à la variance, pas à
+#       l'écart-type.
+#
+# !!! quiz "Un taux d'apprentissage en nombre Python"
+#     Dans l'exercice 1, le taux est passé à `sgd_step` comme tenseur, `tf.constant(0.1)`. Que
+#     ferait un programme qui l'appellerait avec un nombre Python différent à chaque époque (`0.1`,
+#     puis `0.09`, puis `0.08`…) ?
+#
+#     - [x] Il retracerait la fonction à chaque nouvelle valeur.
+#       Un nombre Python fait partie de la signature du graphe : chaque valeur nouvelle déclenche un
+#       traçage, lent, et garde un graphe de plus en mémoire.
+#     - [ ] Il ne tracerait la fonction qu'une fois, comme avec un tenseur.
+#       Seul un tenseur de même forme et de même type réutilise le graphe, quelle que soit sa
+#       valeur.
+#     - [ ] Il garderait `0.1`, la valeur vue au premier traçage, sans le signaler.
+#       TensorFlow ne garde pas l'ancienne valeur en silence : il retrace, ce qui donne un calcul
+#       juste mais coûteux.
 
 # %% [markdown]
 # ## Pour aller plus loin

@@ -806,6 +806,105 @@ print(f"Différence : {fr(100 * (test_best - test_base), 1)} points sur {len(y_t
 # La régularisation limite les dégâts du manque de données ; elle ne le remplace pas.
 
 # %% [markdown]
+# ## Récapitulatif
+#
+# - Le **surapprentissage** apparaît quand un modèle trop puissant apprend trop peu
+#   de données bruitées : erreur d'entraînement très basse, erreur de validation élevée.
+# - Il se **détecte** sur les courbes : la perte de validation remonte pendant que la perte
+#   d'entraînement continue de baisser.
+# - Sans erreurs d'étiquettes, il se lit surtout dans la perte de validation ;
+#   les étiquettes faussées exprès dans ce tutoriel le rendent visible aussi dans l'exactitude.
+# - Le **sous-apprentissage** est le défaut inverse ; le bon modèle réalise
+#   le compromis biais-variance.
+# - Remèdes : plus de données (et des données plus propres), un modèle plus petit,
+#   et la **régularisation** : dropout, décroissance des poids (`AdamW`), arrêt précoce,
+#   augmentation de données.
+# - On compare des remèdes en ne changeant qu'une chose à la fois, avec la même graine,
+#   et on tire le tableau et la conclusion des mesures elles-mêmes.
+# - Le jeu de test ne sert qu'à la fin, une fois les choix faits sur la validation.
+
+# %% [markdown]
+# ## Exercices
+#
+# ### Exercice 1 : sans étiquettes fausses
+#
+# Entraînez le modèle de base sur les mêmes 1 000 images, avec leurs vraies étiquettes
+# (`y_clean`). L'écart entre entraînement et validation disparaît-il ?
+# L'exactitude de validation baisse-t-elle encore entre la meilleure époque et la fin ?
+#
+# Indice : la fonction `train` accepte un argument `data=(x, y)`.
+
+# %%
+# Solution
+train("sans bruit", data=(x_train, y_clean))
+clean = runs["sans bruit"]
+print(
+    f"Exactitude de validation : {fr(100 * clean['best_val_acc'], 1)} % à la meilleure époque "
+    f"({clean['best_epoch']}), {fr(100 * clean['val_acc'], 1)} % à la fin"
+)
+print(
+    f"Perte de validation : {fr(clean['best_val_loss'], 3)} au minimum, "
+    f"{fr(clean['val_loss'], 3)} à la fin"
+)
+
+# %% [markdown]
+# Sans étiquettes fausses, le réseau atteint encore une exactitude d'entraînement
+# quasi parfaite : l'écart reste grand, car 1 000 images ne suffisent pas à généraliser.
+# Comparez les deux dernières lignes : la perte de validation remonte toujours,
+# signe que le réseau devient trop sûr de lui, mais l'exactitude de validation ne baisse pas
+# entre la meilleure époque et la fin, contrairement au modèle de base.
+# Sur des étiquettes exactes, le surapprentissage se lit donc dans la perte bien plus que
+# dans l'exactitude : c'est la raison des étiquettes faussées de ce tutoriel.
+# Le bruit rend aussi le surapprentissage bien plus coûteux.
+
+# %% [markdown]
+# ### Exercice 2 : plus de données
+#
+# Entraînez le modèle de base, sans remède et avec 20 % d'étiquettes retirées au hasard,
+# sur 4 000 images au lieu de 1 000. Pour garder le même nombre de pas d'optimisation,
+# limitez-vous à 15 époques. L'exactitude de validation s'améliore-t-elle ?
+# Prenez les nouvelles images parmi celles qui ne sont ni dans l'entraînement
+# ni dans la validation.
+
+# %%
+# Solution
+more_index = order[N_TRAIN + N_VAL : N_TRAIN + N_VAL + 4000]  # jamais vues jusqu'ici
+x_more = prepare(train_set.data[more_index])
+y_more = add_label_noise(train_set.targets[more_index], LABEL_NOISE)
+train("4 000 images", epochs=15, data=(x_more, y_more))
+print(
+    f"Validation : {fr(100 * runs['4 000 images']['val_acc'], 1)} % avec 4 000 images, "
+    f"contre {fr(100 * runs['base']['val_acc'], 1)} % avec 1 000."
+)
+
+# %% [markdown]
+# Quatre fois plus d'images pour le même nombre de pas : l'exactitude de validation
+# progresse nettement et l'écart disparaît. L'exactitude d'entraînement, mesurée sur
+# des étiquettes dont près d'une sur cinq est fausse, reste proche de la part d'étiquettes
+# justes : le réseau n'a plus les moyens d'apprendre le bruit par cœur.
+# Plus de données reste le meilleur remède.
+
+# %% [markdown]
+# ### Exercice 3 : un polynôme mieux nourri
+#
+# Reprenez l'expérience des 1 000 tirages avec 30 points d'entraînement au lieu de 5.
+# Le polynôme de degré 6 est-il encore en surapprentissage ? De combien son erreur de validation
+# médiane dépasse-t-elle celle de la droite, avec 5 points puis avec 30 ?
+
+# %%
+# Solution
+line_30, poly_30 = compare_on_draws(30)
+ratio_5, ratio_30 = median_poly / median_line, poly_30 / line_30
+print(f"Rapport polynôme / droite : {fr(ratio_5, 1)} avec 5 points, {fr(ratio_30, 2)} avec 30.")
+
+# %% [markdown]
+# Avec 30 points, le polynôme de degré 6 fait encore un peu moins bien que la droite
+# dans presque tous les tirages, mais son erreur médiane s'en approche : le rapport
+# de la dernière ligne passe d'une valeur énorme à une valeur proche de 1.
+# Plus de données rend un modèle trop souple bien moins dangereux,
+# sans le rendre meilleur que le modèle adapté au problème.
+
+# %% [markdown]
 # ## Testez-vous
 #
 # Sept questions sur les expériences de ce tutoriel ; répondez avant de déplier l'explication de
@@ -911,105 +1010,6 @@ print(f"Différence : {fr(100 * (test_best - test_base), 1)} points sur {len(y_t
 #       test.
 #     - [ ] Il n'est pas optimiste : la validation vaut le test.
 #       La validation a servi à choisir : elle a perdu la neutralité que seul le test garde.
-
-# %% [markdown]
-# ## Récapitulatif
-#
-# - Le **surapprentissage** apparaît quand un modèle trop puissant apprend trop peu
-#   de données bruitées : erreur d'entraînement très basse, erreur de validation élevée.
-# - Il se **détecte** sur les courbes : la perte de validation remonte pendant que la perte
-#   d'entraînement continue de baisser.
-# - Sans erreurs d'étiquettes, il se lit surtout dans la perte de validation ;
-#   les étiquettes faussées exprès dans ce tutoriel le rendent visible aussi dans l'exactitude.
-# - Le **sous-apprentissage** est le défaut inverse ; le bon modèle réalise
-#   le compromis biais-variance.
-# - Remèdes : plus de données (et des données plus propres), un modèle plus petit,
-#   et la **régularisation** : dropout, décroissance des poids (`AdamW`), arrêt précoce,
-#   augmentation de données.
-# - On compare des remèdes en ne changeant qu'une chose à la fois, avec la même graine,
-#   et on tire le tableau et la conclusion des mesures elles-mêmes.
-# - Le jeu de test ne sert qu'à la fin, une fois les choix faits sur la validation.
-
-# %% [markdown]
-# ## Exercices
-#
-# ### Exercice 1 : sans étiquettes fausses
-#
-# Entraînez le modèle de base sur les mêmes 1 000 images, avec leurs vraies étiquettes
-# (`y_clean`). L'écart entre entraînement et validation disparaît-il ?
-# L'exactitude de validation baisse-t-elle encore entre la meilleure époque et la fin ?
-#
-# Indice : la fonction `train` accepte un argument `data=(x, y)`.
-
-# %%
-# Solution
-train("sans bruit", data=(x_train, y_clean))
-clean = runs["sans bruit"]
-print(
-    f"Exactitude de validation : {fr(100 * clean['best_val_acc'], 1)} % à la meilleure époque "
-    f"({clean['best_epoch']}), {fr(100 * clean['val_acc'], 1)} % à la fin"
-)
-print(
-    f"Perte de validation : {fr(clean['best_val_loss'], 3)} au minimum, "
-    f"{fr(clean['val_loss'], 3)} à la fin"
-)
-
-# %% [markdown]
-# Sans étiquettes fausses, le réseau atteint encore une exactitude d'entraînement
-# quasi parfaite : l'écart reste grand, car 1 000 images ne suffisent pas à généraliser.
-# Comparez les deux dernières lignes : la perte de validation remonte toujours,
-# signe que le réseau devient trop sûr de lui, mais l'exactitude de validation ne baisse pas
-# entre la meilleure époque et la fin, contrairement au modèle de base.
-# Sur des étiquettes exactes, le surapprentissage se lit donc dans la perte bien plus que
-# dans l'exactitude : c'est la raison des étiquettes faussées de ce tutoriel.
-# Le bruit rend aussi le surapprentissage bien plus coûteux.
-
-# %% [markdown]
-# ### Exercice 2 : plus de données
-#
-# Entraînez le modèle de base, sans remède et avec 20 % d'étiquettes retirées au hasard,
-# sur 4 000 images au lieu de 1 000. Pour garder le même nombre de pas d'optimisation,
-# limitez-vous à 15 époques. L'exactitude de validation s'améliore-t-elle ?
-# Prenez les nouvelles images parmi celles qui ne sont ni dans l'entraînement
-# ni dans la validation.
-
-# %%
-# Solution
-more_index = order[N_TRAIN + N_VAL : N_TRAIN + N_VAL + 4000]  # jamais vues jusqu'ici
-x_more = prepare(train_set.data[more_index])
-y_more = add_label_noise(train_set.targets[more_index], LABEL_NOISE)
-train("4 000 images", epochs=15, data=(x_more, y_more))
-print(
-    f"Validation : {fr(100 * runs['4 000 images']['val_acc'], 1)} % avec 4 000 images, "
-    f"contre {fr(100 * runs['base']['val_acc'], 1)} % avec 1 000."
-)
-
-# %% [markdown]
-# Quatre fois plus d'images pour le même nombre de pas : l'exactitude de validation
-# progresse nettement et l'écart disparaît. L'exactitude d'entraînement, mesurée sur
-# des étiquettes dont près d'une sur cinq est fausse, reste proche de la part d'étiquettes
-# justes : le réseau n'a plus les moyens d'apprendre le bruit par cœur.
-# Plus de données reste le meilleur remède.
-
-# %% [markdown]
-# ### Exercice 3 : un polynôme mieux nourri
-#
-# Reprenez l'expérience des 1 000 tirages avec 30 points d'entraînement au lieu de 5.
-# Le polynôme de degré 6 est-il encore en surapprentissage ? De combien son erreur de validation
-# médiane dépasse-t-elle celle de la droite, avec 5 points puis avec 30 ?
-
-# %%
-# Solution
-line_30, poly_30 = compare_on_draws(30)
-ratio_5, ratio_30 = median_poly / median_line, poly_30 / line_30
-print(f"Rapport polynôme / droite : {fr(ratio_5, 1)} avec 5 points, {fr(ratio_30, 2)} avec 30.")
-
-# %% [markdown]
-# Avec 30 points, le polynôme de degré 6 fait encore un peu moins bien que la droite
-# dans presque tous les tirages, mais son erreur médiane s'en approche : le rapport
-# de la dernière ligne passe d'une valeur énorme à une valeur proche de 1.
-# Plus de données rend un modèle trop souple bien moins dangereux,
-# sans le rendre meilleur que le modèle adapté au problème.
 
 # %% [markdown]
 # ## Pour aller plus loin

@@ -768,6 +768,86 @@ print(f"                     {fr(100 * test_accuracy, 2)} % (PyTorch, {EPOCHS} �
 # propagation avant, perte, rétropropagation, mise à jour, suivi de l'exactitude.
 
 # %% [markdown]
+# ## Récapitulatif
+#
+# - Une **convolution** fait glisser un petit filtre de poids sur l'image ;
+#   chaque filtre produit une **carte de caractéristiques**.
+# - **Connexions locales** et **poids partagés** : une convolution a peu de paramètres,
+#   et un motif appris à un endroit est reconnu partout.
+# - Taille de sortie : $\lfloor (n + 2p - k)/s \rfloor + 1$. Le **padding** préserve la taille,
+#   le **stride** et l'**agrégation** la réduisent.
+# - Sur un processeur, on réduit l'image tôt, on garde peu de filtres sur les grandes cartes,
+#   et on passe au format `channels_last` : mesurez chaque choix.
+# - Plusieurs filtres appris par la première couche ressemblent à des détecteurs de bords.
+# - Keras décrit le même réseau avec `Conv2D`, `MaxPooling2D` et `Dense`, au format (N, H, W, C).
+
+# %% [markdown]
+# ## Exercices
+#
+# ### Exercice 1 : prévoir les formes
+#
+# Sans rien exécuter, calculez la forme de sortie de cette pile de couches pour une image
+# de 28 × 28 : convolution 3 × 3 sans padding à 8 filtres, puis convolution 3 × 3
+# de stride 2 et padding 1 à 16 filtres, puis agrégation par maximum 2 × 2.
+# Vérifiez ensuite avec PyTorch.
+
+# %%
+# Solution
+stack = nn.Sequential(
+    nn.Conv2d(1, 8, kernel_size=3),  # (28 - 3) / 1 + 1 = 26
+    nn.Conv2d(8, 16, kernel_size=3, stride=2, padding=1),  # (26 + 2 - 3) // 2 + 1 = 13
+    nn.MaxPool2d(2),  # 13 // 2 = 6
+)
+print(f"Forme de sortie : {tuple(stack(sample).shape)}")
+
+# %% [markdown]
+# ### Exercice 2 : le prix du partage des poids
+#
+# La deuxième convolution de notre réseau transforme 16 cartes 14 × 14 en 32 cartes 14 × 14.
+# Combien de paramètres faudrait-il à une couche **dense** qui relierait ces mêmes entrées
+# à ces mêmes sorties ? Comparez au nombre de paramètres de la convolution.
+
+# %%
+# Solution
+n_in, n_out = 16 * 14 * 14, 32 * 14 * 14
+dense_params = n_in * n_out + n_out
+conv_params = sum(p.numel() for p in model.features[2].parameters())
+print(f"Couche dense : {dense_params} paramètres")
+print(f"Convolution  : {conv_params} paramètres ({16 * 32 * 3 * 3} poids + 32 biais)")
+print(f"Soit {dense_params // conv_params} fois moins pour la convolution.")
+
+# %% [markdown]
+# ### Exercice 3 : les confusions du CNN
+#
+# Quelles sont les trois paires de classes que le CNN confond le plus souvent sur le test ?
+# Comptez, pour chaque couple (vraie classe, classe prédite) différent, le nombre d'images.
+#
+# Indice : avec `n` classes, l'entier `n * vraie + prédite` numérote les couples ;
+# `torch.bincount` compte alors toutes les paires en une fois.
+
+# %%
+# Solution
+model.eval()
+with torch.no_grad():
+    batches = range(0, len(x_test_cl), 2000)
+    predicted = torch.cat([model(x_test_cl[i : i + 2000]).argmax(1) for i in batches])
+pairs = torch.bincount(10 * y_test + predicted, minlength=100).reshape(10, 10).cpu()
+pairs.fill_diagonal_(0)  # on ne garde que les erreurs
+counts, indices = pairs.flatten().topk(3)
+for count, index in zip(counts.tolist(), indices.tolist(), strict=True):
+    true_class, predicted_class = divmod(index, 10)
+    print(
+        f"{CLASS_NAMES[true_class]:<8} pris pour {CLASS_NAMES[predicted_class]:<8} : {count} fois"
+    )
+
+# %% [markdown]
+# Les confusions les plus fréquentes opposent des vêtements du haut du corps
+# aux silhouettes voisines, la chemise en tête : à 28 × 28 pixels et en niveaux de gris,
+# une chemise, un T-shirt et un manteau se ressemblent beaucoup. Certaines de ces images
+# sont ambiguës même pour un humain ; un réseau plus grand ou l'augmentation de données
+# réduisent ces erreurs sans les faire disparaître.
+
+# %% [markdown]
 # ## Testez-vous
 #
 # Sept questions sur les formes, les paramètres et l'entraînement de ce CNN ; répondez avant de
@@ -871,86 +951,6 @@ print(f"                     {fr(100 * test_accuracy, 2)} % (PyTorch, {EPOCHS} �
 #       partie de sa montée : le réseau s'entraîne avec un taux proche du taux de départ.
 #     - [ ] Il monte jusqu'au maximum puis redescend en 12 époques, comme prévu.
 #       Il faudrait pour cela créer `OneCycleLR` avec `total_steps=EPOCHS`, un pas par époque.
-
-# %% [markdown]
-# ## Récapitulatif
-#
-# - Une **convolution** fait glisser un petit filtre de poids sur l'image ;
-#   chaque filtre produit une **carte de caractéristiques**.
-# - **Connexions locales** et **poids partagés** : une convolution a peu de paramètres,
-#   et un motif appris à un endroit est reconnu partout.
-# - Taille de sortie : $\lfloor (n + 2p - k)/s \rfloor + 1$. Le **padding** préserve la taille,
-#   le **stride** et l'**agrégation** la réduisent.
-# - Sur un processeur, on réduit l'image tôt, on garde peu de filtres sur les grandes cartes,
-#   et on passe au format `channels_last` : mesurez chaque choix.
-# - Plusieurs filtres appris par la première couche ressemblent à des détecteurs de bords.
-# - Keras décrit le même réseau avec `Conv2D`, `MaxPooling2D` et `Dense`, au format (N, H, W, C).
-
-# %% [markdown]
-# ## Exercices
-#
-# ### Exercice 1 : prévoir les formes
-#
-# Sans rien exécuter, calculez la forme de sortie de cette pile de couches pour une image
-# de 28 × 28 : convolution 3 × 3 sans padding à 8 filtres, puis convolution 3 × 3
-# de stride 2 et padding 1 à 16 filtres, puis agrégation par maximum 2 × 2.
-# Vérifiez ensuite avec PyTorch.
-
-# %%
-# Solution
-stack = nn.Sequential(
-    nn.Conv2d(1, 8, kernel_size=3),  # (28 - 3) / 1 + 1 = 26
-    nn.Conv2d(8, 16, kernel_size=3, stride=2, padding=1),  # (26 + 2 - 3) // 2 + 1 = 13
-    nn.MaxPool2d(2),  # 13 // 2 = 6
-)
-print(f"Forme de sortie : {tuple(stack(sample).shape)}")
-
-# %% [markdown]
-# ### Exercice 2 : le prix du partage des poids
-#
-# La deuxième convolution de notre réseau transforme 16 cartes 14 × 14 en 32 cartes 14 × 14.
-# Combien de paramètres faudrait-il à une couche **dense** qui relierait ces mêmes entrées
-# à ces mêmes sorties ? Comparez au nombre de paramètres de la convolution.
-
-# %%
-# Solution
-n_in, n_out = 16 * 14 * 14, 32 * 14 * 14
-dense_params = n_in * n_out + n_out
-conv_params = sum(p.numel() for p in model.features[2].parameters())
-print(f"Couche dense : {dense_params} paramètres")
-print(f"Convolution  : {conv_params} paramètres ({16 * 32 * 3 * 3} poids + 32 biais)")
-print(f"Soit {dense_params // conv_params} fois moins pour la convolution.")
-
-# %% [markdown]
-# ### Exercice 3 : les confusions du CNN
-#
-# Quelles sont les trois paires de classes que le CNN confond le plus souvent sur le test ?
-# Comptez, pour chaque couple (vraie classe, classe prédite) différent, le nombre d'images.
-#
-# Indice : avec `n` classes, l'entier `n * vraie + prédite` numérote les couples ;
-# `torch.bincount` compte alors toutes les paires en une fois.
-
-# %%
-# Solution
-model.eval()
-with torch.no_grad():
-    batches = range(0, len(x_test_cl), 2000)
-    predicted = torch.cat([model(x_test_cl[i : i + 2000]).argmax(1) for i in batches])
-pairs = torch.bincount(10 * y_test + predicted, minlength=100).reshape(10, 10).cpu()
-pairs.fill_diagonal_(0)  # on ne garde que les erreurs
-counts, indices = pairs.flatten().topk(3)
-for count, index in zip(counts.tolist(), indices.tolist(), strict=True):
-    true_class, predicted_class = divmod(index, 10)
-    print(
-        f"{CLASS_NAMES[true_class]:<8} pris pour {CLASS_NAMES[predicted_class]:<8} : {count} fois"
-    )
-
-# %% [markdown]
-# Les confusions les plus fréquentes opposent des vêtements du haut du corps
-# aux silhouettes voisines, la chemise en tête : à 28 × 28 pixels et en niveaux de gris,
-# une chemise, un T-shirt et un manteau se ressemblent beaucoup. Certaines de ces images
-# sont ambiguës même pour un humain ; un réseau plus grand ou l'augmentation de données
-# réduisent ces erreurs sans les faire disparaître.
 
 # %% [markdown]
 # ## Pour aller plus loin

@@ -782,6 +782,87 @@ print(f"Caractéristiques figées moins entraînement de zéro, chiffres : {poin
 # Le tutoriel officiel de PyTorch sur le transfert, cité plus bas, montre la boucle complète.
 
 # %% [markdown]
+# ## Récapitulatif
+#
+# - Un réseau de classification se range en un **extracteur de caractéristiques** et une
+#   **tête**. Pour changer de tâche, on garde l'extracteur et on remplace la tête.
+# - **Caractéristiques figées** : seule la tête apprend. C'est rapide et sans risque de tout
+#   dérégler, mais limité par ce que l'extracteur sait déjà décrire.
+# - **Affinage** : tout le réseau apprend. Les groupes de paramètres de l'optimiseur
+#   permettent de donner à l'extracteur un taux plus petit ; ce taux se choisit
+#   sur la validation, comme tout réglage.
+# - Le transfert aide surtout quand les étiquettes sont rares ; avec assez d'étiquettes,
+#   un réseau entraîné de zéro rattrape presque son retard.
+# - Plus la tâche cible s'éloigne de la tâche source, moins le transfert aide :
+#   comparez toujours à une référence entraînée de zéro.
+# - Chez vous, `resnet18(weights=ResNet18_Weights.DEFAULT)` et `weights.transforms()`
+#   donnent un extracteur entraîné sur ImageNet ; `model.fc` est sa tête.
+
+# %% [markdown]
+# ## Exercices
+#
+# ### Exercice 1 : figer seulement les convolutions
+#
+# Entre les caractéristiques figées et l'affinage complet, il existe un intermédiaire :
+# figer les deux convolutions, et laisser apprendre la couche dense de 128 neurones avec
+# la tête. Les premières couches décrivent des motifs simples (bords, textures),
+# qui se transfèrent le mieux. Mesurez cette variante au plus petit budget, sur la
+# validation et pour les trois tirages, et comparez-la à l'affinage complet.
+#
+# Indice : `model.features[:4]` regroupe les deux convolutions et leurs ReLU.
+
+# %%
+# Solution
+scores = []
+for seed in SEEDS:
+    x, y = labelled(BUDGETS[0], seed)
+    model, groups = make_model("finetune", len(TARGET_CLASSES), seed, BODY_FACTOR)
+    model.features[:4].requires_grad_(False)  # les deux convolutions ne bougent plus
+    groups[1]["params"] = [p for p in model.features.parameters() if p.requires_grad]
+    train(model, x, y, groups, TARGET_STEPS, TARGET_BATCH, seed)
+    scores.append(accuracy(model, target_val_x, target_val_y))
+print(f"Convolutions figées : validation {fr(100 * average(scores))} %")
+print(f"Affinage complet    : validation {fr(100 * factor_scores[BODY_FACTOR])} %")
+
+# %% [markdown]
+# Les deux variantes sont proches. Figer les premières couches réduit le nombre de paramètres
+# à régler sans perdre grand-chose : avec un grand réseau et très peu d'étiquettes,
+# c'est souvent un bon compromis.
+
+# %% [markdown]
+# ### Exercice 2 : les classes qui profitent du transfert
+#
+# Avec 5 étiquettes par classe et le premier tirage, entraînez un modèle affiné et un modèle
+# de zéro, puis calculez l'exactitude de chacun **classe par classe** sur la validation.
+# Quelles classes profitent le plus du transfert ?
+
+# %%
+# Solution
+x, y = labelled(BUDGETS[0], SEEDS[0])
+per_class = {}
+for method in ("finetune", "scratch"):
+    model = fit(method, x, y, len(TARGET_CLASSES), SEEDS[0], BODY_FACTOR)
+    model.eval()
+    with torch.no_grad():
+        predicted = model(target_val_x).argmax(dim=1)
+    per_class[method] = [
+        (predicted[target_val_y == label] == label).float().mean().item()
+        for label in range(len(TARGET_CLASSES))
+    ]
+for label, original in enumerate(TARGET_CLASSES):
+    tuned, scratch = per_class["finetune"][label], per_class["scratch"][label]
+    print(
+        f"{CLASS_NAMES[original]:<8} affinage {fr(100 * tuned, 1):>5} %   "
+        f"de zéro {fr(100 * scratch, 1):>5} %   écart {points(tuned - scratch):>11}"
+    )
+
+# %% [markdown]
+# Le gain n'est pas le même pour toutes les classes, et l'une d'elles peut même y perdre.
+# La chemise reste presque toujours mal classée par les deux modèles : avec 5 exemples,
+# rien ne la distingue assez des autres hauts. Une moyenne cache ces différences ;
+# regardez toujours le détail par classe.
+
+# %% [markdown]
 # ## Testez-vous
 #
 # Six questions sur les expériences de transfert de ce tutoriel ; répondez avant de déplier
@@ -875,87 +956,6 @@ print(f"Caractéristiques figées moins entraînement de zéro, chiffres : {poin
 #       C'est la forme avant l'agrandissement ; le réseau source attend des images de 28 × 28.
 #     - [ ] `(1797, 28, 28, 1)`
 #       C'est l'ordre de Keras. En PyTorch, le canal suit l'axe du lot.
-
-# %% [markdown]
-# ## Récapitulatif
-#
-# - Un réseau de classification se range en un **extracteur de caractéristiques** et une
-#   **tête**. Pour changer de tâche, on garde l'extracteur et on remplace la tête.
-# - **Caractéristiques figées** : seule la tête apprend. C'est rapide et sans risque de tout
-#   dérégler, mais limité par ce que l'extracteur sait déjà décrire.
-# - **Affinage** : tout le réseau apprend. Les groupes de paramètres de l'optimiseur
-#   permettent de donner à l'extracteur un taux plus petit ; ce taux se choisit
-#   sur la validation, comme tout réglage.
-# - Le transfert aide surtout quand les étiquettes sont rares ; avec assez d'étiquettes,
-#   un réseau entraîné de zéro rattrape presque son retard.
-# - Plus la tâche cible s'éloigne de la tâche source, moins le transfert aide :
-#   comparez toujours à une référence entraînée de zéro.
-# - Chez vous, `resnet18(weights=ResNet18_Weights.DEFAULT)` et `weights.transforms()`
-#   donnent un extracteur entraîné sur ImageNet ; `model.fc` est sa tête.
-
-# %% [markdown]
-# ## Exercices
-#
-# ### Exercice 1 : figer seulement les convolutions
-#
-# Entre les caractéristiques figées et l'affinage complet, il existe un intermédiaire :
-# figer les deux convolutions, et laisser apprendre la couche dense de 128 neurones avec
-# la tête. Les premières couches décrivent des motifs simples (bords, textures),
-# qui se transfèrent le mieux. Mesurez cette variante au plus petit budget, sur la
-# validation et pour les trois tirages, et comparez-la à l'affinage complet.
-#
-# Indice : `model.features[:4]` regroupe les deux convolutions et leurs ReLU.
-
-# %%
-# Solution
-scores = []
-for seed in SEEDS:
-    x, y = labelled(BUDGETS[0], seed)
-    model, groups = make_model("finetune", len(TARGET_CLASSES), seed, BODY_FACTOR)
-    model.features[:4].requires_grad_(False)  # les deux convolutions ne bougent plus
-    groups[1]["params"] = [p for p in model.features.parameters() if p.requires_grad]
-    train(model, x, y, groups, TARGET_STEPS, TARGET_BATCH, seed)
-    scores.append(accuracy(model, target_val_x, target_val_y))
-print(f"Convolutions figées : validation {fr(100 * average(scores))} %")
-print(f"Affinage complet    : validation {fr(100 * factor_scores[BODY_FACTOR])} %")
-
-# %% [markdown]
-# Les deux variantes sont proches. Figer les premières couches réduit le nombre de paramètres
-# à régler sans perdre grand-chose : avec un grand réseau et très peu d'étiquettes,
-# c'est souvent un bon compromis.
-
-# %% [markdown]
-# ### Exercice 2 : les classes qui profitent du transfert
-#
-# Avec 5 étiquettes par classe et le premier tirage, entraînez un modèle affiné et un modèle
-# de zéro, puis calculez l'exactitude de chacun **classe par classe** sur la validation.
-# Quelles classes profitent le plus du transfert ?
-
-# %%
-# Solution
-x, y = labelled(BUDGETS[0], SEEDS[0])
-per_class = {}
-for method in ("finetune", "scratch"):
-    model = fit(method, x, y, len(TARGET_CLASSES), SEEDS[0], BODY_FACTOR)
-    model.eval()
-    with torch.no_grad():
-        predicted = model(target_val_x).argmax(dim=1)
-    per_class[method] = [
-        (predicted[target_val_y == label] == label).float().mean().item()
-        for label in range(len(TARGET_CLASSES))
-    ]
-for label, original in enumerate(TARGET_CLASSES):
-    tuned, scratch = per_class["finetune"][label], per_class["scratch"][label]
-    print(
-        f"{CLASS_NAMES[original]:<8} affinage {fr(100 * tuned, 1):>5} %   "
-        f"de zéro {fr(100 * scratch, 1):>5} %   écart {points(tuned - scratch):>11}"
-    )
-
-# %% [markdown]
-# Le gain n'est pas le même pour toutes les classes, et l'une d'elles peut même y perdre.
-# La chemise reste presque toujours mal classée par les deux modèles : avec 5 exemples,
-# rien ne la distingue assez des autres hauts. Une moyenne cache ces différences ;
-# regardez toujours le détail par classe.
 
 # %% [markdown]
 # ## Pour aller plus loin

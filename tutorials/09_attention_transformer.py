@@ -852,127 +852,6 @@ if len(rows) == 1:
 # *[biais]: Ici, ce qu'une architecture suppose d'avance sur ses données (pas le biais du neurone).
 
 # %% [markdown]
-# ## Testez-vous
-#
-# Sept questions sur l'attention et le petit Vision Transformer que vous venez d'écrire :
-# répondez avant de déplier les explications, chaque choix a la sienne.
-#
-# !!! quiz "La forme des poids d'attention"
-#     Dans la vérification contre PyTorch, `q`, `k` et `v` ont la forme `(8, 4, 17, 16)` : 8
-#     suites, 4 têtes, 17 jetons de taille 16. Quelle forme ont les poids d'attention que renvoie
-#     `attention(q, k, v)` ?
-#
-#     - [ ] `(8, 4, 17, 16)`
-#       C'est la forme de la sortie : une ligne par requête, de la taille des valeurs. Les poids
-#       n'ont pas d'axe de taille `d_k`.
-#     - [x] `(8, 4, 17, 17)`
-#       Pour chaque suite et chaque tête, une ligne par requête et une colonne par clé : 17
-#       jetons en regardent 17.
-#     - [ ] `(8, 4, 16, 16)`
-#       Le produit `q @ k.transpose(-2, -1)` somme le long de l'axe de taille `d_k` : cet axe
-#       disparaît, il reste jetons × jetons.
-#     - [ ] `(17, 17)`
-#       Le produit matriciel `@` traite les axes du lot et des têtes comme des lots : ils sont
-#       conservés.
-#
-# !!! quiz "Des lignes de somme 1"
-#     Le tutoriel affiche la somme de chaque ligne des poids d'attention : elle vaut 1. D'où
-#     vient cette propriété ?
-#
-#     - [ ] De la division des scores par la racine de `d_k`.
-#       Cette division change l'écart entre les poids, pas leur somme : sans elle, chaque ligne
-#       somme aussi à 1.
-#     - [ ] De la normalisation de couche appliquée avant l'attention.
-#       La fonction `attention` a été essayée sur des tenseurs tirés au hasard, sans aucune
-#       normalisation, et ses lignes sommaient déjà à 1.
-#     - [x] De la softmax, calculée le long du dernier axe, celui des clés.
-#       Elle transforme les scores d'une requête en poids positifs de somme 1 : la sortie de
-#       cette requête est une moyenne pondérée des valeurs.
-#     - [ ] Du fait que chaque colonne somme, elle aussi, à 1.
-#       Seules les lignes sont normalisées : une clé très regardée peut recevoir au total bien
-#       plus que 1, une autre presque rien.
-#
-# !!! quiz "Sans la division des scores"
-#     Les requêtes et les clés ont des composantes indépendantes, de moyenne 0 et de variance 1.
-#     On oublie de diviser les scores par la racine de `d_k`. Que se passe-t-il quand `d_k`
-#     grandit ?
-#
-#     - [ ] Rien : la softmax ramène toujours les scores à la même échelle.
-#       La softmax ramène la somme des poids à 1, pas leur répartition : des scores plus écartés
-#       donnent des poids plus inégaux.
-#     - [ ] Les poids se répartissent de plus en plus également entre les jetons.
-#       C'est l'inverse : des scores de plus en plus grands creusent les écarts entre les poids
-#       au lieu de les niveler.
-#     - [ ] Les lignes des poids ne somment plus à 1.
-#       La softmax donne toujours des poids de somme 1, quelle que soit l'échelle des scores.
-#     - [x] Chaque requête ne regarde presque plus qu'un jeton.
-#       L'écart-type des scores croît comme la racine de `d_k` : le plus grand poids de chaque
-#       ligne se rapproche de 1, le gradient de la softmax devient presque nul et l'apprentissage
-#       s'enlise.
-#
-# !!! quiz "Des patchs plus petits"
-#     Vous découpez les images de 28 × 28 pixels en patchs de 4 × 4 au lieu de 7 × 7, avec
-#     toujours un jeton de classe. Combien de jetons chaque bloc reçoit-il, et combien de cases
-#     compte chaque matrice d'attention ?
-#
-#     - [ ] 49 jetons et 2 401 cases.
-#       C'est oublier le jeton de classe, placé en tête de la suite et traité par les blocs comme
-#       les autres jetons.
-#     - [ ] 50 jetons et 50 cases.
-#       La matrice d'attention met chaque jeton en regard de chaque jeton : son nombre de cases
-#       est le carré du nombre de jetons.
-#     - [x] 50 jetons et 2 500 cases.
-#       Chaque côté compte 28 / 4 = 7 patchs, soit 49 patchs, plus le jeton de classe ; la
-#       matrice a une ligne et une colonne par jeton.
-#     - [ ] 17 jetons et 289 cases, comme avant.
-#       Le nombre de jetons dépend de la taille des patchs : ce sont les 16 patchs de 7 × 7 et le
-#       jeton de classe qui en donnaient 17.
-#
-# !!! quiz "Ce qui dépend de la taille des patchs"
-#     Parmi les paramètres du ViT, lesquels changent de taille quand on change la taille des
-#     patchs ?
-#
-#     - [ ] Les poids des blocs d'encodeur.
-#       Ils sont partagés par tous les jetons, comme les filtres d'un CNN : leur taille ne dépend
-#       que de celle des jetons.
-#     - [x] Le plongement des patchs.
-#       Cette couche linéaire reçoit les pixels d'un patch : 49 valeurs pour 7 × 7, 16 pour
-#       4 × 4.
-#     - [ ] La tête de classification.
-#       Elle ne lit que le jeton de classe, de taille fixe, quel que soit le nombre de patchs.
-#     - [x] Le plongement de position.
-#       Il garde un vecteur appris par position : plus de patchs, plus de positions.
-#
-# !!! quiz "Mélanger les patchs"
-#     L'exercice 3 mélange les 16 patchs d'une image, en laissant le jeton de classe en tête.
-#     Quelles affirmations sont justes ?
-#
-#     - [ ] Sans plongement de position, chaque jeton de patch garde aussi la même sortie.
-#       Les sorties des patchs sont permutées comme leurs entrées : chacune suit son patch. Seul
-#       le jeton de classe, resté en tête, ne bouge pas.
-#     - [x] Sans plongement de position, la sortie du jeton de classe ne change pas.
-#       Aux arrondis près : l'attention traite sa suite comme un ensemble, les poids sont
-#       permutés avec les jetons, et la moyenne pondérée reste la même.
-#     - [ ] Le mélange provoque une erreur de forme dans les blocs.
-#       La suite garde 17 jetons de même taille : les formes ne changent pas.
-#     - [x] Avec le plongement de position, la sortie du jeton de classe change.
-#       Un patch déplacé reçoit la position de sa nouvelle place : le modèle voit une autre
-#       image.
-#
-# !!! quiz "Lire une carte d'attention"
-#     Sur une carte du bloc 4, un patch du col d'une chemise est le plus clair. Que pouvez-vous
-#     en conclure ?
-#
-#     - [ ] Que ce patch a décidé de la classe prédite.
-#       Une carte ne dit pas ce qui a décidé : dans les blocs précédents, les jetons avaient déjà
-#       mélangé les informations de tous les patchs.
-#     - [ ] Que ce patch reçoit aussi le plus grand poids dans les trois autres blocs.
-#       Chaque bloc a ses propres poids d'attention : les cartes changent d'un bloc à l'autre.
-#     - [x] Que, dans ce bloc, le jeton de classe donne à ce patch le plus grand poids.
-#       C'est exactement ce qu'affiche la carte : la ligne du jeton de classe, moyennée sur les
-#       têtes, pour un seul bloc.
-
-# %% [markdown]
 # ## Récapitulatif
 #
 # - L'**attention** : $\operatorname{softmax}(QK^\top/\sqrt{d_k})\,V$. Les scores forment
@@ -1106,6 +985,127 @@ print(f"Validation, patchs mélangés : {fr(100 * accuracy(ShuffledPatches(), x_
 # Sans plongement de position, l'écart est de l'ordre des arrondis : mélanger les patchs
 # ne change rien pour le jeton de classe. Avec lui, la sortie change, et l'exactitude
 # baisse sur les images mélangées : le modèle s'appuie bien sur la place de chaque patch.
+
+# %% [markdown]
+# ## Testez-vous
+#
+# Sept questions sur l'attention et le petit Vision Transformer que vous venez d'écrire :
+# répondez avant de déplier les explications, chaque choix a la sienne.
+#
+# !!! quiz "La forme des poids d'attention"
+#     Dans la vérification contre PyTorch, `q`, `k` et `v` ont la forme `(8, 4, 17, 16)` : 8
+#     suites, 4 têtes, 17 jetons de taille 16. Quelle forme ont les poids d'attention que renvoie
+#     `attention(q, k, v)` ?
+#
+#     - [ ] `(8, 4, 17, 16)`
+#       C'est la forme de la sortie : une ligne par requête, de la taille des valeurs. Les poids
+#       n'ont pas d'axe de taille `d_k`.
+#     - [x] `(8, 4, 17, 17)`
+#       Pour chaque suite et chaque tête, une ligne par requête et une colonne par clé : 17
+#       jetons en regardent 17.
+#     - [ ] `(8, 4, 16, 16)`
+#       Le produit `q @ k.transpose(-2, -1)` somme le long de l'axe de taille `d_k` : cet axe
+#       disparaît, il reste jetons × jetons.
+#     - [ ] `(17, 17)`
+#       Le produit matriciel `@` traite les axes du lot et des têtes comme des lots : ils sont
+#       conservés.
+#
+# !!! quiz "Des lignes de somme 1"
+#     Le tutoriel affiche la somme de chaque ligne des poids d'attention : elle vaut 1. D'où
+#     vient cette propriété ?
+#
+#     - [ ] De la division des scores par la racine de `d_k`.
+#       Cette division change l'écart entre les poids, pas leur somme : sans elle, chaque ligne
+#       somme aussi à 1.
+#     - [ ] De la normalisation de couche appliquée avant l'attention.
+#       La fonction `attention` a été essayée sur des tenseurs tirés au hasard, sans aucune
+#       normalisation, et ses lignes sommaient déjà à 1.
+#     - [x] De la softmax, calculée le long du dernier axe, celui des clés.
+#       Elle transforme les scores d'une requête en poids positifs de somme 1 : la sortie de
+#       cette requête est une moyenne pondérée des valeurs.
+#     - [ ] Du fait que chaque colonne somme, elle aussi, à 1.
+#       Seules les lignes sont normalisées : une clé très regardée peut recevoir au total bien
+#       plus que 1, une autre presque rien.
+#
+# !!! quiz "Sans la division des scores"
+#     Les requêtes et les clés ont des composantes indépendantes, de moyenne 0 et de variance 1.
+#     On oublie de diviser les scores par la racine de `d_k`. Que se passe-t-il quand `d_k`
+#     grandit ?
+#
+#     - [ ] Rien : la softmax ramène toujours les scores à la même échelle.
+#       La softmax ramène la somme des poids à 1, pas leur répartition : des scores plus écartés
+#       donnent des poids plus inégaux.
+#     - [ ] Les poids se répartissent de plus en plus également entre les jetons.
+#       C'est l'inverse : des scores de plus en plus grands creusent les écarts entre les poids
+#       au lieu de les niveler.
+#     - [ ] Les lignes des poids ne somment plus à 1.
+#       La softmax donne toujours des poids de somme 1, quelle que soit l'échelle des scores.
+#     - [x] Chaque requête ne regarde presque plus qu'un jeton.
+#       L'écart-type des scores croît comme la racine de `d_k` : le plus grand poids de chaque
+#       ligne se rapproche de 1, le gradient de la softmax devient presque nul et l'apprentissage
+#       s'enlise.
+#
+# !!! quiz "Des patchs plus petits"
+#     Vous découpez les images de 28 × 28 pixels en patchs de 4 × 4 au lieu de 7 × 7, avec
+#     toujours un jeton de classe. Combien de jetons chaque bloc reçoit-il, et combien de cases
+#     compte chaque matrice d'attention ?
+#
+#     - [ ] 49 jetons et 2 401 cases.
+#       C'est oublier le jeton de classe, placé en tête de la suite et traité par les blocs comme
+#       les autres jetons.
+#     - [ ] 50 jetons et 50 cases.
+#       La matrice d'attention met chaque jeton en regard de chaque jeton : son nombre de cases
+#       est le carré du nombre de jetons.
+#     - [x] 50 jetons et 2 500 cases.
+#       Chaque côté compte 28 / 4 = 7 patchs, soit 49 patchs, plus le jeton de classe ; la
+#       matrice a une ligne et une colonne par jeton.
+#     - [ ] 17 jetons et 289 cases, comme avant.
+#       Le nombre de jetons dépend de la taille des patchs : ce sont les 16 patchs de 7 × 7 et le
+#       jeton de classe qui en donnaient 17.
+#
+# !!! quiz "Ce qui dépend de la taille des patchs"
+#     Parmi les paramètres du ViT, lesquels changent de taille quand on change la taille des
+#     patchs ?
+#
+#     - [ ] Les poids des blocs d'encodeur.
+#       Ils sont partagés par tous les jetons, comme les filtres d'un CNN : leur taille ne dépend
+#       que de celle des jetons.
+#     - [x] Le plongement des patchs.
+#       Cette couche linéaire reçoit les pixels d'un patch : 49 valeurs pour 7 × 7, 16 pour
+#       4 × 4.
+#     - [ ] La tête de classification.
+#       Elle ne lit que le jeton de classe, de taille fixe, quel que soit le nombre de patchs.
+#     - [x] Le plongement de position.
+#       Il garde un vecteur appris par position : plus de patchs, plus de positions.
+#
+# !!! quiz "Mélanger les patchs"
+#     L'exercice 3 mélange les 16 patchs d'une image, en laissant le jeton de classe en tête.
+#     Quelles affirmations sont justes ?
+#
+#     - [ ] Sans plongement de position, chaque jeton de patch garde aussi la même sortie.
+#       Les sorties des patchs sont permutées comme leurs entrées : chacune suit son patch. Seul
+#       le jeton de classe, resté en tête, ne bouge pas.
+#     - [x] Sans plongement de position, la sortie du jeton de classe ne change pas.
+#       Aux arrondis près : l'attention traite sa suite comme un ensemble, les poids sont
+#       permutés avec les jetons, et la moyenne pondérée reste la même.
+#     - [ ] Le mélange provoque une erreur de forme dans les blocs.
+#       La suite garde 17 jetons de même taille : les formes ne changent pas.
+#     - [x] Avec le plongement de position, la sortie du jeton de classe change.
+#       Un patch déplacé reçoit la position de sa nouvelle place : le modèle voit une autre
+#       image.
+#
+# !!! quiz "Lire une carte d'attention"
+#     Sur une carte du bloc 4, un patch du col d'une chemise est le plus clair. Que pouvez-vous
+#     en conclure ?
+#
+#     - [ ] Que ce patch a décidé de la classe prédite.
+#       Une carte ne dit pas ce qui a décidé : dans les blocs précédents, les jetons avaient déjà
+#       mélangé les informations de tous les patchs.
+#     - [ ] Que ce patch reçoit aussi le plus grand poids dans les trois autres blocs.
+#       Chaque bloc a ses propres poids d'attention : les cartes changent d'un bloc à l'autre.
+#     - [x] Que, dans ce bloc, le jeton de classe donne à ce patch le plus grand poids.
+#       C'est exactement ce qu'affiche la carte : la ligne du jeton de classe, moyennée sur les
+#       têtes, pour un seul bloc.
 
 # %% [markdown]
 # ## Pour aller plus loin

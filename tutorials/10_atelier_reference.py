@@ -468,6 +468,83 @@ display(Markdown(conclusion))
 save_results(1, f"Référence{NBSP}: SGD, taux de 0,01, lots de 64", [reference], conclusion)
 
 # %% [markdown]
+# ## Récapitulatif
+#
+# - Une comparaison n'est juste que si tout est fixé sauf la variante étudiée :
+#   données, découpage, poids initiaux, ordre des lots et mesure.
+# - Le temps par époque se chronomètre autour de la seule boucle d'entraînement, avec
+#   `torch.cuda.synchronize()` sur GPU ; la médiane résiste aux perturbations.
+# - Le pic de mémoire se mesure avec `torch.cuda.max_memory_allocated` sur GPU et avec le pic
+#   de mémoire résidente du processus sur CPU, remis à zéro avant chaque essai.
+# - Chaque essai écrit dans son propre dossier `runs/<axe>/<variante>`.
+# - La référence de l'atelier est le MLP du cours, 784-128-10, entraîné par la SGD la plus simple ;
+#   sa fiche, `MODEL_CARD`, donne tous ses réglages.
+
+# %% [markdown]
+# ## Exercices
+#
+# ### Exercice 1 : la mémoire d'Adam
+#
+# L'optimiseur Adam, étudié dans l'atelier 3, garde pour chaque paramètre deux moyennes
+# glissantes. Calculez la place qu'occupent les paramètres, les gradients et cet état
+# pour notre réseau, en Mio. Comparez-la au pic de mémoire mesuré : la différence
+# entre SGD et Adam sera-t-elle visible sur CPU ?
+
+# %%
+# Solution
+n_parameters = reference["n_parameters"]
+bytes_per_float = 4
+sgd_mib = 2 * n_parameters * bytes_per_float / 2**20  # paramètres + gradients
+adam_mib = 4 * n_parameters * bytes_per_float / 2**20  # + deux moyennes par paramètre
+print(f"SGD  : {fr(sgd_mib, 2)} Mio, Adam : {fr(adam_mib, 2)} Mio")
+share = (adam_mib - sgd_mib) / reference["peak_memory_mib"]
+print(f"Écart : {fr(adam_mib - sgd_mib, 2)} Mio, soit {fr(100 * share, 2)} % du pic mesuré")
+
+# %% [markdown]
+# L'état d'Adam ne pèse qu'une fraction infime du pic mesuré sur CPU, dominé par les
+# bibliothèques et les données : la différence entre SGD et Adam y sera invisible. Sur GPU,
+# où la mesure ne compte que les tenseurs, elle devient lisible.
+#
+# ### Exercice 2 : un fil ou deux ?
+#
+# Chronométrez 200 lots d'entraînement avec un seul fil d'exécution, puis avec tous les
+# cœurs disponibles (`torch.set_num_threads(os.cpu_count())`). Entraînez pour cela un nouveau
+# réseau, et remettez un seul fil à la fin. Quelle configuration est la plus rapide sur votre
+# machine ?
+
+
+# %%
+# Solution
+def time_batches(n_threads, n_batches=200):
+    """Durée de n_batches pas de SGD avec n_threads fils d'exécution."""
+    torch.set_num_threads(n_threads)
+    trial = make_mlp()
+    trial_optimizer = torch.optim.SGD(trial.parameters(), lr=LEARNING_RATE)
+    start = time.perf_counter()
+    for first in range(0, n_batches * BATCH_SIZE, BATCH_SIZE):
+        xb, yb = x_train[first : first + BATCH_SIZE], y_train[first : first + BATCH_SIZE]
+        loss = nn.functional.cross_entropy(trial(xb), yb)
+        trial_optimizer.zero_grad()
+        loss.backward()
+        trial_optimizer.step()
+    return time.perf_counter() - start
+
+
+if device.type == "cpu":
+    timings = {n: time_batches(n) for n in sorted({1, os.cpu_count()})}
+    torch.set_num_threads(1)
+    for n, seconds in timings.items():
+        print(f"{n} fil(s) : {fr(seconds, 3)} s pour 200 lots")
+    fastest = min(timings, key=timings.get)
+    print(f"Le plus rapide ici : {fastest} fil(s).")
+else:
+    print("Exercice prévu pour le CPU : sur GPU, le nombre de fils CPU compte peu.")
+
+# %% [markdown]
+# Sur une machine chargée par d'autres programmes, relancez la cellule deux ou trois fois :
+# les écarts entre essais vous diront quelle confiance accorder à une seule mesure.
+
+# %% [markdown]
 # ## Testez-vous
 #
 # Sept questions sur la mesure commune, dont dépendent tous les axes de l'atelier : répondez
@@ -567,82 +644,6 @@ save_results(1, f"Référence{NBSP}: SGD, taux de 0,01, lots de 64", [reference]
 #       Adam fonctionne sur CPU comme sur GPU : l'atelier 3 l'entraîne avec le même code commun.
 
 # %% [markdown]
-# ## Récapitulatif
-#
-# - Une comparaison n'est juste que si tout est fixé sauf la variante étudiée :
-#   données, découpage, poids initiaux, ordre des lots et mesure.
-# - Le temps par époque se chronomètre autour de la seule boucle d'entraînement, avec
-#   `torch.cuda.synchronize()` sur GPU ; la médiane résiste aux perturbations.
-# - Le pic de mémoire se mesure avec `torch.cuda.max_memory_allocated` sur GPU et avec le pic
-#   de mémoire résidente du processus sur CPU, remis à zéro avant chaque essai.
-# - Chaque essai écrit dans son propre dossier `runs/<axe>/<variante>`.
-# - La référence de l'atelier est le MLP du cours, 784-128-10, entraîné par la SGD la plus simple ;
-#   sa fiche, `MODEL_CARD`, donne tous ses réglages.
-
-# %% [markdown]
-# ## Exercices
-#
-# ### Exercice 1 : la mémoire d'Adam
-#
-# L'optimiseur Adam, étudié dans l'atelier 3, garde pour chaque paramètre deux moyennes
-# glissantes. Calculez la place qu'occupent les paramètres, les gradients et cet état
-# pour notre réseau, en Mio. Comparez-la au pic de mémoire mesuré : la différence
-# entre SGD et Adam sera-t-elle visible sur CPU ?
-
-# %%
-# Solution
-n_parameters = reference["n_parameters"]
-bytes_per_float = 4
-sgd_mib = 2 * n_parameters * bytes_per_float / 2**20  # paramètres + gradients
-adam_mib = 4 * n_parameters * bytes_per_float / 2**20  # + deux moyennes par paramètre
-print(f"SGD  : {fr(sgd_mib, 2)} Mio, Adam : {fr(adam_mib, 2)} Mio")
-share = (adam_mib - sgd_mib) / reference["peak_memory_mib"]
-print(f"Écart : {fr(adam_mib - sgd_mib, 2)} Mio, soit {fr(100 * share, 2)} % du pic mesuré")
-
-# %% [markdown]
-# L'état d'Adam ne pèse qu'une fraction infime du pic mesuré sur CPU, dominé par les
-# bibliothèques et les données : la différence entre SGD et Adam y sera invisible. Sur GPU,
-# où la mesure ne compte que les tenseurs, elle devient lisible.
-#
-# ### Exercice 2 : un fil ou deux ?
-#
-# Chronométrez 200 lots d'entraînement avec un seul fil d'exécution, puis avec tous les
-# cœurs disponibles (`torch.set_num_threads(os.cpu_count())`). Entraînez pour cela un nouveau
-# réseau, et remettez un seul fil à la fin. Quelle configuration est la plus rapide sur votre
-# machine ?
-
-
-# %%
-# Solution
-def time_batches(n_threads, n_batches=200):
-    """Durée de n_batches pas de SGD avec n_threads fils d'exécution."""
-    torch.set_num_threads(n_threads)
-    trial = make_mlp()
-    trial_optimizer = torch.optim.SGD(trial.parameters(), lr=LEARNING_RATE)
-    start = time.perf_counter()
-    for first in range(0, n_batches * BATCH_SIZE, BATCH_SIZE):
-        xb, yb = x_train[first : first + BATCH_SIZE], y_train[first : first + BATCH_SIZE]
-        loss = nn.functional.cross_entropy(trial(xb), yb)
-        trial_optimizer.zero_grad()
-        loss.backward()
-        trial_optimizer.step()
-    return time.perf_counter() - start
-
-
-if device.type == "cpu":
-    timings = {n: time_batches(n) for n in sorted({1, os.cpu_count()})}
-    torch.set_num_threads(1)
-    for n, seconds in timings.items():
-        print(f"{n} fil(s) : {fr(seconds, 3)} s pour 200 lots")
-    fastest = min(timings, key=timings.get)
-    print(f"Le plus rapide ici : {fastest} fil(s).")
-else:
-    print("Exercice prévu pour le CPU : sur GPU, le nombre de fils CPU compte peu.")
-
-# %% [markdown]
-# Sur une machine chargée par d'autres programmes, relancez la cellule deux ou trois fois :
-# les écarts entre essais vous diront quelle confiance accorder à une seule mesure.
-#
 # ## Pour aller plus loin
 #
 # - [Reproducibility][repro] : ce que garantissent les graines de PyTorch, et ce qu'elles

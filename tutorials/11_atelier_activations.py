@@ -249,6 +249,57 @@ display(Markdown(conclusion))
 save_results(2, f"Fonctions d'activation{NBSP}: ReLU, Tanh, Sigmoid", records, conclusion)
 
 # %% [markdown]
+# ## Récapitulatif
+#
+# - L'activation apporte la non-linéarité ; sa dérivée multiplie le gradient à chaque couche.
+# - Sigmoid et Tanh saturent pour de grandes valeurs : leur dérivée y devient presque nulle.
+# - À réglages égaux, une dérivée plus petite donne des gradients plus petits et une
+#   convergence plus lente avec SGD.
+# - ReLU est le choix par défaut des couches cachées : simple, rapide, sans saturation
+#   du côté positif.
+
+# %% [markdown]
+# ## Exercices
+#
+# ### Exercice 1 : la dérivée moyenne au départ
+#
+# Faites passer les 6 000 images de validation dans la première couche `Linear` du réseau
+# initial (celui de `make_mlp()`), pour obtenir les pré-activations $z$ des 128 neurones cachés.
+# Calculez ensuite la valeur moyenne de la dérivée de chaque activation sur ces $z$.
+# Ce facteur multiplie, en moyenne, le gradient qui redescend vers la première couche :
+# comparez-le aux normes de gradient mesurées plus haut.
+
+# %%
+# Solution
+with torch.no_grad():
+    pre_activation = make_mlp()[0](x_val)  # la première couche Linear seule, (6000, 128)
+pre_activation.requires_grad_(True)
+for name, activation in ACTIVATIONS.items():
+    (slope,) = torch.autograd.grad(activation()(pre_activation).sum(), pre_activation)
+    print(f"{name:<8} dérivée moyenne au départ : {fr(slope.mean().item(), 3)}")
+
+# %% [markdown]
+# ### Exercice 2 : LeakyReLU
+#
+# LeakyReLU laisse passer une petite pente pour $z < 0$ : $\max(0{,}01\,z, z)$.
+# Entraînez-la trois époques avec les réglages de l'expérience, puis comparez son exactitude
+# de validation à celle de ReLU après trois époques, lue dans l'historique de l'essai ReLU.
+
+# %%
+# Solution
+leaky = make_mlp(activation=nn.LeakyReLU)
+leaky_record = train_model(
+    leaky, torch.optim.SGD(leaky.parameters(), lr=LEARNING_RATE), "runs/activations_extra/leaky", 3
+)
+relu_after_3 = records[0]["history"]["val_accuracy"][2]
+print(f"Après 3 époques : LeakyReLU {pct(leaky_record['val_accuracy'])}, ReLU {pct(relu_after_3)}")
+print(f"Écart : {points(leaky_record['val_accuracy'] - relu_after_3, 2)}")
+
+# %% [markdown]
+# Même départ, même ordre des lots : l'écart, s'il existe, vient de la seule pente négative.
+# Comparez-le au bruit de mesure avant d'en tirer une conclusion.
+
+# %% [markdown]
 # ## Testez-vous
 #
 # Six questions sur les activations et sur ce que l'expérience a montré de leurs gradients :
@@ -338,56 +389,6 @@ save_results(2, f"Fonctions d'activation{NBSP}: ReLU, Tanh, Sigmoid", records, c
 #       tableau.
 
 # %% [markdown]
-# ## Récapitulatif
-#
-# - L'activation apporte la non-linéarité ; sa dérivée multiplie le gradient à chaque couche.
-# - Sigmoid et Tanh saturent pour de grandes valeurs : leur dérivée y devient presque nulle.
-# - À réglages égaux, une dérivée plus petite donne des gradients plus petits et une
-#   convergence plus lente avec SGD.
-# - ReLU est le choix par défaut des couches cachées : simple, rapide, sans saturation
-#   du côté positif.
-
-# %% [markdown]
-# ## Exercices
-#
-# ### Exercice 1 : la dérivée moyenne au départ
-#
-# Faites passer les 6 000 images de validation dans la première couche `Linear` du réseau
-# initial (celui de `make_mlp()`), pour obtenir les pré-activations $z$ des 128 neurones cachés.
-# Calculez ensuite la valeur moyenne de la dérivée de chaque activation sur ces $z$.
-# Ce facteur multiplie, en moyenne, le gradient qui redescend vers la première couche :
-# comparez-le aux normes de gradient mesurées plus haut.
-
-# %%
-# Solution
-with torch.no_grad():
-    pre_activation = make_mlp()[0](x_val)  # la première couche Linear seule, (6000, 128)
-pre_activation.requires_grad_(True)
-for name, activation in ACTIVATIONS.items():
-    (slope,) = torch.autograd.grad(activation()(pre_activation).sum(), pre_activation)
-    print(f"{name:<8} dérivée moyenne au départ : {fr(slope.mean().item(), 3)}")
-
-# %% [markdown]
-# ### Exercice 2 : LeakyReLU
-#
-# LeakyReLU laisse passer une petite pente pour $z < 0$ : $\max(0{,}01\,z, z)$.
-# Entraînez-la trois époques avec les réglages de l'expérience, puis comparez son exactitude
-# de validation à celle de ReLU après trois époques, lue dans l'historique de l'essai ReLU.
-
-# %%
-# Solution
-leaky = make_mlp(activation=nn.LeakyReLU)
-leaky_record = train_model(
-    leaky, torch.optim.SGD(leaky.parameters(), lr=LEARNING_RATE), "runs/activations_extra/leaky", 3
-)
-relu_after_3 = records[0]["history"]["val_accuracy"][2]
-print(f"Après 3 époques : LeakyReLU {pct(leaky_record['val_accuracy'])}, ReLU {pct(relu_after_3)}")
-print(f"Écart : {points(leaky_record['val_accuracy'] - relu_after_3, 2)}")
-
-# %% [markdown]
-# Même départ, même ordre des lots : l'écart, s'il existe, vient de la seule pente négative.
-# Comparez-le au bruit de mesure avant d'en tirer une conclusion.
-#
 # ## Pour aller plus loin
 #
 # - [Non-linear Activations][activations] : toutes les activations de PyTorch,

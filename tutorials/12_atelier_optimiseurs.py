@@ -254,6 +254,51 @@ display(Markdown(conclusion))
 save_results(3, f"Optimiseurs{NBSP}: SGD, momentum, Adam, RMSprop", records, conclusion)
 
 # %% [markdown]
+# ## Récapitulatif
+#
+# - `state_dict`, `torch.save`, `torch.load` et `load_state_dict` remettent un réseau dans
+#   un état connu : indispensable pour comparer des optimiseurs.
+# - Un optimiseur se crée après le rechargement des poids, pour partir sans état.
+# - Le *momentum* accumule les gradients passés : plus de chemin parcouru par époque.
+# - RMSprop et Adam adaptent le pas de chaque poids ; ils gardent un ou deux tenseurs d'état
+#   de la taille du modèle, et coûtent plus de calcul par pas : le tableau mesure l'écart.
+
+# %% [markdown]
+# ## Exercices
+#
+# ### Exercice 1 : vérifier le retour au point de départ
+#
+# Après les quatre essais, le réseau porte les poids appris avec RMSprop. Rechargez les poids
+# initiaux, puis vérifiez que l'exactitude de validation est redevenue celle d'un réseau
+# neuf construit par `make_mlp()`.
+
+# %%
+# Solution
+reset_weights(model)
+fresh = make_mlp()
+reloaded_accuracy = evaluate(model, x_val, y_val)[1]
+fresh_accuracy = evaluate(fresh, x_val, y_val)[1]
+print(f"Poids rechargés : {pct(reloaded_accuracy, 2)}, réseau neuf : {pct(fresh_accuracy, 2)}")
+same = all(torch.equal(a, b) for a, b in zip(model.parameters(), fresh.parameters(), strict=True))
+print(f"Poids identiques : {same}")
+
+# %% [markdown]
+# ### Exercice 2 : Adam avec un pas trop grand
+#
+# Entraînez Adam deux époques avec un pas de 0,01 au lieu de 0,001, depuis les poids
+# initiaux. Comparez son exactitude de validation à celle d'Adam (pas de 0,001) après
+# deux époques, lue dans l'historique de l'essai.
+
+# %%
+# Solution
+reset_weights(model)
+adam_fast = train_model(
+    model, torch.optim.Adam(model.parameters(), lr=0.01), "runs/optimizers_extra/adam_lr0.01", 2
+)
+adam_ref = records[2]["history"]["val_accuracy"][1]
+print(f"Après 2 époques : Adam 0,01 {pct(adam_fast['val_accuracy'])}, Adam 0,001 {pct(adam_ref)}")
+
+# %% [markdown]
 # ## Testez-vous
 #
 # Six questions sur les règles de mise à jour et sur la façon de les comparer : répondez avant de
@@ -346,51 +391,6 @@ save_results(3, f"Optimiseurs{NBSP}: SGD, momentum, Adam, RMSprop", records, con
 #     - [ ] Pour oublier les poids initiaux.
 #       Les moyennes portent sur les gradients, pas sur les poids : les poids initiaux n'y
 #       entrent pas.
-
-# %% [markdown]
-# ## Récapitulatif
-#
-# - `state_dict`, `torch.save`, `torch.load` et `load_state_dict` remettent un réseau dans
-#   un état connu : indispensable pour comparer des optimiseurs.
-# - Un optimiseur se crée après le rechargement des poids, pour partir sans état.
-# - Le *momentum* accumule les gradients passés : plus de chemin parcouru par époque.
-# - RMSprop et Adam adaptent le pas de chaque poids ; ils gardent un ou deux tenseurs d'état
-#   de la taille du modèle, et coûtent plus de calcul par pas : le tableau mesure l'écart.
-
-# %% [markdown]
-# ## Exercices
-#
-# ### Exercice 1 : vérifier le retour au point de départ
-#
-# Après les quatre essais, le réseau porte les poids appris avec RMSprop. Rechargez les poids
-# initiaux, puis vérifiez que l'exactitude de validation est redevenue celle d'un réseau
-# neuf construit par `make_mlp()`.
-
-# %%
-# Solution
-reset_weights(model)
-fresh = make_mlp()
-reloaded_accuracy = evaluate(model, x_val, y_val)[1]
-fresh_accuracy = evaluate(fresh, x_val, y_val)[1]
-print(f"Poids rechargés : {pct(reloaded_accuracy, 2)}, réseau neuf : {pct(fresh_accuracy, 2)}")
-same = all(torch.equal(a, b) for a, b in zip(model.parameters(), fresh.parameters(), strict=True))
-print(f"Poids identiques : {same}")
-
-# %% [markdown]
-# ### Exercice 2 : Adam avec un pas trop grand
-#
-# Entraînez Adam deux époques avec un pas de 0,01 au lieu de 0,001, depuis les poids
-# initiaux. Comparez son exactitude de validation à celle d'Adam (pas de 0,001) après
-# deux époques, lue dans l'historique de l'essai.
-
-# %%
-# Solution
-reset_weights(model)
-adam_fast = train_model(
-    model, torch.optim.Adam(model.parameters(), lr=0.01), "runs/optimizers_extra/adam_lr0.01", 2
-)
-adam_ref = records[2]["history"]["val_accuracy"][1]
-print(f"Après 2 époques : Adam 0,01 {pct(adam_fast['val_accuracy'])}, Adam 0,001 {pct(adam_ref)}")
 
 # %% [markdown]
 # ## Pour aller plus loin

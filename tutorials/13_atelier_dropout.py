@@ -226,6 +226,60 @@ save_results(
 )
 
 # %% [markdown]
+# ## Récapitulatif
+#
+# - `nn.Dropout(p)` éteint chaque valeur avec la probabilité $p$ en mode entraînement et
+#   multiplie les autres par $1/(1-p)$ ; il ne fait rien en mode évaluation.
+# - Le surapprentissage se lit sur la perte de validation qui remonte pendant que la perte
+#   d'entraînement descend.
+# - Le dropout réduit l'écart entre ces deux pertes ; son effet sur l'exactitude se mesure,
+#   il ne se devine pas.
+# - Comparer deux variantes exige les mêmes poids initiaux et le même ordre des lots.
+
+# %% [markdown]
+# ## Exercices
+#
+# ### Exercice 1 : la proportion de neurones éteints
+#
+# Passez un lot de 64 images de validation dans la première couche et l'activation du
+# réseau avec dropout, en mode entraînement. Quelle proportion des sorties du `Dropout` vaut
+# 0 ? Comparez-la à la proportion de zéros après ReLU seul, en mode évaluation.
+
+# %%
+# Solution
+with torch.no_grad():
+    hidden = model[1](model[0](x_val[:64]))  # Linear puis ReLU
+    model.train()
+    dropped_out = model[2](hidden)  # Dropout en mode entraînement
+    model.eval()
+relu_zeros = (hidden == 0).float().mean().item()
+all_zeros = (dropped_out == 0).float().mean().item()
+expected = relu_zeros + (1 - relu_zeros) * 0.5
+print(f"Zéros après ReLU : {pct(relu_zeros)}, après ReLU et dropout : {pct(all_zeros)}")
+print(f"Proportion attendue après dropout : {pct(expected)}")
+
+# %% [markdown]
+# Le dropout éteint chaque neurone avec une probabilité de 0,5, y compris ceux que ReLU avait
+# déjà mis à 0. Si une part $z$ des sorties est nulle après ReLU, on attend donc une part
+# $z + (1 - z)/2$ de zéros après le dropout : c'est la dernière ligne affichée, à comparer
+# à la proportion observée.
+#
+# ### Exercice 2 : l'arrêt précoce
+#
+# Pour chaque variante, quelle exactitude de validation le réseau avait-il à l'époque
+# où sa perte de validation était minimale ? Comparez-la à l'exactitude de la dernière époque.
+
+# %%
+# Solution
+for r in records:
+    h = r["history"]
+    best_epoch = summary[r["variant"]]["best_epoch"]
+    print(
+        f"{r['variant']:<11} époque {best_epoch:>2} : {pct(h['val_accuracy'][best_epoch - 1])}, "
+        f"dernière époque : {pct(h['val_accuracy'][-1])}"
+    )
+
+# %% [markdown]
 # ## Testez-vous
 #
 # Six questions sur le dropout et sur la lecture des courbes de perte : répondez avant de déplier
@@ -316,60 +370,6 @@ save_results(
 #     - [ ] Celle de l'exactitude sur le test, à son maximum.
 #       Le test est réservé à la mesure finale : le consulter pour choisir une époque rendrait
 #       cette mesure trop optimiste.
-
-# %% [markdown]
-# ## Récapitulatif
-#
-# - `nn.Dropout(p)` éteint chaque valeur avec la probabilité $p$ en mode entraînement et
-#   multiplie les autres par $1/(1-p)$ ; il ne fait rien en mode évaluation.
-# - Le surapprentissage se lit sur la perte de validation qui remonte pendant que la perte
-#   d'entraînement descend.
-# - Le dropout réduit l'écart entre ces deux pertes ; son effet sur l'exactitude se mesure,
-#   il ne se devine pas.
-# - Comparer deux variantes exige les mêmes poids initiaux et le même ordre des lots.
-
-# %% [markdown]
-# ## Exercices
-#
-# ### Exercice 1 : la proportion de neurones éteints
-#
-# Passez un lot de 64 images de validation dans la première couche et l'activation du
-# réseau avec dropout, en mode entraînement. Quelle proportion des sorties du `Dropout` vaut
-# 0 ? Comparez-la à la proportion de zéros après ReLU seul, en mode évaluation.
-
-# %%
-# Solution
-with torch.no_grad():
-    hidden = model[1](model[0](x_val[:64]))  # Linear puis ReLU
-    model.train()
-    dropped_out = model[2](hidden)  # Dropout en mode entraînement
-    model.eval()
-relu_zeros = (hidden == 0).float().mean().item()
-all_zeros = (dropped_out == 0).float().mean().item()
-expected = relu_zeros + (1 - relu_zeros) * 0.5
-print(f"Zéros après ReLU : {pct(relu_zeros)}, après ReLU et dropout : {pct(all_zeros)}")
-print(f"Proportion attendue après dropout : {pct(expected)}")
-
-# %% [markdown]
-# Le dropout éteint chaque neurone avec une probabilité de 0,5, y compris ceux que ReLU avait
-# déjà mis à 0. Si une part $z$ des sorties est nulle après ReLU, on attend donc une part
-# $z + (1 - z)/2$ de zéros après le dropout : c'est la dernière ligne affichée, à comparer
-# à la proportion observée.
-#
-# ### Exercice 2 : l'arrêt précoce
-#
-# Pour chaque variante, quelle exactitude de validation le réseau avait-il à l'époque
-# où sa perte de validation était minimale ? Comparez-la à l'exactitude de la dernière époque.
-
-# %%
-# Solution
-for r in records:
-    h = r["history"]
-    best_epoch = summary[r["variant"]]["best_epoch"]
-    print(
-        f"{r['variant']:<11} époque {best_epoch:>2} : {pct(h['val_accuracy'][best_epoch - 1])}, "
-        f"dernière époque : {pct(h['val_accuracy'][-1])}"
-    )
 
 # %% [markdown]
 # ## Pour aller plus loin

@@ -316,6 +316,57 @@ save_results(
 )
 
 # %% [markdown]
+# ## Récapitulatif
+#
+# - Une recherche en grille essaie toutes les combinaisons ; son coût est le produit des
+#   nombres de valeurs, d'où l'intérêt d'une grille petite et de peu d'époques au départ.
+# - On choisit sur la validation, jamais sur le test.
+# - Un dossier TensorBoard par configuration, nommé d'après elle, rend la grille lisible.
+# - L'effet moyen d'un hyperparamètre est l'écart entre la moyenne des configurations qui
+#   prennent l'une de ses valeurs et celle des configurations qui prennent l'autre.
+# - La validation croisée à k plis estime la dispersion d'un résultat : un écart plus petit
+#   que cette dispersion ne permet pas de départager deux configurations.
+
+# %% [markdown]
+# ## Exercices
+#
+# ### Exercice 1 : le coût d'une grille plus fine
+#
+# Vous voulez essayer trois valeurs par hyperparamètre au lieu de deux, et 20 époques au lieu
+# de 5. À partir du temps par époque moyen mesuré sur la grille, estimez la durée totale
+# sur cette machine.
+
+# %%
+# Solution
+mean_epoch = statistics.mean(r["seconds_per_epoch"] for r in records)
+n_configs = 3 ** len(GRID)
+estimate = n_configs * 20 * mean_epoch
+print(f"{n_configs} configurations × 20 époques × {fr(mean_epoch)} s ≈ {fr(estimate / 60, 0)} min")
+
+# %% [markdown]
+# Le nombre de configurations est le nombre de valeurs élevé à la puissance du nombre
+# d'hyperparamètres : il croît exponentiellement avec le nombre d'hyperparamètres. Au-delà de
+# quelques-uns, on préfère une **recherche aléatoire** : tirer au hasard un nombre fixé de
+# configurations dans les intervalles choisis.
+#
+# ### Exercice 2 : exactitude par seconde
+#
+# La meilleure exactitude n'est pas toujours le meilleur choix si le temps compte.
+# Classez les configurations de la grille par exactitude de validation gagnée par seconde
+# d'entraînement (exactitude divisée par le temps total des 5 époques), et affichez les trois
+# premières.
+
+
+# %%
+# Solution
+def accuracy_per_second(r):
+    return r["val_accuracy"] / (r["seconds_per_epoch"] * r["epochs"])
+
+
+for r in sorted(records, key=accuracy_per_second, reverse=True)[:3]:
+    print(f"{r['variant']:<36} {pct(r['val_accuracy'])} en {fr(r['seconds_per_epoch'])} s/époque")
+
+# %% [markdown]
 # ## Testez-vous
 #
 # Sept questions sur la recherche en grille et la validation croisée : répondez avant de déplier
@@ -418,57 +469,6 @@ save_results(
 #       Elle a pu profiter d'un découpage favorable. Choisir le maximum de plusieurs mesures
 #       bruitées sélectionne aussi leur part de chance : la validation croisée de cette
 #       configuration la ramène vers une valeur plus juste.
-
-# %% [markdown]
-# ## Récapitulatif
-#
-# - Une recherche en grille essaie toutes les combinaisons ; son coût est le produit des
-#   nombres de valeurs, d'où l'intérêt d'une grille petite et de peu d'époques au départ.
-# - On choisit sur la validation, jamais sur le test.
-# - Un dossier TensorBoard par configuration, nommé d'après elle, rend la grille lisible.
-# - L'effet moyen d'un hyperparamètre est l'écart entre la moyenne des configurations qui
-#   prennent l'une de ses valeurs et celle des configurations qui prennent l'autre.
-# - La validation croisée à k plis estime la dispersion d'un résultat : un écart plus petit
-#   que cette dispersion ne permet pas de départager deux configurations.
-
-# %% [markdown]
-# ## Exercices
-#
-# ### Exercice 1 : le coût d'une grille plus fine
-#
-# Vous voulez essayer trois valeurs par hyperparamètre au lieu de deux, et 20 époques au lieu
-# de 5. À partir du temps par époque moyen mesuré sur la grille, estimez la durée totale
-# sur cette machine.
-
-# %%
-# Solution
-mean_epoch = statistics.mean(r["seconds_per_epoch"] for r in records)
-n_configs = 3 ** len(GRID)
-estimate = n_configs * 20 * mean_epoch
-print(f"{n_configs} configurations × 20 époques × {fr(mean_epoch)} s ≈ {fr(estimate / 60, 0)} min")
-
-# %% [markdown]
-# Le nombre de configurations est le nombre de valeurs élevé à la puissance du nombre
-# d'hyperparamètres : il croît exponentiellement avec le nombre d'hyperparamètres. Au-delà de
-# quelques-uns, on préfère une **recherche aléatoire** : tirer au hasard un nombre fixé de
-# configurations dans les intervalles choisis.
-#
-# ### Exercice 2 : exactitude par seconde
-#
-# La meilleure exactitude n'est pas toujours le meilleur choix si le temps compte.
-# Classez les configurations de la grille par exactitude de validation gagnée par seconde
-# d'entraînement (exactitude divisée par le temps total des 5 époques), et affichez les trois
-# premières.
-
-
-# %%
-# Solution
-def accuracy_per_second(r):
-    return r["val_accuracy"] / (r["seconds_per_epoch"] * r["epochs"])
-
-
-for r in sorted(records, key=accuracy_per_second, reverse=True)[:3]:
-    print(f"{r['variant']:<36} {pct(r['val_accuracy'])} en {fr(r['seconds_per_epoch'])} s/époque")
 
 # %% [markdown]
 # ## Pour aller plus loin

@@ -288,6 +288,61 @@ display(Markdown(conclusion))
 save_results(6, "Initialisation et normalisation par lots, réseau à 3 couches", records, conclusion)
 
 # %% [markdown]
+# ## Récapitulatif
+#
+# - Des poids tous nuls donnent des gradients de poids nuls : le réseau n'apprend que ses
+#   biais de sortie et reste au niveau du hasard.
+# - Kaiming normal tire des poids dont la variance préserve le signal à travers les couches ReLU.
+# - `BatchNorm1d`, placé avant l'activation, normalise chaque neurone sur le lot ;
+#   il coûte un peu de temps par époque.
+# - Les histogrammes de gradients, dans TensorBoard ou matplotlib, montrent d'un coup d'œil
+#   une couche qui n'apprend pas.
+
+# %% [markdown]
+# ## Exercices
+#
+# ### Exercice 1 : la symétrie
+#
+# Des poids nuls ne sont pas le seul piège : des poids tous **égaux** bloquent aussi
+# l'apprentissage. Initialisez les deux couches cachées avec la même constante, 0,01, et des
+# biais nuls ; gardez l'initialisation par défaut pour la couche de sortie. Après un lot,
+# le gradient de la première couche n'est pas nul. Vérifiez pourtant que toutes ses lignes sont
+# identiques : les 128 neurones reçoivent la même mise à jour et resteront des copies les uns
+# des autres.
+
+# %%
+# Solution
+constant = make_mlp(hidden=HIDDEN)
+for layer in list(constant)[:-1]:  # toutes les couches Linear sauf la sortie
+    if isinstance(layer, nn.Linear):
+        nn.init.constant_(layer.weight, 0.01)
+        nn.init.zeros_(layer.bias)
+nn.functional.cross_entropy(constant(xb), yb).backward()
+grad = constant[0].weight.grad
+print(f"Norme du gradient de la première couche : {fr(grad.norm().item(), 4)}")
+print(f"Toutes les lignes identiques : {torch.allclose(grad, grad[:1].expand_as(grad))}")
+
+# %% [markdown]
+# ### Exercice 2 : l'échelle des activations
+#
+# Faites passer les 6 000 images de validation dans le réseau à trois couches, sans
+# normalisation, pour les initialisations Kaiming et par défaut. Affichez l'écart-type des
+# sorties de chaque couche `Linear`. Laquelle des deux initialisations conserve le mieux
+# l'échelle du signal ?
+
+# %%
+# Solution
+for init in ("kaiming", "default"):
+    model = initialize(make_mlp(hidden=HIDDEN), init)
+    signal, stds = x_val, []
+    with torch.no_grad():
+        for layer in model:
+            signal = layer(signal)
+            if isinstance(layer, nn.Linear):
+                stds.append(fr(signal.std().item(), 3))
+    print(f"{init:<8} écart-type après chaque couche Linear : {', '.join(stds)}")
+
+# %% [markdown]
 # ## Testez-vous
 #
 # Six questions sur l'initialisation des poids et la normalisation par lots : répondez avant de
@@ -381,61 +436,6 @@ save_results(6, "Initialisation et normalisation par lots, réseau à 3 couches"
 #     - [ ] TensorBoard n'a pas reçu les gradients de cette couche.
 #       Sans données, l'histogramme n'apparaîtrait pas du tout ; une pointe en 0 est une mesure,
 #       celle de gradients nuls.
-
-# %% [markdown]
-# ## Récapitulatif
-#
-# - Des poids tous nuls donnent des gradients de poids nuls : le réseau n'apprend que ses
-#   biais de sortie et reste au niveau du hasard.
-# - Kaiming normal tire des poids dont la variance préserve le signal à travers les couches ReLU.
-# - `BatchNorm1d`, placé avant l'activation, normalise chaque neurone sur le lot ;
-#   il coûte un peu de temps par époque.
-# - Les histogrammes de gradients, dans TensorBoard ou matplotlib, montrent d'un coup d'œil
-#   une couche qui n'apprend pas.
-
-# %% [markdown]
-# ## Exercices
-#
-# ### Exercice 1 : la symétrie
-#
-# Des poids nuls ne sont pas le seul piège : des poids tous **égaux** bloquent aussi
-# l'apprentissage. Initialisez les deux couches cachées avec la même constante, 0,01, et des
-# biais nuls ; gardez l'initialisation par défaut pour la couche de sortie. Après un lot,
-# le gradient de la première couche n'est pas nul. Vérifiez pourtant que toutes ses lignes sont
-# identiques : les 128 neurones reçoivent la même mise à jour et resteront des copies les uns
-# des autres.
-
-# %%
-# Solution
-constant = make_mlp(hidden=HIDDEN)
-for layer in list(constant)[:-1]:  # toutes les couches Linear sauf la sortie
-    if isinstance(layer, nn.Linear):
-        nn.init.constant_(layer.weight, 0.01)
-        nn.init.zeros_(layer.bias)
-nn.functional.cross_entropy(constant(xb), yb).backward()
-grad = constant[0].weight.grad
-print(f"Norme du gradient de la première couche : {fr(grad.norm().item(), 4)}")
-print(f"Toutes les lignes identiques : {torch.allclose(grad, grad[:1].expand_as(grad))}")
-
-# %% [markdown]
-# ### Exercice 2 : l'échelle des activations
-#
-# Faites passer les 6 000 images de validation dans le réseau à trois couches, sans
-# normalisation, pour les initialisations Kaiming et par défaut. Affichez l'écart-type des
-# sorties de chaque couche `Linear`. Laquelle des deux initialisations conserve le mieux
-# l'échelle du signal ?
-
-# %%
-# Solution
-for init in ("kaiming", "default"):
-    model = initialize(make_mlp(hidden=HIDDEN), init)
-    signal, stds = x_val, []
-    with torch.no_grad():
-        for layer in model:
-            signal = layer(signal)
-            if isinstance(layer, nn.Linear):
-                stds.append(fr(signal.std().item(), 3))
-    print(f"{init:<8} écart-type après chaque couche Linear : {', '.join(stds)}")
 
 # %% [markdown]
 # ## Pour aller plus loin

@@ -956,6 +956,92 @@ plt.show()
 # [roelofs]: https://proceedings.neurips.cc/paper/2019/hash/ee39e503b6bedf0c98c388b7e8589aca-Abstract.html
 
 # %% [markdown]
+# ## Récapitulatif
+#
+# - Kaggle distribue Fashion-MNIST en CSV : une colonne `label` et 784 colonnes `pixel1`
+#   à `pixel784` ; `read_csv(..., dtype=np.uint8)` les lit avec huit fois moins de mémoire.
+# - Explorez avant de modéliser : valeurs manquantes, doublons, équilibre des classes,
+#   statistiques des pixels, quelques images.
+# - Fixez un découpage de validation avec une graine, et faites-y **tous** vos choix.
+# - Commencez par une base simple (régression logistique) : c'est le score à battre.
+# - Un `Dataset` convertit le `DataFrame` une seule fois en tenseurs ; `__getitems__` sert
+#   des lots entiers, et l'augmentation s'applique lot par lot, à l'entraînement seulement.
+# - Une soumission suit le format de la compétition (`id,label` ici) ; vérifiez-la par du code
+#   avant chaque envoi.
+# - Le classement public n'est qu'un échantillon du test : l'utiliser pour choisir, c'est le
+#   surapprendre. D'où la limite quotidienne de soumissions, et le classement privé.
+
+# %% [markdown]
+# ## Exercices
+#
+# ### Exercice 1 : les classes difficiles
+#
+# Avec `pd.crosstab`, construisez la matrice de confusion du modèle choisi sur la validation
+# (lignes : vraie classe, colonnes : classe prédite), puis l'exactitude de chaque classe.
+# Quelle classe est la plus difficile ?
+
+# %%
+# Solution
+confusion = pd.crosstab(
+    pd.Series([CLASS_NAMES[c] for c in y_val_np], name="vraie"),
+    pd.Series([CLASS_NAMES[c] for c in val_predictions], name="prédite"),
+).reindex(index=CLASS_NAMES, columns=CLASS_NAMES, fill_value=0)  # une classe jamais prédite : 0
+per_class = pd.Series(
+    {name: confusion.loc[name, name] / confusion.loc[name].sum() for name in CLASS_NAMES}
+).sort_values()
+print(", ".join(f"{name} {pct(acc, 1)}" for name, acc in per_class.items()))
+hardest = per_class.index[0]
+print(f"La plus difficile : {hardest}, le plus souvent prise pour :")
+print(confusion.loc[hardest].drop(hardest).sort_values(ascending=False).head(3).to_string())
+
+# %% [markdown]
+# ### Exercice 2 : une soumission au format de *Digit Recognizer*
+#
+# La compétition *Digit Recognizer* attend les colonnes `ImageId,Label`, avec des identifiants
+# qui commencent à 1. Écrivez notre soumission dans ce format, puis passez-la à
+# `submission_problems` (qui attend notre format) : que répond-elle ? Adaptez ensuite la
+# vérification en lui passant les colonnes attendues.
+
+# %%
+# Solution
+digit_style = submission.rename(columns={"id": "ImageId", "label": "Label"})
+digit_style["ImageId"] += 1
+digit_style.to_csv(KAGGLE_DIR / "submission_digit.csv", index=False)
+print(
+    "Notre vérification :", submission_problems(KAGGLE_DIR / "submission_digit.csv", expected_ids)
+)
+back = pd.read_csv(KAGGLE_DIR / "submission_digit.csv").rename(
+    columns={"ImageId": "id", "Label": "label"}
+)
+back["id"] -= 1
+back.to_csv(KAGGLE_DIR / "submission_digit_converti.csv", index=False)
+print(
+    "Après conversion :",
+    submission_problems(KAGGLE_DIR / "submission_digit_converti.csv", expected_ids) or "conforme",
+)
+
+# %% [markdown]
+# ### Exercice 3 : la taille du classement public
+#
+# Une exactitude mesurée sur $n$ images fluctue d'environ $\sqrt{p(1-p)/n}$ (l'écart-type d'une
+# proportion), où $p$ est la vraie exactitude. Pour la valeur de $p$ de notre modèle,
+# calculez cet écart-type pour un classement public de 300, 3 000 et 30 000 images.
+# Combien d'images faut-il pour que cet écart-type descende à 0,1 point ?
+
+# %%
+# Solution
+p = test_accuracy
+for n in (300, 3_000, 30_000):
+    print(f"n = {thousands(n):>6} : écart-type {points(np.sqrt(p * (1 - p) / n))}")
+# sqrt(p (1 - p) / n) <= 0,001, soit n >= p (1 - p) / 0,001².
+needed = int(np.ceil(p * (1 - p) / 0.001**2))
+print(f"Pour un écart-type de 0,1 point : au moins {thousands(needed)} images")
+
+# %% [markdown]
+# Un classement public de quelques milliers d'images ne sépare donc pas des soumissions
+# à quelques dixièmes de point l'une de l'autre : leurs écarts sont dans le bruit.
+
+# %% [markdown]
 # ## Testez-vous
 #
 # Huit questions sur le parcours d'une compétition, des fichiers CSV à la soumission : répondez
@@ -1072,92 +1158,6 @@ plt.show()
 #       La racine de 4 vaut 2 : quatre fois plus d'images divisent l'écart-type par deux.
 #     - [ ] Deux fois moins.
 #       Moins d'images donnent une mesure plus bruitée : l'écart-type grandit.
-
-# %% [markdown]
-# ## Récapitulatif
-#
-# - Kaggle distribue Fashion-MNIST en CSV : une colonne `label` et 784 colonnes `pixel1`
-#   à `pixel784` ; `read_csv(..., dtype=np.uint8)` les lit avec huit fois moins de mémoire.
-# - Explorez avant de modéliser : valeurs manquantes, doublons, équilibre des classes,
-#   statistiques des pixels, quelques images.
-# - Fixez un découpage de validation avec une graine, et faites-y **tous** vos choix.
-# - Commencez par une base simple (régression logistique) : c'est le score à battre.
-# - Un `Dataset` convertit le `DataFrame` une seule fois en tenseurs ; `__getitems__` sert
-#   des lots entiers, et l'augmentation s'applique lot par lot, à l'entraînement seulement.
-# - Une soumission suit le format de la compétition (`id,label` ici) ; vérifiez-la par du code
-#   avant chaque envoi.
-# - Le classement public n'est qu'un échantillon du test : l'utiliser pour choisir, c'est le
-#   surapprendre. D'où la limite quotidienne de soumissions, et le classement privé.
-
-# %% [markdown]
-# ## Exercices
-#
-# ### Exercice 1 : les classes difficiles
-#
-# Avec `pd.crosstab`, construisez la matrice de confusion du modèle choisi sur la validation
-# (lignes : vraie classe, colonnes : classe prédite), puis l'exactitude de chaque classe.
-# Quelle classe est la plus difficile ?
-
-# %%
-# Solution
-confusion = pd.crosstab(
-    pd.Series([CLASS_NAMES[c] for c in y_val_np], name="vraie"),
-    pd.Series([CLASS_NAMES[c] for c in val_predictions], name="prédite"),
-).reindex(index=CLASS_NAMES, columns=CLASS_NAMES, fill_value=0)  # une classe jamais prédite : 0
-per_class = pd.Series(
-    {name: confusion.loc[name, name] / confusion.loc[name].sum() for name in CLASS_NAMES}
-).sort_values()
-print(", ".join(f"{name} {pct(acc, 1)}" for name, acc in per_class.items()))
-hardest = per_class.index[0]
-print(f"La plus difficile : {hardest}, le plus souvent prise pour :")
-print(confusion.loc[hardest].drop(hardest).sort_values(ascending=False).head(3).to_string())
-
-# %% [markdown]
-# ### Exercice 2 : une soumission au format de *Digit Recognizer*
-#
-# La compétition *Digit Recognizer* attend les colonnes `ImageId,Label`, avec des identifiants
-# qui commencent à 1. Écrivez notre soumission dans ce format, puis passez-la à
-# `submission_problems` (qui attend notre format) : que répond-elle ? Adaptez ensuite la
-# vérification en lui passant les colonnes attendues.
-
-# %%
-# Solution
-digit_style = submission.rename(columns={"id": "ImageId", "label": "Label"})
-digit_style["ImageId"] += 1
-digit_style.to_csv(KAGGLE_DIR / "submission_digit.csv", index=False)
-print(
-    "Notre vérification :", submission_problems(KAGGLE_DIR / "submission_digit.csv", expected_ids)
-)
-back = pd.read_csv(KAGGLE_DIR / "submission_digit.csv").rename(
-    columns={"ImageId": "id", "Label": "label"}
-)
-back["id"] -= 1
-back.to_csv(KAGGLE_DIR / "submission_digit_converti.csv", index=False)
-print(
-    "Après conversion :",
-    submission_problems(KAGGLE_DIR / "submission_digit_converti.csv", expected_ids) or "conforme",
-)
-
-# %% [markdown]
-# ### Exercice 3 : la taille du classement public
-#
-# Une exactitude mesurée sur $n$ images fluctue d'environ $\sqrt{p(1-p)/n}$ (l'écart-type d'une
-# proportion), où $p$ est la vraie exactitude. Pour la valeur de $p$ de notre modèle,
-# calculez cet écart-type pour un classement public de 300, 3 000 et 30 000 images.
-# Combien d'images faut-il pour que cet écart-type descende à 0,1 point ?
-
-# %%
-# Solution
-p = test_accuracy
-for n in (300, 3_000, 30_000):
-    print(f"n = {thousands(n):>6} : écart-type {points(np.sqrt(p * (1 - p) / n))}")
-# sqrt(p (1 - p) / n) <= 0,001, soit n >= p (1 - p) / 0,001².
-needed = int(np.ceil(p * (1 - p) / 0.001**2))
-print(f"Pour un écart-type de 0,1 point : au moins {thousands(needed)} images")
-
-# %% [markdown]
-# Un classement public de quelques milliers d'images ne sépare donc pas des soumissions
-# à quelques dixièmes de point l'une de l'autre : leurs écarts sont dans le bruit.
 
 # %% [markdown]
 # ## Pour aller plus loin
