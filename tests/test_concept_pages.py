@@ -273,6 +273,17 @@ def test_a_planted_gap_in_the_practice_is_named(planted, expected):
         assert all(problem.startswith("docs/essai.md") for problem in problems)
 
 
+def test_a_real_page_stripped_of_its_practice_fails():
+    text = (DOCS / "tensorboard.md").read_text(encoding="utf-8")
+    assert practice_problems(text, "docs/tensorboard.md") == []
+    without_questions = re.sub(r'^!!! quiz ".*?(?=^\S)', "", text, flags=re.M | re.S)
+    assert "0 question(s)" in "\n".join(practice_problems(without_questions, "tensorboard"))
+    unsolved = text.replace('??? success "Solution"', '??? note "Indice"')
+    problems = practice_problems(unsolved, "tensorboard")
+    assert sum("exercice sans solution" in problem for problem in problems) == 2
+    assert "0 exercice(s) avec solution repliée" in "\n".join(problems)
+
+
 def test_backpropagation_equations_and_worked_example_are_on_the_mlp_page():
     text = (DOCS / "mlp.md").read_text(encoding="utf-8")
     for title in (
