@@ -5,7 +5,9 @@ PYTHON_VERSION ?= 3.12
 VENV ?= .venv
 PY := $(VENV)/bin/python
 BUILD := build
-STAMP := $(VENV)/.installe-$(shell sha256sum pyproject.toml | cut -c1-12)
+# Le verrou (make lock) : toutes les dépendances, transitives comprises, avec leurs empreintes.
+LOCK := requirements/complet.txt
+STAMP := $(VENV)/.installe-$(shell cat pyproject.toml $(LOCK) | sha256sum | cut -c1-12)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
@@ -16,7 +18,7 @@ export TF_CPP_MIN_LOG_LEVEL := 2
 export PYTHONHASHSEED := 0
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: help system venv data vendor notebooks snippets screenshots site serve test test-fast mesure-charge lint format audit publish-notebooks clean
+.PHONY: help system venv lock data vendor notebooks snippets screenshots site serve test test-fast mesure-charge lint format audit publish-notebooks clean
 
 help: ## Affiche cette aide
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -24,12 +26,16 @@ help: ## Affiche cette aide
 system: ## Paquets Debian : Fashion-MNIST, Chromium, hunspell (si absents)
 	@bash tools/install_system.sh
 
-$(STAMP): pyproject.toml
-	@bash tools/install_venv.sh "$(VENV)" "$(PYTHON_VERSION)"
+$(STAMP): pyproject.toml $(LOCK)
+	@bash tools/install_venv.sh "$(VENV)" "$(PYTHON_VERSION)" "$(LOCK)"
 	@rm -f $(VENV)/.installe-*
 	@touch $@
 
-venv: $(STAMP) ## Environnement Python épinglé dans .venv
+venv: $(STAMP) ## Environnement Python épinglé dans .venv (installé depuis le verrou)
+
+# Bibliothèque standard seulement : uv (épinglé) est installé à part, dans build/outils-verrou.
+lock: ## Régénère le verrou (requirements/complet.txt, requirements/apercu.txt) depuis pyproject.toml
+	@$(or $(wildcard $(PY)),python3) -m tools.lock
 
 data: system venv ## Copie locale vérifiée de Fashion-MNIST (build/data)
 	@$(PY) -m tools.data

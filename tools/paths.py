@@ -14,9 +14,10 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import tomllib
 from collections.abc import Iterable, Mapping
 from pathlib import Path
+
+from tools import lock
 
 ROOT = Path(__file__).resolve().parent.parent
 BUILD = ROOT / "build"
@@ -62,9 +63,10 @@ def child_env(mplbackend: str = "Agg", extra: Mapping[str, str] | None = None) -
 
 
 def dependencies_fingerprint() -> str:
-    """Les dépendances épinglées, telles que déclarées dans pyproject.toml."""
-    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
-    return json.dumps(sorted(project["dependencies"]))
+    """L'environnement installé, tel que le verrou le tient (requirements/complet.txt) : chaque
+    paquet, transitif compris, à sa version. Une nouvelle version de n'importe lequel (make lock)
+    ré-exécute tout ; régénérer le verrou sans rien changer, non."""
+    return lock.fingerprint()
 
 
 def data_fingerprint() -> str:

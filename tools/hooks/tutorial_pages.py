@@ -33,7 +33,7 @@ from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File
 from mkdocs.utils import get_relative_url
 
-from tools import accessibility, execute, french, paths, shared_code
+from tools import accessibility, execute, french, lock, paths, shared_code
 from tools.french import NBSP, in_unit, seconds, thousands
 
 # « make serve » recharge ce fichier à chaque reconstruction : recharger aussi l'exécuteur pour
@@ -141,12 +141,34 @@ def _colab_url(config, name: str) -> str:
     return f"https://colab.research.google.com/github/{repo}/blob/notebooks/{name}.ipynb"
 
 
+def locked_versions(record: dict, held: dict[str, str] | None = None) -> dict[str, str]:
+    """Les versions à afficher : celles du verrou (requirements/complet.txt), pour chaque paquet
+    que l'exécution a importé, et celle de Python. Un paquet exécuté à une autre version que celle
+    du verrou (environnement pas à jour : make venv, puis make notebooks) est un avertissement, donc
+    un échec de la construction stricte."""
+    held = lock.locked_versions() if held is None else held
+    shown = {}
+    for module, version in record.get("versions", {}).items():
+        if module == "python":
+            shown[module] = version
+            continue
+        locked = held.get(lock.normalize(module))
+        if locked is None or version.split("+")[0] != locked:
+            log.warning(
+                f"Le tutoriel {record['tutorial']} a été exécuté avec {module} {version}, "
+                f"le verrou tient {locked or 'aucune version'}{NBSP}: lancez « make venv » puis "
+                "« make notebooks »."
+            )
+        shown[module] = locked or version
+    return shown
+
+
 def tutorial_banner(record: dict, colab: str) -> str:
     """Le bloc affiché sous le titre d'une page de tutoriel."""
     name = record["tutorial"]
     esc = html.escape
     devices = ", ".join(record.get("devices") or []) or "CPU"
-    versions = ", ".join(f"{k} {v}" for k, v in record.get("versions", {}).items())
+    versions = ", ".join(f"{k} {v}" for k, v in locked_versions(record).items())
     memory = f"{thousands(record['peak_rss_mib'])}{NBSP}Mio (pic du processus)"
     if "cuda_peak_mib" in record:
         memory += f", GPU {thousands(record['cuda_peak_mib'])}{NBSP}Mio"
