@@ -18,7 +18,7 @@ export TF_CPP_MIN_LOG_LEVEL := 2
 export PYTHONHASHSEED := 0
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: help system venv lock data vendor notebooks snippets screenshots site serve test test-fast mesure-charge lint format audit publish-notebooks clean
+.PHONY: help system venv lock data vendor notebooks snippets screenshots site serve test test-fast mesure-charge lint format audit publish-notebooks clean apercu archive-apercu
 
 help: ## Affiche cette aide
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -110,6 +110,25 @@ site: notebooks vendor screenshots ## Construit le site complet (mkdocs build --
 
 serve: notebooks vendor screenshots ## Construit et sert le site sur http://127.0.0.1:8000 (rechargement automatique)
 	@$(PY) -m mkdocs serve --strict -a $(HOST):$(PORT) --livereload
+
+# Aperçu de la prose : les seuls paquets du site (requirements/apercu.txt, ni PyTorch ni
+# TensorFlow) dans .venv-apercu, le cache publié de la construction (ATELIER_CACHE_ARCHIVE : un
+# fichier ou un dossier local, sinon l'adresse publiée), et rien n'est exécuté (ATELIER_APERCU).
+APERCU_VENV ?= .venv-apercu
+APERCU_LOCK := requirements/apercu.txt
+APERCU_STAMP := $(APERCU_VENV)/.installe-$(shell sha256sum $(APERCU_LOCK) | cut -c1-12)
+
+$(APERCU_STAMP): $(APERCU_LOCK)
+	@bash tools/install_venv.sh "$(APERCU_VENV)" "$(PYTHON_VERSION)" "$(APERCU_LOCK)" apercu
+	@rm -f $(APERCU_VENV)/.installe-*
+	@touch $@
+
+apercu: $(APERCU_STAMP) ## Aperçu de la prose sans PyTorch ni TensorFlow : cache publié, rien d'exécuté
+	@ATELIER_APERCU=1 $(APERCU_VENV)/bin/python -m tools.preview restore
+	@ATELIER_APERCU=1 $(APERCU_VENV)/bin/python -m mkdocs serve --strict -a $(HOST):$(PORT) --livereload
+
+archive-apercu: venv ## Archive du cache de la dernière construction (site/apercu/cache-apercu.tar.gz, après make site)
+	@$(PY) -m tools.preview pack
 
 LINTED := $(wildcard tools snippets tutorials tests)
 

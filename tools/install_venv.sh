@@ -6,6 +6,8 @@ set -euo pipefail
 venv=${1:-.venv}
 version=${2:-3.12}
 lock=${3:-requirements/complet.txt}
+# « apercu » : les seuls paquets du site (make apercu), sans PyTorch ni TensorFlow.
+group=${4:-complet}
 
 trouver_python() {
   for cmd in "python$version" python3; do
@@ -40,5 +42,7 @@ if ! { "$venv/bin/python" -m pip install --quiet --require-hashes -r "$lock" \
   echo "L'installation des dépendances a échoué (journal complet : $venv/pip.log)." >&2
   exit 1
 fi
-"$venv/bin/python" -c "import torch, tensorflow, mkdocs, mkdocs_jupyter, playwright" \
+modules="torch, tensorflow, mkdocs, mkdocs_jupyter, playwright"
+[ "$group" = apercu ] && modules="mkdocs, mkdocs_jupyter, material, jupytext, yaml"
+"$venv/bin/python" -c "import $modules" \
   || { echo "L'installation des dépendances a échoué (voir ci-dessus)." >&2; exit 1; }
