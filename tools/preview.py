@@ -22,6 +22,7 @@ sorties des blocs de code des pages (``build/pages-cache``), figures (``build/fi
 from __future__ import annotations
 
 import argparse
+import contextlib
 import hashlib
 import io
 import json
@@ -102,30 +103,30 @@ def current_keys() -> dict:
 # --- Archive -----------------------------------------------------------------------------------
 
 
-def pack(out: Path) -> dict:
+def pack(out: Path, build: Path = BUILD) -> dict:
     """Écrit l'archive des entrées de la construction actuelle ; renvoie son manifeste."""
     keys = current_keys()
     members: list[tuple[str, Path]] = []
     tutorials = {}
-    for record_path in sorted(paths.NOTEBOOKS.glob("[0-9][0-9]_*.json")):
+    for record_path in sorted((build / "notebooks").glob("[0-9][0-9]_*.json")):
         record = json.loads(record_path.read_text(encoding="utf-8"))
         key = record["cache_key"]
         tutorials[record["tutorial"]] = key
-        members += [(f"cache/{key}{s}", BUILD / "cache" / f"{key}{s}") for s in (".ipynb", ".json")]
+        members += [(f"cache/{key}{s}", build / "cache" / f"{key}{s}") for s in (".ipynb", ".json")]
     for key in keys["pages"].values():
-        members.append((f"pages-cache/{key}.json", BUILD / "pages-cache" / f"{key}.json"))
+        members.append((f"pages-cache/{key}.json", build / "pages-cache" / f"{key}.json"))
     for name, key in keys["figures"].items():
-        stamp = BUILD / "figures" / f"{name}.cle"
+        stamp = build / "figures" / f"{name}.cle"
         if not stamp.is_file() or stamp.read_text() != key:
             raise PreviewError(f"La figure {name} n'est pas à jour : lancez « make site ».")
-        members += [(f"figures/{p.name}", p) for p in sorted(BUILD.glob(f"figures/{name}.*"))]
+        members += [(f"figures/{p.name}", p) for p in sorted(build.glob(f"figures/{name}.*"))]
     for folder, suffixes in (("snippets", SNIPPET_SUFFIXES), ("screenshots", (".png", ".json"))):
-        files = [p for p in sorted((BUILD / folder).rglob("*")) if p.suffix in suffixes]
-        members += [(str(p.relative_to(BUILD)), p) for p in files if p.is_file()]
+        files = [p for p in sorted((build / folder).rglob("*")) if p.suffix in suffixes]
+        members += [(str(p.relative_to(build)), p) for p in files if p.is_file()]
     members += [
-        (str(p.relative_to(BUILD)), p) for p in sorted((BUILD / "vendor").rglob("*")) if p.is_file()
+        (str(p.relative_to(build)), p) for p in sorted((build / "vendor").rglob("*")) if p.is_file()
     ]
-    missing = [str(path.relative_to(ROOT)) for _, path in members if not path.is_file()]
+    missing = [str(path) for _, path in members if not path.is_file()]
     if not tutorials or missing:
         raise PreviewError(
             "La construction n'est pas complète ("
@@ -199,9 +200,9 @@ def _copy_tree(source: Path, target: Path, overwrite: bool) -> None:
                 shutil.copy2(path, dest)
 
 
-def restore(source: str) -> list[str]:
+def restore(source: str, build: Path = BUILD) -> list[str]:
     """Copie les entrées de l'archive sous build/ ; renvoie une phrase par entrée refusée."""
-    with tempfile.TemporaryDirectory(prefix="atelier-apercu-") as tmp:
+    with preview_environment(), tempfile.TemporaryDirectory(prefix="atelier-apercu-") as tmp:
         folder = _unpack(source, Path(tmp))
         try:
             manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
@@ -213,44 +214,68 @@ def restore(source: str) -> list[str]:
         # Rangées par contenu : une entrée de plus ne gêne pas, celle du code actuel sert.
         for folder_name in ("cache", "pages-cache"):
             if (folder / folder_name).is_dir():
-                _copy_tree(folder / folder_name, BUILD / folder_name, overwrite=False)
+                _copy_tree(folder / folder_name, build / folder_name, overwrite=False)
         for name, key in keys["figures"].items():
             if manifest.get("figures", {}).get(name) == key:
                 for path in (folder / "figures").glob(f"{name}.*"):
-                    (BUILD / "figures").mkdir(parents=True, exist_ok=True)
-                    shutil.copy2(path, BUILD / "figures" / path.name)
+                    (build / "figures").mkdir(parents=True, exist_ok=True)
+                    shutil.copy2(path, build / "figures" / path.name)
         for part, page in (("snippets", SNIPPETS_PAGE), ("screenshots", SCREENSHOTS_PAGE)):
             if manifest.get(part) == keys[part]:
-                _copy_tree(folder / part, BUILD / part, overwrite=True)
+                _copy_tree(folder / part, build / part, overwrite=True)
             else:
                 what = "des scripts de snippets/" if part == "snippets" else "des captures"
                 refused.append(paths.needs_full_environment(f"{what} (page {page})"))
         if manifest.get("vendor") == keys["vendor"] and (folder / "vendor").is_dir():
-            _copy_tree(folder / "vendor", BUILD / "vendor", overwrite=True)
+            _copy_tree(folder / "vendor", build / "vendor", overwrite=True)
     return refused
 
 
-def prepare() -> list[str]:
+@contextlib.contextmanager
+def preview_environment():
+    """ATELIER_APERCU=1 le temps d'un bloc : rien ne s'exécute, données attendues."""
+    previous = os.environ.get(paths.PREVIEW_ENV)
+    os.environ[paths.PREVIEW_ENV] = "1"
+    try:
+        yield
+    finally:
+        if previous is None:
+            os.environ.pop(paths.PREVIEW_ENV)
+        else:
+            os.environ[paths.PREVIEW_ENV] = previous
+
+
+def prepare(build: Path = BUILD, tutorials: Path = paths.TUTORIALS) -> list[str]:
     """Reprend du cache chaque tutoriel, page et figure, sans rien exécuter (ATELIER_APERCU) ;
     renvoie une phrase par sortie que l'arbre de travail demande et que le cache n'a pas."""
     from tools import docs_exec, execute, figures, vendor
 
-    os.environ[paths.PREVIEW_ENV] = "1"
+    with preview_environment():
+        return _prepare(build, tutorials, docs_exec, execute, figures, vendor)
+
+
+def _prepare(build: Path, tutorials: Path, docs_exec, execute, figures, vendor) -> list[str]:
     problems = []
     if not (paths.vendor_dir() / "mathjax" / "tex-svg.js").is_file():
         vendor.main()  # bibliothèque standard : la copie de MathJax, sans l'environnement complet
     try:
-        execute.build_all(log=lambda _: None)
+        execute.build_all(
+            folder=tutorials,
+            out=build / "notebooks",
+            cache=build / "cache",
+            work=build / "work",
+            log=lambda *_: None,
+        )
     except execute.TutorialError as exc:
         problems += [line for line in str(exc).split("\n\n") if line]
     try:
-        figures.build_all(log=lambda _: None)
+        figures.build_all(out=build / "figures", log=lambda *_: None)
     except figures.FigureError as exc:
         problems += [line for line in str(exc).split("\n\n") if line]
     for page in docs_exec.pages():
         blocks = docs_exec.extract_blocks(page.read_text(encoding="utf-8"))
         try:
-            docs_exec.outputs_for(blocks, str(page.relative_to(ROOT)))
+            docs_exec.outputs_for(blocks, str(page.relative_to(ROOT)), cache=build / "pages-cache")
         except docs_exec.PageCodeError as exc:
             problems.append(str(exc))
     return problems
