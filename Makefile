@@ -105,10 +105,12 @@ screenshots: $(SCREENSHOTS) ## Captures vérifiées de TensorBoard dans build/sc
 $(SCREENSHOTS): $(SNIPPETS_STAMP) tools/screenshots.py
 	@$(PY) -m tools.screenshots
 
-site: notebooks vendor screenshots ## Construit le site complet (mkdocs build --strict) dans site/
+# Les tutoriels sont exécutés (ou repris du cache) par le crochet de MkDocs (on_pre_build), une
+# seule fois par construction : « make notebooks » avant MkDocs ne ferait que les relire.
+site: data vendor screenshots ## Construit le site complet (mkdocs build --strict) dans site/
 	@$(PY) -m mkdocs build --strict
 
-serve: notebooks vendor screenshots ## Construit et sert le site sur http://127.0.0.1:8000 (rechargement automatique)
+serve: data vendor screenshots ## Construit et sert le site sur http://127.0.0.1:8000 (rechargement automatique)
 	@$(PY) -m mkdocs serve --strict -a $(HOST):$(PORT) --livereload
 
 # Aperçu de la prose : les seuls paquets du site (requirements/apercu.txt, ni PyTorch ni

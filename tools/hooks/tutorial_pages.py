@@ -32,8 +32,10 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File
 from mkdocs.utils import get_relative_url
+from mkdocs_jupyter import notebook_dirs
+from mkdocs_jupyter import plugin as jupyter_plugin
 
-from tools import accessibility, execute, french, lock, paths, shared_code
+from tools import accessibility, execute, french, lock, paths, render_cache, shared_code
 from tools.french import NBSP, in_unit, seconds, thousands
 
 # « make serve » recharge ce fichier à chaque reconstruction : recharger aussi l'exécuteur pour
@@ -52,6 +54,44 @@ STYLE_RE = re.compile(r'<style type="text/css">.*?</style>\s*', re.S)
 MATHJAX_SCRIPTS_RE = re.compile(
     r'<script src="[^"]*assets/(?:mathjax-config\.js|vendor/mathjax/tex-svg\.js)"></script>\s*'
 )
+
+# mkdocs-jupyter réécrit les liens de chaque page de notebook en parcourant toutes ses balises
+# avec BeautifulSoup, à chaque construction : la moitié d'une construction chaude, pour un
+# résultat qui ne dépend que du HTML de la page et des adresses des fichiers du site. Ce résultat
+# est gardé par contenu (tools/render_cache.py) : un notebook inchangé n'est pas réécrit deux fois.
+_rewrite_notebook_urls = notebook_dirs.rewrite_notebook_urls
+
+
+def _file_identity(file) -> str:
+    inclusion = getattr(file, "inclusion", None)
+    return "\t".join(
+        str(part)
+        for part in (
+            file.abs_src_path,
+            file.url,
+            getattr(file, "_mkdocs_jupyter_mount", None),
+            getattr(inclusion, "name", None),
+        )
+    )
+
+
+def cached_rewrite_notebook_urls(html_text, current, files, *, markdown_processed=False):
+    inputs = [
+        html_text,
+        _file_identity(current),
+        str(markdown_processed),
+        "\n".join(sorted(_file_identity(f) for f in files)),
+    ]
+    return render_cache.cached(
+        "liens-notebook",
+        inputs,
+        lambda: _rewrite_notebook_urls(
+            html_text, current, files, markdown_processed=markdown_processed
+        ),
+    )
+
+
+jupyter_plugin.rewrite_notebook_urls = cached_rewrite_notebook_urls
 
 _records: dict[str, dict] = {}
 _shared_css: dict[str, str] = {}
