@@ -18,7 +18,7 @@ export TF_CPP_MIN_LOG_LEVEL := 2
 export PYTHONHASHSEED := 0
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: help system venv lock data vendor notebooks snippets screenshots site serve test test-fast mesure-charge lint format audit publish-notebooks clean apercu archive-apercu
+.PHONY: help system venv lock data vendor notebooks snippets screenshots site serve test test-fast mesure-charge lint format audit publish-notebooks clean apercu archive-apercu mesure-rechargement
 
 help: ## Affiche cette aide
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -154,6 +154,9 @@ test-fast: venv ## Tests rapides seulement (sans construction du site ni navigat
 
 mesure-charge: data ## Mesure chronométrée des seuils de durée (tutoriel 03) : charge voisine, ralentissement planté
 	@$(PY) -m tools.measure_load
+
+mesure-rechargement: data vendor screenshots ## Chronomètre, sous mkdocs serve, l'écriture d'une page jusqu'au rechargement du navigateur
+	@$(PY) -m tools.measure_reload
 
 # Bibliothèque standard seulement : le job de publication n'installe pas le venv.
 publish-notebooks: ## Pousse les notebooks exécutés sur la branche « notebooks » (Colab)
