@@ -5,7 +5,9 @@ PYTHON_VERSION ?= 3.12
 VENV ?= .venv
 PY := $(VENV)/bin/python
 BUILD := build
-STAMP := $(VENV)/.installe-$(shell sha256sum pyproject.toml | cut -c1-12)
+# Le verrou (make lock) : toutes les dépendances, transitives comprises, avec leurs empreintes.
+LOCK := requirements/complet.txt
+STAMP := $(VENV)/.installe-$(shell cat pyproject.toml $(LOCK) | sha256sum | cut -c1-12)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
@@ -16,7 +18,7 @@ export TF_CPP_MIN_LOG_LEVEL := 2
 export PYTHONHASHSEED := 0
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: help system venv data vendor notebooks snippets screenshots site serve test test-fast mesure-charge lint format audit publish-notebooks clean
+.PHONY: help system venv lock data vendor notebooks snippets screenshots site serve test test-fast mesure-charge lint format audit publish-notebooks clean apercu archive-apercu mesure-rechargement
 
 help: ## Affiche cette aide
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -24,12 +26,16 @@ help: ## Affiche cette aide
 system: ## Paquets Debian : Fashion-MNIST, Chromium, hunspell (si absents)
 	@bash tools/install_system.sh
 
-$(STAMP): pyproject.toml
-	@bash tools/install_venv.sh "$(VENV)" "$(PYTHON_VERSION)"
+$(STAMP): pyproject.toml $(LOCK)
+	@bash tools/install_venv.sh "$(VENV)" "$(PYTHON_VERSION)" "$(LOCK)"
 	@rm -f $(VENV)/.installe-*
 	@touch $@
 
-venv: $(STAMP) ## Environnement Python épinglé dans .venv
+venv: $(STAMP) ## Environnement Python épinglé dans .venv (installé depuis le verrou)
+
+# Bibliothèque standard seulement : uv (épinglé) est installé à part, dans build/outils-verrou.
+lock: ## Régénère le verrou (requirements/complet.txt, requirements/apercu.txt) depuis pyproject.toml
+	@$(or $(wildcard $(PY)),python3) -m tools.lock
 
 data: system venv ## Copie locale vérifiée de Fashion-MNIST (build/data)
 	@$(PY) -m tools.data
@@ -99,11 +105,32 @@ screenshots: $(SCREENSHOTS) ## Captures vérifiées de TensorBoard dans build/sc
 $(SCREENSHOTS): $(SNIPPETS_STAMP) tools/screenshots.py
 	@$(PY) -m tools.screenshots
 
-site: notebooks vendor screenshots ## Construit le site complet (mkdocs build --strict) dans site/
+# Les tutoriels sont exécutés (ou repris du cache) par le crochet de MkDocs (on_pre_build), une
+# seule fois par construction : « make notebooks » avant MkDocs ne ferait que les relire.
+site: data vendor screenshots ## Construit le site complet (mkdocs build --strict) dans site/
 	@$(PY) -m mkdocs build --strict
 
-serve: notebooks vendor screenshots ## Construit et sert le site sur http://127.0.0.1:8000 (rechargement automatique)
+serve: data vendor screenshots ## Construit et sert le site sur http://127.0.0.1:8000 (rechargement automatique)
 	@$(PY) -m mkdocs serve --strict -a $(HOST):$(PORT) --livereload
+
+# Aperçu de la prose : les seuls paquets du site (requirements/apercu.txt, ni PyTorch ni
+# TensorFlow) dans .venv-apercu, le cache publié de la construction (ATELIER_CACHE_ARCHIVE : un
+# fichier ou un dossier local, sinon l'adresse publiée), et rien n'est exécuté (ATELIER_APERCU).
+APERCU_VENV ?= .venv-apercu
+APERCU_LOCK := requirements/apercu.txt
+APERCU_STAMP := $(APERCU_VENV)/.installe-$(shell sha256sum $(APERCU_LOCK) | cut -c1-12)
+
+$(APERCU_STAMP): $(APERCU_LOCK)
+	@bash tools/install_venv.sh "$(APERCU_VENV)" "$(PYTHON_VERSION)" "$(APERCU_LOCK)" apercu
+	@rm -f $(APERCU_VENV)/.installe-*
+	@touch $@
+
+apercu: $(APERCU_STAMP) ## Aperçu de la prose sans PyTorch ni TensorFlow : cache publié, rien d'exécuté
+	@ATELIER_APERCU=1 $(APERCU_VENV)/bin/python -m tools.preview restore
+	@ATELIER_APERCU=1 $(APERCU_VENV)/bin/python -m mkdocs serve --strict -a $(HOST):$(PORT) --livereload
+
+archive-apercu: venv ## Archive du cache de la dernière construction (site/apercu/cache-apercu.tar.gz, après make site)
+	@$(PY) -m tools.preview pack
 
 LINTED := $(wildcard tools snippets tutorials tests)
 
@@ -127,6 +154,9 @@ test-fast: venv ## Tests rapides seulement (sans construction du site ni navigat
 
 mesure-charge: data ## Mesure chronométrée des seuils de durée (tutoriel 03) : charge voisine, ralentissement planté
 	@$(PY) -m tools.measure_load
+
+mesure-rechargement: data vendor screenshots ## Chronomètre, sous mkdocs serve, l'écriture d'une page jusqu'au rechargement du navigateur
+	@$(PY) -m tools.measure_reload
 
 # Bibliothèque standard seulement : le job de publication n'installe pas le venv.
 publish-notebooks: ## Pousse les notebooks exécutés sur la branche « notebooks » (Colab)

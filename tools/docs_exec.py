@@ -221,6 +221,8 @@ def outputs_for(
             pass
         # Entrée tronquée ou illisible : un simple défaut de cache, signalé en la nommant.
         storage.warn(f"entrée de cache ignorée, la page sera ré-exécutée : {path}.")
+    if paths.preview_mode():
+        raise PageCodeError(paths.needs_full_environment(f"des blocs de code de la page {label}"))
     started = time.perf_counter()
     outputs = run_blocks(blocks, label)
     seconds = time.perf_counter() - started
@@ -283,7 +285,7 @@ def prefill(paths_: list[Path], workers: int, *, cache: Path = CACHE, log=None) 
         blocks = extract_blocks(path.read_text(encoding="utf-8"))
         if blocks and not (cache / f"{cache_key(blocks)}.json").is_file():
             todo.append((path, blocks))
-    if workers < 2 or len(todo) < 2:
+    if workers < 2 or len(todo) < 2 or paths.preview_mode():
         return []
 
     def run(item: tuple[Path, list[Block]]) -> str | None:

@@ -890,6 +890,8 @@ def build_one(
         record["cached"] = True
         if "resultats" in record:  # entrée écrite avant le passage des clés en anglais
             record["results"] = record.pop("resultats")
+    elif paths.preview_mode():
+        raise TutorialError(paths.needs_full_environment(f"du tutoriel {tutorial.name}"))
     else:
         for relative in tutorial.header.get("resultats", []):  # jamais ceux d'une autre exécution
             (work / tutorial.name / relative).unlink(missing_ok=True)

@@ -67,6 +67,8 @@ def build_one(script: Path, *, out: Path = OUT, force: bool = False) -> bool:
     has_image = any(p.suffix in IMAGE_SUFFIXES for p in produced(name, out))
     if not force and has_image and stamp.is_file() and stamp.read_text() == key:
         return False
+    if paths.preview_mode():
+        raise FigureError(paths.needs_full_environment(f"de la figure docs/figures/{script.name}"))
     out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix=f"atelier-figure-{name}-") as tmp:
         target = Path(tmp) / "sortie"

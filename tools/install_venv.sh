@@ -1,8 +1,13 @@
 #!/usr/bin/env bash
-# Crée l'environnement virtuel épinglé (pyproject.toml) avec Python 3.12.
+# Crée l'environnement virtuel avec Python 3.12 et y installe le verrou (requirements/complet.txt :
+# chaque paquet, transitif compris, à sa version et vérifié par ses empreintes), puis le projet
+# lui-même sans dépendances.
 set -euo pipefail
 venv=${1:-.venv}
 version=${2:-3.12}
+lock=${3:-requirements/complet.txt}
+# « apercu » : les seuls paquets du site (make apercu), sans PyTorch ni TensorFlow.
+group=${4:-complet}
 
 trouver_python() {
   for cmd in "python$version" python3; do
@@ -26,11 +31,18 @@ if [ ! -x "$venv/bin/python" ] || ! "$venv/bin/python" -c "import sys; sys.exit(
   rm -rf "$venv"
   "$py" -m venv "$venv"
 fi
-echo "Installation des dépendances épinglées dans $venv (la première fois : plusieurs minutes)…"
-if ! "$venv/bin/python" -m pip install --quiet -e ".[dev]" >"$venv/pip.log" 2>&1; then
+if [ ! -f "$lock" ]; then
+  echo "Le verrou $lock est introuvable : lancez « make lock »." >&2
+  exit 2
+fi
+echo "Installation du verrou $lock dans $venv (la première fois : plusieurs minutes)…"
+if ! { "$venv/bin/python" -m pip install --quiet --require-hashes -r "$lock" \
+  && "$venv/bin/python" -m pip install --quiet --no-deps -e .; } >"$venv/pip.log" 2>&1; then
   grep -v "^WARNING: Location" "$venv/pip.log" | tail -40 >&2
   echo "L'installation des dépendances a échoué (journal complet : $venv/pip.log)." >&2
   exit 1
 fi
-"$venv/bin/python" -c "import torch, tensorflow, mkdocs, mkdocs_jupyter, playwright" \
+modules="torch, tensorflow, mkdocs, mkdocs_jupyter, playwright"
+[ "$group" = apercu ] && modules="mkdocs, mkdocs_jupyter, material, jupytext, yaml"
+"$venv/bin/python" -c "import $modules" \
   || { echo "L'installation des dépendances a échoué (voir ci-dessus)." >&2; exit 1; }

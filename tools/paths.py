@@ -14,9 +14,10 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import tomllib
 from collections.abc import Iterable, Mapping
 from pathlib import Path
+
+from tools import lock
 
 ROOT = Path(__file__).resolve().parent.parent
 BUILD = ROOT / "build"
@@ -62,13 +63,39 @@ def child_env(mplbackend: str = "Agg", extra: Mapping[str, str] | None = None) -
 
 
 def dependencies_fingerprint() -> str:
-    """Les dépendances épinglées, telles que déclarées dans pyproject.toml."""
-    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
-    return json.dumps(sorted(project["dependencies"]))
+    """L'environnement installé, tel que le verrou le tient (requirements/complet.txt) : chaque
+    paquet, transitif compris, à sa version. Une nouvelle version de n'importe lequel (make lock)
+    ré-exécute tout ; régénérer le verrou sans rien changer, non."""
+    return lock.fingerprint()
+
+
+# Aperçu de la prose (make apercu, tools/preview.py) : rien n'est exécuté, tout vient du cache
+# restauré ; une sortie absente du cache pour le code actuel est signalée au lieu d'être calculée.
+PREVIEW_ENV = "ATELIER_APERCU"
+
+
+def preview_mode() -> bool:
+    """Vrai sous « make apercu » (ATELIER_APERCU=1) : aucune exécution permise."""
+    return os.environ.get(PREVIEW_ENV, "") not in ("", "0")
+
+
+def needs_full_environment(what: str) -> str:
+    """La phrase de l'aperçu pour une sortie à calculer (``what`` : « du tutoriel 03_… »)."""
+    return (
+        f"Aucun résultat publié ne correspond à la version actuelle {what}\u00a0: pour le voir, "
+        "installez l'environnement complet et lancez «\u00a0make serve\u00a0», qui le calcule."
+    )
 
 
 def data_fingerprint() -> str:
-    """L'empreinte du contenu réel des données (calculée et vérifiée par tools/data.py)."""
+    """L'empreinte du contenu réel des données (calculée et vérifiée par tools/data.py).
+
+    Sous l'aperçu, sans données : l'empreinte attendue (tools/fashion-mnist.sha256), celle de
+    toute copie vérifiée, donc celle des sorties publiées."""
+    if preview_mode():
+        from tools import data  # import tardif : tools.data importe ce module
+
+        return data.expected_fingerprint()
     manifest = data_dir() / "fashion-mnist.json"
     try:
         return json.loads(manifest.read_text(encoding="utf-8"))["fingerprint"]

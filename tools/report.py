@@ -21,7 +21,7 @@ import json
 import re
 from pathlib import Path
 
-from tools import french, paths
+from tools import french, paths, render_cache
 from tools.french import NBSP, count, decimal, percent, seconds, thousands
 
 RECORDS = paths.NOTEBOOKS
@@ -325,7 +325,10 @@ def render(axes: list[dict]) -> tuple[str, dict[str, str]]:
     for axis in axes:
         n = axis["axis"]
         uri = f"{FIGURES}/axe_{n}.svg"
-        figures[uri] = figure_svg(axis)
+        # Tracé par Matplotlib (plus d'une seconde par figure) : refait seulement quand les
+        # mesures de l'axe ou ce module changent (tools/render_cache.py).
+        inputs = [json.dumps(axis, sort_keys=True, ensure_ascii=False), Path(__file__).read_text()]
+        figures[uri] = render_cache.cached("rapport", inputs, lambda axis=axis: figure_svg(axis))
         caption = figure_caption(axis)
         text = [f"**Interprétation.** {axis['conclusion']}"]
         if axis.get("cross_validation"):

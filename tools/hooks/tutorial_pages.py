@@ -32,8 +32,10 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File
 from mkdocs.utils import get_relative_url
+from mkdocs_jupyter import notebook_dirs
+from mkdocs_jupyter import plugin as jupyter_plugin
 
-from tools import accessibility, execute, french, paths, report, shared_code
+from tools import accessibility, execute, french, lock, paths, render_cache, report, shared_code
 from tools.french import NBSP, in_unit, seconds, thousands
 
 # « make serve » recharge ce fichier à chaque reconstruction : recharger aussi l'exécuteur pour
@@ -52,6 +54,44 @@ STYLE_RE = re.compile(r'<style type="text/css">.*?</style>\s*', re.S)
 MATHJAX_SCRIPTS_RE = re.compile(
     r'<script src="[^"]*assets/(?:mathjax-config\.js|vendor/mathjax/tex-svg\.js)"></script>\s*'
 )
+
+# mkdocs-jupyter réécrit les liens de chaque page de notebook en parcourant toutes ses balises
+# avec BeautifulSoup, à chaque construction : la moitié d'une construction chaude, pour un
+# résultat qui ne dépend que du HTML de la page et des adresses des fichiers du site. Ce résultat
+# est gardé par contenu (tools/render_cache.py) : un notebook inchangé n'est pas réécrit deux fois.
+_rewrite_notebook_urls = notebook_dirs.rewrite_notebook_urls
+
+
+def _file_identity(file) -> str:
+    inclusion = getattr(file, "inclusion", None)
+    return "\t".join(
+        str(part)
+        for part in (
+            file.abs_src_path,
+            file.url,
+            getattr(file, "_mkdocs_jupyter_mount", None),
+            getattr(inclusion, "name", None),
+        )
+    )
+
+
+def cached_rewrite_notebook_urls(html_text, current, files, *, markdown_processed=False):
+    inputs = [
+        html_text,
+        _file_identity(current),
+        str(markdown_processed),
+        "\n".join(sorted(_file_identity(f) for f in files)),
+    ]
+    return render_cache.cached(
+        "liens-notebook",
+        inputs,
+        lambda: _rewrite_notebook_urls(
+            html_text, current, files, markdown_processed=markdown_processed
+        ),
+    )
+
+
+jupyter_plugin.rewrite_notebook_urls = cached_rewrite_notebook_urls
 
 _records: dict[str, dict] = {}
 _shared_css: dict[str, str] = {}
@@ -141,12 +181,34 @@ def _colab_url(config, name: str) -> str:
     return f"https://colab.research.google.com/github/{repo}/blob/notebooks/{name}.ipynb"
 
 
+def locked_versions(record: dict, held: dict[str, str] | None = None) -> dict[str, str]:
+    """Les versions à afficher : celles du verrou (requirements/complet.txt), pour chaque paquet
+    que l'exécution a importé, et celle de Python. Un paquet exécuté à une autre version que celle
+    du verrou (environnement pas à jour : make venv, puis make notebooks) est un avertissement, donc
+    un échec de la construction stricte."""
+    held = lock.locked_versions() if held is None else held
+    shown = {}
+    for module, version in record.get("versions", {}).items():
+        if module == "python":
+            shown[module] = version
+            continue
+        locked = held.get(lock.normalize(module))
+        if locked is None or version.split("+")[0] != locked:
+            log.warning(
+                f"Le tutoriel {record['tutorial']} a été exécuté avec {module} {version}, "
+                f"le verrou tient {locked or 'aucune version'}{NBSP}: lancez « make venv » puis "
+                "« make notebooks »."
+            )
+        shown[module] = locked or version
+    return shown
+
+
 def tutorial_banner(record: dict, colab: str) -> str:
     """Le bloc affiché sous le titre d'une page de tutoriel."""
     name = record["tutorial"]
     esc = html.escape
     devices = ", ".join(record.get("devices") or []) or "CPU"
-    versions = ", ".join(f"{k} {v}" for k, v in record.get("versions", {}).items())
+    versions = ", ".join(f"{k} {v}" for k, v in locked_versions(record).items())
     memory = f"{thousands(record['peak_rss_mib'])}{NBSP}Mio (pic du processus)"
     if "cuda_peak_mib" in record:
         memory += f", GPU {thousands(record['cuda_peak_mib'])}{NBSP}Mio"
