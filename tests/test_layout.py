@@ -165,6 +165,7 @@ def test_no_menu_entry_half_hidden_under_the_menu_title(page, server):
 HIDDEN_IN_PRINT = {
     "boutons de téléchargement": ".atelier-actions",
     "icônes de copie": ".jupyter-wrapper .zeroclipboard-container",
+    "boutons de copie de Material": ".md-code__nav",
 }
 PRINT_PROBE = """
 (selectors) => {
@@ -201,3 +202,48 @@ def test_print_hides_screen_only_controls_and_keeps_report_tables_with_figures(
     assert page.evaluate(
         "getComputedStyle(document.querySelector('.md-clipboard') || document.body).display"
     ) in ("none", "block")
+
+
+# Les boutons de copie dont l'icône chevauche la première ligne de leur bloc de code.
+COPY_PROBE = """
+() => {
+  const firstLine = (block) => {
+    const walker = document.createTreeWalker(block, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      if (!node.textContent.trim()) continue;
+      const range = document.createRange();
+      range.selectNodeContents(node);
+      const rects = range.getClientRects();
+      if (rects.length) return rects[0];
+    }
+    return null;
+  };
+  let checked = 0;
+  const covering = [];
+  const buttons = document.querySelectorAll(".jupyter-wrapper clipboard-copy, .md-code__button");
+  for (const button of buttons) {
+    const icon = button.getBoundingClientRect();
+    if (!icon.height) continue;
+    const block = button.matches(".md-code__button")
+      ? button.closest("pre").querySelector(":scope > code")
+      : button.closest(".CodeMirror").querySelector(".highlight-ipynb pre");
+    const line = block && firstLine(block);
+    if (!line) continue;
+    checked += 1;
+    if (icon.top < line.bottom && icon.bottom > line.top) {
+      covering.push((block.textContent || "").trim().split("\\n")[0].slice(0, 50));
+    }
+  }
+  return {checked, covering: covering.slice(0, 8)};
+}
+"""
+
+
+@pytest.mark.parametrize("url", ["/tutoriels/14_atelier_hyperparametres/", "/mlp/"])
+def test_copy_icon_leaves_the_first_code_line_free_on_a_phone(page, server, url):
+    open_page(page, server + url, PHONE)
+    found = page.evaluate(COPY_PROBE)
+    assert found["checked"] >= 3 and found["covering"] == [], found
+    # À l'écran large, l'icône reste sur la première ligne (la sonde voit bien le chevauchement).
+    open_page(page, server + url, {"width": 1280, "height": 900})
+    assert page.evaluate(COPY_PROBE)["covering"] != []
