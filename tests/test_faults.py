@@ -877,11 +877,13 @@ def test_publishing_to_a_dedicated_branch_is_accepted(tmp_path):
 
 @pytest.fixture
 def vendored(tmp_path) -> Path:
-    source = vendor.VENDOR / "mathjax"
-    if not (source / ".version").is_file():
-        pytest.skip("MathJax embarqué absent : make vendor")
+    """Une copie de build/vendor : MathJax et axe-core, que « make vendor » vérifie tous deux."""
     target = tmp_path / "vendor"
-    shutil.copytree(source, target / "mathjax")
+    for package in vendor.PACKAGES:
+        source = vendor.VENDOR / package.folder
+        if not (source / ".version").is_file():
+            pytest.skip(f"{package.label} embarqué absent : make vendor")
+        shutil.copytree(source, target / package.folder)
     return target
 
 
@@ -914,10 +916,24 @@ def test_modified_mathjax_is_caught_by_fingerprint(vendored, fault):
     assert not temp_files(vendored)
 
 
-def test_mathjax_fingerprints_are_filled_in():
-    for target, digest in vendor.MATHJAX_SHA256.items():
+@pytest.mark.parametrize("package", vendor.PACKAGES, ids=lambda p: p.name)
+def test_vendored_fingerprints_are_filled_in(package):
+    for target, digest in package.sha256.items():
         assert len(digest) == 64 and int(digest, 16) >= 0, target
-    assert set(vendor.MATHJAX_SHA256) == set(vendor.MATHJAX_FILES.values())
+        assert target.split("/")[0] == package.folder, target
+    assert set(package.sha256) == set(package.files.values())
+    assert package.integrity.startswith("sha512-")
+
+
+def test_modified_axe_core_is_caught_by_fingerprint(vendored):
+    target = vendored / "axe-core" / "axe.min.js"
+    target.write_bytes(target.read_bytes()[:-100])
+    result = _vendor(vendored)
+    no_traceback(result)
+    assert result.returncode == 1
+    assert f"axe-core embarqué : {target} modifié" in result.stderr
+    assert "npm est introuvable" in result.stderr
+    assert "moteur d'audit d'accessibilité" in result.stderr
 
 
 # --- Messages pour les scripts : le module de données dit « corrompu » ou « absent » -------------

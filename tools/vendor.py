@@ -1,10 +1,13 @@
-"""Copie locale de MathJax, servie par le site lui-même (aucune requête vers un CDN).
+"""Copies locales de paquets npm épinglés : MathJax, servi par le site lui-même (aucune requête
+vers un CDN), et axe-core, le moteur d'audit d'accessibilité des tests (jamais publié).
 
-Le paquet npm ``mathjax`` (version épinglée, empreinte vérifiée) est récupéré une fois avec
-``npm pack`` dans ``build/vendor/`` ; le site n'en publie que ``tex-svg.js`` (sortie SVG : aucune
-police à télécharger) et la licence.
+Chaque paquet npm (version épinglée, empreinte SHA-512 de l'archive vérifiée) est récupéré une
+fois avec ``npm pack`` dans ``build/vendor/`` ; on n'en garde que les fichiers utiles :
+``tex-svg.js`` (sortie SVG : aucune police à télécharger) et la licence pour MathJax, que le site
+publie ; ``axe.min.js`` et la licence pour axe-core, que tests/test_axe.py injecte dans les
+pages du site construit.
 
-À chaque appel, l'empreinte SHA-256 de chaque fichier publié est revérifiée (pas seulement le
+À chaque appel, l'empreinte SHA-256 de chaque fichier gardé est revérifiée (pas seulement le
 tampon de version) : un fichier modifié ou tronqué est signalé en le nommant, puis récupéré de
 nouveau ; toute écriture est atomique (tools/storage.py).
 """
@@ -18,11 +21,31 @@ import subprocess
 import sys
 import tarfile
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
 from tools import paths, storage
 
 VENDOR = paths.BUILD / "vendor"
+
+
+@dataclass(frozen=True)
+class Package:
+    """Un paquet npm épinglé et les fichiers qu'on en garde."""
+
+    label: str  # le nom dans les messages
+    name: str  # le nom npm
+    version: str
+    integrity: str  # empreinte SHA-512 de l'archive, telle que la publie le registre
+    files: dict[str, str]  # fichier de l'archive -> place dans build/vendor
+    sha256: dict[str, str]  # place dans build/vendor -> empreinte SHA-256
+    purpose: str  # pourquoi npm est nécessaire, pour le message d'erreur
+
+    @property
+    def folder(self) -> str:
+        return next(iter(self.sha256)).split("/")[0]
+
+
 MATHJAX_VERSION = "3.2.2"
 MATHJAX_INTEGRITY = (
     "sha512-Bt+SSVU8eBG27zChVewOicYs7Xsdt40qm4+UpHyX7k0/"
@@ -38,12 +61,39 @@ MATHJAX_SHA256 = {
     "mathjax/tex-svg.js": "d4295dc33744836935c1399feece5159577b34c5c8ffb9f1c6324cd82e03a882",
     "mathjax/LICENSE": "cfc7749b96f63bd31c3c42b5c471bf756814053e847c10f3eb003417bc523d30",
 }
+MATHJAX = Package(
+    label="MathJax",
+    name="mathjax",
+    version=MATHJAX_VERSION,
+    integrity=MATHJAX_INTEGRITY,
+    files=MATHJAX_FILES,
+    sha256=MATHJAX_SHA256,
+    purpose="la copie locale de MathJax",
+)
+
+# axe-core (Deque, licence MPL 2.0) : règles WCAG 2.1 AA vérifiées par tests/test_axe.py.
+AXE = Package(
+    label="axe-core",
+    name="axe-core",
+    version="4.14.1",
+    integrity=(
+        "sha512-FHfa+lmNjQZfJz1q8wKqIDwC6DExcHt/pkjNQb09a3NPjCKg2rhu5qb2S4r76ASyFNNtuFoo"
+        "JpZe37OgudVGtQ=="
+    ),
+    files={"package/axe.min.js": "axe-core/axe.min.js", "package/LICENSE": "axe-core/LICENSE"},
+    sha256={
+        "axe-core/axe.min.js": "29348999450cdf2849a8e70b7912fc2da85a849da39c0d0d5394f51d4a9ed95c",
+        "axe-core/LICENSE": "af175b9d96ee93c21a036152e1b905b0b95304d4ae8c2c921c7609100ba8df7e",
+    },
+    purpose="le moteur d'audit d'accessibilité des tests (axe-core)",
+)
+PACKAGES = (MATHJAX, AXE)
 
 
-def tampered_files(vendor: Path) -> list[str]:
-    """Les fichiers publiés absents ou dont l'empreinte n'est pas celle attendue."""
+def tampered_files(vendor: Path, package: Package = MATHJAX) -> list[str]:
+    """Les fichiers gardés absents ou dont l'empreinte n'est pas celle attendue."""
     problems = []
-    for target, expected in MATHJAX_SHA256.items():
+    for target, expected in package.sha256.items():
         path = vendor / target
         try:
             digest = hashlib.sha256(path.read_bytes()).hexdigest()
@@ -62,57 +112,68 @@ def integrity(path: Path) -> str:
     return "sha512-" + base64.b64encode(hashlib.sha512(path.read_bytes()).digest()).decode()
 
 
-def fetch_mathjax(vendor: Path = VENDOR) -> Path:
-    stamp = vendor / "mathjax" / ".version"
-    if stamp.is_file() and stamp.read_text().strip() == MATHJAX_INTEGRITY:
-        problems = tampered_files(vendor)
+def fetch(package: Package, vendor: Path = VENDOR) -> Path:
+    """Le dossier du paquet dans ``vendor``, vérifié ; récupéré par npm s'il manque ou diffère."""
+    where = vendor / package.folder
+    stamp = where / ".version"
+    if stamp.is_file() and stamp.read_text().strip() == package.integrity:
+        problems = tampered_files(vendor, package)
         if not problems:
-            return vendor / "mathjax"
+            return where
         for problem in problems:
-            storage.warn(f"MathJax embarqué : {problem} ; nouvelle récupération.")
+            storage.warn(f"{package.label} embarqué : {problem} ; nouvelle récupération.")
     npm = shutil.which("npm")
     if npm is None:
         raise SystemExit(
             "Erreur : npm est introuvable. Installez Node.js (paquet Debian « npm ») : il sert "
-            "à récupérer une fois la copie locale de MathJax."
+            f"à récupérer une fois {package.purpose}."
         )
+    spec = f"{package.name}@{package.version}"
     with tempfile.TemporaryDirectory() as tmp:
         result = subprocess.run(
-            [npm, "pack", f"mathjax@{MATHJAX_VERSION}", "--silent", "--pack-destination", tmp],
+            [npm, "pack", spec, "--silent", "--pack-destination", tmp],
             capture_output=True,
             text=True,
         )
-        tarball = Path(tmp) / f"mathjax-{MATHJAX_VERSION}.tgz"
+        tarball = Path(tmp) / f"{package.name}-{package.version}.tgz"
         if result.returncode != 0 or not tarball.is_file():
             raise SystemExit(
-                f"Erreur : impossible de récupérer mathjax@{MATHJAX_VERSION} avec npm "
+                f"Erreur : impossible de récupérer {spec} avec npm "
                 f"(registre npm injoignable ?).\n{result.stderr.strip()}"
             )
-        if integrity(tarball) != MATHJAX_INTEGRITY:
-            raise SystemExit("Erreur : l'archive MathJax reçue n'a pas l'empreinte attendue.")
+        if integrity(tarball) != package.integrity:
+            raise SystemExit(
+                f"Erreur : l'archive {package.label} reçue n'a pas l'empreinte attendue."
+            )
         with tarfile.open(tarball) as tar:
-            for member, target in MATHJAX_FILES.items():
+            for member, target in package.files.items():
                 data = tar.extractfile(member)
                 if data is None:
-                    raise SystemExit(f"Erreur : {member} manque dans l'archive MathJax.")
+                    raise SystemExit(f"Erreur : {member} manque dans l'archive {package.label}.")
                 storage.atomic_write(vendor / target, data.read())
-    problems = tampered_files(vendor)
+    problems = tampered_files(vendor, package)
     if problems:
         raise SystemExit(
-            "Erreur : MathJax extrait de l'archive n'a pas les empreintes attendues : "
+            f"Erreur : {package.label} extrait de l'archive n'a pas les empreintes attendues : "
             + " ; ".join(problems)
         )
-    storage.atomic_write(stamp, MATHJAX_INTEGRITY + "\n")
-    return vendor / "mathjax"
+    storage.atomic_write(stamp, package.integrity + "\n")
+    return where
+
+
+def fetch_mathjax(vendor: Path = VENDOR) -> Path:
+    return fetch(MATHJAX, vendor)
 
 
 def main() -> int:
-    try:
-        where = fetch_mathjax(paths.vendor_dir())
-    except storage.StorageError as exc:
-        print(f"Erreur : MathJax : {exc}.", file=sys.stderr)
-        return 1
-    print(f"MathJax {MATHJAX_VERSION} prêt dans {where} (empreintes vérifiées).")
+    vendor = paths.vendor_dir()
+    for package in PACKAGES:
+        try:
+            where = fetch(package, vendor)
+        except storage.StorageError as exc:
+            print(f"Erreur : {package.label} : {exc}.", file=sys.stderr)
+            return 1
+        print(f"{package.label} {package.version} prêt dans {where} (empreintes vérifiées).")
     return 0
 
 

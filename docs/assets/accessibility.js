@@ -1,36 +1,95 @@
-// Accessibilité au clavier des tutoriels : un bloc de notebook (sortie ou code) qui défile
-// horizontalement doit pouvoir recevoir le focus, pour défiler avec les flèches, et porter un
-// nom. nbconvert rendait focalisables toutes les cellules et toutes les sorties ;
-// tools/accessibility.py retire ces arrêts inutiles, et ce script ne les rend qu'aux blocs qui
-// débordent vraiment, à la largeur de l'écran du lecteur (recalculé quand elle change).
+// Blocs à défilement horizontal : un tableau, un bloc de code, une formule ou une sortie de
+// notebook plus larges que la page (sur un téléphone surtout) défilent dans leur propre cadre.
+// Ce cadre doit pouvoir recevoir le focus, pour défiler avec les flèches, et porter un nom
+// (WCAG 2.1, critères 2.1.1 et 4.1.2 ; règle « scrollable-region-focusable » d'axe-core).
+// nbconvert rendait focalisables toutes les cellules et toutes les sorties ; tools/accessibility.py
+// retire ces arrêts inutiles, et ce script ne les rend qu'aux blocs qui débordent vraiment, à la
+// largeur de l'écran du lecteur (recalculé quand elle change). Ce qu'il ajoute est noté dans
+// data-atelier-defilement, et retiré si le bloc ne déborde plus.
 (function () {
   "use strict";
-  var CANDIDATES = ".jupyter-wrapper .jp-OutputArea-output, .jupyter-wrapper .jp-OutputArea-output pre, .jupyter-wrapper .highlight-ipynb";
+  var MARK = "data-atelier-defilement";
 
   function scrolls(element) {
     var overflow = window.getComputedStyle(element).overflowX;
     return (overflow === "auto" || overflow === "scroll") && element.scrollWidth > element.clientWidth + 1;
   }
 
+  function name(element) {
+    if (element.matches(".arithmatex, .arithmatex *")) return "Formule, défilement horizontal";
+    if (element.matches("table, .md-typeset__scrollwrap, .md-typeset__table")) {
+      return "Tableau, défilement horizontal";
+    }
+    if (element.matches(".jp-OutputArea-output, .jp-OutputArea-output *")) {
+      return "Sortie de la cellule, défilement horizontal";
+    }
+    if (element.matches("pre, code, .highlight, .highlight-ipynb, .highlight *, .highlight-ipynb *")) {
+      return "Code, défilement horizontal";
+    }
+    return "Contenu, défilement horizontal";
+  }
+
+  function mark(element) {
+    var added = [];
+    if (element.getAttribute("tabindex") !== "0") {
+      element.setAttribute("tabindex", "0");
+      added.push("tabindex");
+    }
+    if (!element.hasAttribute("aria-label") && !element.hasAttribute("aria-labelledby")) {
+      element.setAttribute("aria-label", name(element));
+      added.push("aria-label");
+    }
+    // Un tableau garde son rôle de tableau ; les autres blocs deviennent une région nommée.
+    if (!element.hasAttribute("role") && element.tagName !== "TABLE") {
+      element.setAttribute("role", "region");
+      added.push("role");
+    }
+    element.setAttribute(MARK, added.join(" "));
+  }
+
+  function unmark(element) {
+    (element.getAttribute(MARK) || "").split(" ").forEach(function (attribute) {
+      if (attribute) element.removeAttribute(attribute);
+    });
+    element.removeAttribute(MARK);
+  }
+
   function update() {
-    document.querySelectorAll(CANDIDATES).forEach(function (element) {
-      var marked = element.hasAttribute("data-atelier-defilement");
+    document.querySelectorAll(".md-content *").forEach(function (element) {
+      var marked = element.hasAttribute(MARK);
       if (scrolls(element)) {
-        if (marked) return;
-        var code = element.classList.contains("highlight-ipynb");
-        element.setAttribute("tabindex", "0");
-        element.setAttribute("role", "region");
-        element.setAttribute("aria-label", code
-          ? "Code de la cellule, défilement horizontal"
-          : "Sortie de la cellule, défilement horizontal");
-        element.setAttribute("data-atelier-defilement", "");
+        if (!marked) mark(element);
       } else if (marked) {
-        ["tabindex", "role", "aria-label", "data-atelier-defilement"].forEach(function (name) {
-          element.removeAttribute(name);
-        });
+        unmark(element);
       }
     });
   }
+
+  // Menu latéral (écran large) : Material le fait défiler pour centrer la page en cours, sans
+  // regarder où tombent les entrées ; celle qui passe sous le titre collant « Atelier Deep
+  // Learning » s'y montrait à moitié. Le menu remonte juste assez pour que la première entrée
+  // visible commence sous le titre (scroll-padding-top, docs/assets/accessibility.css).
+  function alignSidebar() {
+    var wrap = document.querySelector(".md-sidebar--primary .md-sidebar__scrollwrap");
+    if (!wrap || !wrap.scrollTop || !window.matchMedia("(min-width: 76.25em)").matches) return;
+    var title = wrap.querySelector(".md-nav--primary > .md-nav__title");
+    if (!title) return;
+    var rem = parseFloat(getComputedStyle(document.documentElement).fontSize);
+    // Sous le titre et son ombre (0,4rem), rien n'est visible ; au-delà de la marge, tout l'est.
+    var hidden = title.getBoundingClientRect().bottom + 0.4 * rem;
+    var limit = wrap.getBoundingClientRect().top + parseFloat(getComputedStyle(wrap).scrollPaddingTop || "0");
+    var links = wrap.querySelectorAll(".md-nav__link");
+    for (var i = 0; i < links.length; i++) {
+      var box = links[i].getBoundingClientRect();
+      if (box.height && box.bottom > hidden) {
+        if (box.top < limit) wrap.scrollTop -= Math.ceil(limit - box.top);
+        return;
+      }
+    }
+  }
+  window.addEventListener("load", function () {
+    window.setTimeout(alignSidebar, 100);
+  });
 
   var pending = null;
   function schedule() {
@@ -41,6 +100,11 @@
     document.addEventListener("DOMContentLoaded", update);
   } else {
     update();
+  }
+  // MathJax compose les formules après le chargement : une formule large n'existe qu'ensuite.
+  window.addEventListener("load", schedule);
+  if (window.MathJax && window.MathJax.startup && window.MathJax.startup.promise) {
+    window.MathJax.startup.promise.then(schedule);
   }
   window.addEventListener("resize", schedule);
 })();
