@@ -17,11 +17,18 @@ def test_mathjax_is_taken_from_atelier_vendor(tmp_path, monkeypatch):
     vendor = tmp_path / "ailleurs"
     (vendor / "mathjax").mkdir(parents=True)
     (vendor / "mathjax" / "tex-svg.js").write_text("// MathJax", encoding="utf-8")
+    (vendor / "mathjax" / "ui").mkdir()
+    (vendor / "mathjax" / "ui" / "lazy.js").write_text("// MathJax, ui/lazy", encoding="utf-8")
     plugins = SimpleNamespace(_current_plugin=None)
     config = SimpleNamespace(site_dir=str(tmp_path), use_directory_urls=True, plugins=plugins)
     monkeypatch.setenv("ATELIER_VENDOR", str(vendor))
-    [mathjax] = list(tutorial_pages.on_files(Files([]), config))
+    [mathjax, lazy] = list(tutorial_pages.on_files(Files([]), config))
     assert mathjax.abs_src_path == str(vendor / "mathjax" / "tex-svg.js")
+    assert lazy.dest_uri == "assets/vendor/mathjax/ui/lazy.js"
+    # Sans le composant de composition paresseuse, la construction s'arrête aussi.
+    (vendor / "mathjax" / "ui" / "lazy.js").unlink()
+    with pytest.raises(PluginError, match="ailleurs"):
+        tutorial_pages.on_files(Files([]), config)
     monkeypatch.setenv("ATELIER_VENDOR", str(tmp_path / "vide"))
     with pytest.raises(PluginError, match="vide"):
         tutorial_pages.on_files(Files([]), config)
