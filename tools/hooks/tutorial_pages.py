@@ -53,7 +53,8 @@ STYLE_RE = re.compile(r'<style type="text/css">.*?</style>\s*', re.S)
 # Les deux scripts de MathJax que mkdocs.yml (extra_javascript) met dans chaque page : retirés
 # d'une page sans formule (aucun élément de classe « arithmatex »), qui n'a pas à charger 2 Mo.
 MATHJAX_SCRIPTS_RE = re.compile(
-    r'<script src="[^"]*assets/(?:mathjax-config\.js|vendor/mathjax/tex-svg\.js)"></script>\s*'
+    r'<script src="[^"]*assets/(?:mathjax-config\.js|vendor/mathjax/tex-svg\.js)"(?: defer)?>'
+    r"</script>\s*"
 )
 
 # Figures des notebooks (PNG en base64 dans le HTML de nbconvert) : sorties en fichiers.
