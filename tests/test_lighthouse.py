@@ -75,3 +75,19 @@ def test_lighthouse_is_pinned_by_its_lock_file():
         if name and not entry.get("link") and not entry.get("integrity", "").startswith("sha512-")
     ]
     assert unpinned == []
+
+
+def test_the_median_run_is_kept_with_its_reports(tmp_path, monkeypatch):
+    planted = iter([40, 95, 70])
+
+    def fake_run(url, form, out, chrome):
+        score = next(planted)
+        for suffix in (".report.json", ".report.html"):
+            out.with_name(out.name + suffix).write_text(str(score), encoding="utf-8")
+        return {"performance": score, "accessibility": 100}
+
+    monkeypatch.setattr(lighthouse, "run_one", fake_run)
+    out = tmp_path / "cours-mlp-mobile"
+    scores = lighthouse.median_run("http://127.0.0.1:1/mlp/", "mobile", out, "chromium", 3)
+    assert scores == {"performance": 70, "accessibility": 100}
+    assert (tmp_path / "cours-mlp-mobile.report.json").read_text(encoding="utf-8") == "70"
