@@ -160,3 +160,26 @@ def test_french_queries_rank_the_expected_page_first(page, server):
         if found[a] != found[b]:
             wrong.append(f"{a!r} ≠ {b!r} : {json.dumps([found[a], found[b]])[:300]}")
     assert not wrong, "\n".join(wrong)
+
+
+def test_the_deferred_index_script_goes_in_head_or_the_build_fails():
+    page = "<html><head><title>t</title></head><body></body></html>"
+    out = search_fr.with_deferred_index(page, "../assets/javascripts/recherche-differee.js", "x")
+    assert '<script src="../assets/javascripts/recherche-differee.js"></script>\n</head>' in out
+    with pytest.raises(PluginError, match="mlp.md : pas de </head>"):
+        search_fr.with_deferred_index("<body></body>", "s.js", "mlp.md")
+
+
+@pytest.mark.slow
+def test_the_search_index_waits_for_the_reader(page, server):
+    """L'index n'est pas demandé à l'ouverture d'une page, mais au premier geste vers la
+    recherche ; la recherche fonctionne alors."""
+    requested = []
+    page.on("request", lambda r: requested.append(r.url) if "search_index" in r.url else None)
+    page.goto(server + "/mlp/")
+    page.wait_for_load_state("networkidle")
+    page.wait_for_timeout(500)
+    assert requested == []
+    found = run_queries(page, server, ["retropropagation"])
+    assert len(requested) == 1
+    assert found["retropropagation"]["hrefs"][0] == "mlp/"

@@ -10,6 +10,9 @@ docs/glossaire.yml) reçoit dans l'index un champ « glossaire » : le terme et 
 Ce champ compte plus que le titre (mkdocs.yml, fields) : la requête d'un terme du glossaire
 donne d'abord la section qui l'explique.
 
+Chaque page charge aussi, dans <head>, docs/assets/javascripts/recherche-differee.js : l'index
+(350 ko compressés) n'est demandé qu'au premier geste vers la recherche, plus à chaque page.
+
 Une page où l'adresse du moteur de Material n'est pas trouvée fait échouer la construction : une
 autre version de Material l'aurait écrite autrement, et la recherche ne serait plus repliée.
 """
@@ -22,12 +25,14 @@ from pathlib import Path
 
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
+from mkdocs.utils import get_relative_url
 
 from tools import glossary
 
 WRAPPER = "recherche-fr.js"
 INDEX = Path("search") / "search_index.json"
 FIELD = "glossaire"
+DEFERRED = "assets/javascripts/recherche-differee.js"
 # L'adresse du moteur dans la configuration JSON de la page (relative à la page).
 # La fenêtre de recherche de Material (role="dialog") n'a pas de nom accessible (axe :
 # aria-dialog-name) ; elle reçoit celui du bouton qui l'ouvre.
@@ -49,14 +54,24 @@ def with_french_search(output: str, where: str) -> str:
     return output.replace(DIALOG, NAMED_DIALOG)
 
 
+def with_deferred_index(output: str, script_url: str, where: str) -> str:
+    """La page dont <head> charge le script qui diffère la demande de l'index."""
+    if "</head>" not in output:
+        raise PluginError(f"{where} : pas de </head> où placer {DEFERRED}.")
+    return output.replace("</head>", f'<script src="{script_url}"></script>\n</head>', 1)
+
+
 def on_post_page(output, page, config):
-    return with_french_search(output, page.file.src_uri)
+    output = with_french_search(output, page.file.src_uri)
+    return with_deferred_index(output, get_relative_url(DEFERRED, page.url), page.file.src_uri)
 
 
 def on_post_template(output, template_name, config):
     # La page 404 est un gabarit, que on_post_page ne voit pas.
     if template_name == "404.html":
-        return with_french_search(output, template_name)
+        output = with_french_search(output, template_name)
+        base = config.get("site_url") or "/"
+        return with_deferred_index(output, base.rstrip("/") + "/" + DEFERRED, template_name)
     return output
 
 
