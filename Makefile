@@ -18,7 +18,7 @@ export TF_CPP_MIN_LOG_LEVEL := 2
 export PYTHONHASHSEED := 0
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: help system venv lock data vendor notebooks snippets screenshots site serve test test-fast mesure-charge lint format audit publish-notebooks clean apercu archive-apercu mesure-rechargement
+.PHONY: help system venv lock data vendor notebooks snippets screenshots site serve test test-fast mesure-charge lint format audit publish-notebooks clean apercu archive-apercu mesure-rechargement lighthouse
 
 help: ## Affiche cette aide
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -157,6 +157,13 @@ mesure-charge: data ## Mesure chronométrée des seuils de durée (tutoriel 03) 
 
 mesure-rechargement: data vendor screenshots ## Chronomètre, sous mkdocs serve, l'écriture d'une page jusqu'au rechargement du navigateur
 	@$(PY) -m tools.measure_reload
+
+# Lighthouse 12 épinglé (tools/lighthouse/package-lock.json, npm ci dans build/vendor/lighthouse)
+# sur le Chromium de Debian : accueil, page de cours, tutoriel 03 et rapport, en mobile et en bureau,
+# site servi avec gzip comme sur GitHub Pages. Rapports dans build/lighthouse ; budgets
+# (accessibilité 100, performance mobile ≥ 90) manqués : échec. Quelques minutes : hors de make test.
+lighthouse: site ## Lighthouse (mobile et bureau) sur quatre pages ; échoue sous les budgets
+	@$(PY) -m tools.lighthouse
 
 # Bibliothèque standard seulement : le job de publication n'installe pas le venv.
 publish-notebooks: ## Pousse les notebooks exécutés sur la branche « notebooks » (Colab)

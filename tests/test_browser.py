@@ -39,6 +39,11 @@ def test_navigation_reaches_the_tutorial_with_plot_and_accuracy(page, server):
     images = page.locator(".jp-OutputArea-output img")
     assert images.count() >= 2
     images.last.scroll_into_view_if_needed()
+    # Figures à chargement différé (loading="lazy") : chargées à l'approche de l'écran.
+    images.last.evaluate(
+        "img => img.complete && img.naturalWidth || "
+        "new Promise(done => img.addEventListener('load', done, { once: true }))"
+    )
     width = images.last.evaluate("img => img.complete && img.naturalWidth")
     assert width and width > 100
     # L'exactitude imprimée par le notebook est visible et vaut celle des mesures.
@@ -82,9 +87,11 @@ def test_search_finds_a_french_word_from_the_tutorial(page, server):
 def test_math_is_rendered_by_the_local_mathjax(page, server):
     page.goto(server + "/demarrer/")
     page.wait_for_load_state("networkidle")
-    page.locator("mjx-container").first.wait_for(timeout=15_000)
-    assert page.locator("mjx-container svg").count() >= 1
-    raw = page.locator(".arithmatex").first.inner_text()
+    # Composition paresseuse (ui/lazy) : une formule est composée à l'approche de l'écran.
+    formula = page.locator(".arithmatex").first
+    formula.scroll_into_view_if_needed()
+    formula.locator("mjx-container svg").first.wait_for(timeout=15_000)
+    raw = formula.inner_text()
     assert "\\(" not in raw and "$$" not in raw
 
 

@@ -38,6 +38,10 @@ def test_every_formula_is_rendered_by_mathjax(page, server, name):
         arg=count,
         timeout=20_000,
     )
+    # Composition paresseuse (ui/lazy) : les formules loin de l'écran attendent ; on les
+    # compose toutes pour vérifier chacune.
+    page.evaluate("() => MathJax.startup.document.lazyTypesetAll()")
+    assert page.locator(".arithmatex mjx-container svg").count() >= count
     texts = "".join(formulas.all_inner_texts())
     assert "$$" not in texts and "\\(" not in texts and "\\[" not in texts
     assert page.locator("mjx-merror").count() == 0

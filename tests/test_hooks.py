@@ -17,11 +17,18 @@ def test_mathjax_is_taken_from_atelier_vendor(tmp_path, monkeypatch):
     vendor = tmp_path / "ailleurs"
     (vendor / "mathjax").mkdir(parents=True)
     (vendor / "mathjax" / "tex-svg.js").write_text("// MathJax", encoding="utf-8")
+    (vendor / "mathjax" / "ui").mkdir()
+    (vendor / "mathjax" / "ui" / "lazy.js").write_text("// MathJax, ui/lazy", encoding="utf-8")
     plugins = SimpleNamespace(_current_plugin=None)
     config = SimpleNamespace(site_dir=str(tmp_path), use_directory_urls=True, plugins=plugins)
     monkeypatch.setenv("ATELIER_VENDOR", str(vendor))
-    [mathjax] = list(tutorial_pages.on_files(Files([]), config))
+    [mathjax, lazy] = list(tutorial_pages.on_files(Files([]), config))
     assert mathjax.abs_src_path == str(vendor / "mathjax" / "tex-svg.js")
+    assert lazy.dest_uri == "assets/vendor/mathjax/ui/lazy.js"
+    # Sans le composant de composition paresseuse, la construction s'arrête aussi.
+    (vendor / "mathjax" / "ui" / "lazy.js").unlink()
+    with pytest.raises(PluginError, match="ailleurs"):
+        tutorial_pages.on_files(Files([]), config)
     monkeypatch.setenv("ATELIER_VENDOR", str(tmp_path / "vide"))
     with pytest.raises(PluginError, match="vide"):
         tutorial_pages.on_files(Files([]), config)
@@ -69,3 +76,25 @@ def test_report_reads_declared_results_from_the_records(tmp_path, monkeypatch):
     )
     [axis] = report.load_axes(records, tutorials)
     assert axis["axis"] == 9 and axis["tutorial_title"] == "Essai" and axis["title"] == "Axe"
+
+
+def test_inline_png_figures_become_sized_lazy_files(monkeypatch):
+    import base64
+    import struct
+
+    monkeypatch.setattr(tutorial_pages, "_figures", {})
+    png = b"\x89PNG\r\n\x1a\n" + struct.pack(">I", 13) + b"IHDR" + struct.pack(">II", 640, 480)
+    encoded = base64.b64encode(png + bytes(20)).decode()
+    page = (
+        f'<img alt="Courbe de perte par époque." class="" src="data:image/png;base64,{encoded}"/>'
+    )
+    out = tutorial_pages.with_figure_files(page, "tutoriels/03_essai/")
+    assert "base64" not in out
+    [uri] = tutorial_pages._figures
+    assert out == (
+        f'<img src="../../{uri}" alt="Courbe de perte par époque." class="" '
+        'width="640" height="480" loading="lazy" decoding="async">'
+    )
+    # Ce qui n'est pas un PNG reste tel quel.
+    other = '<img src="data:image/png;base64,AAAA">'
+    assert tutorial_pages.with_figure_files(other, "tutoriels/03_essai/") == other

@@ -155,7 +155,7 @@ def test_math_is_prepared_for_the_local_mathjax(built_site):
 def test_mathjax_loads_only_on_pages_with_math(built_site):
     """MathJax (2 Mo) n'est chargé que par les pages qui ont une formule ; une page de
     notebook garde le chargeur à la demande de mkdocs-jupyter."""
-    script = re.compile(r'<script src="[^"]*assets/vendor/mathjax/tex-svg\.js"></script>')
+    script = re.compile(r'<script src="[^"]*assets/vendor/mathjax/tex-svg\.js" defer></script>')
     with_math, without = [], []
     for path in html_pages(built_site["dir"]):
         text = path.read_text(encoding="utf-8")
@@ -168,8 +168,8 @@ def test_mathjax_loads_only_on_pages_with_math(built_site):
     from tools.hooks import tutorial_pages
 
     page = (
-        '<p>Texte</p>\n<script src="../assets/mathjax-config.js"></script>\n'
-        '<script src="../assets/vendor/mathjax/tex-svg.js"></script>\n'
+        '<p>Texte</p>\n<script src="../assets/mathjax-config.js" defer></script>\n'
+        '<script src="../assets/vendor/mathjax/tex-svg.js" defer></script>\n'
     )
 
     class Page:

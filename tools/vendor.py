@@ -3,9 +3,10 @@ vers un CDN), et axe-core, le moteur d'audit d'accessibilité des tests (jamais 
 
 Chaque paquet npm (version épinglée, empreinte SHA-512 de l'archive vérifiée) est récupéré une
 fois avec ``npm pack`` dans ``build/vendor/`` ; on n'en garde que les fichiers utiles :
-``tex-svg.js`` (sortie SVG : aucune police à télécharger) et la licence pour MathJax, que le site
-publie ; ``axe.min.js`` et la licence pour axe-core, que tests/test_axe.py injecte dans les
-pages du site construit.
+``tex-svg.js`` (sortie SVG : aucune police à télécharger), ``ui/lazy.js`` (les formules sont
+composées quand elles approchent de l'écran, pas toutes au chargement) et la licence pour
+MathJax, que le site publie ; ``axe.min.js`` et la licence pour axe-core, que tests/test_axe.py
+injecte dans les pages du site construit.
 
 À chaque appel, l'empreinte SHA-256 de chaque fichier gardé est revérifiée (pas seulement le
 tampon de version) : un fichier modifié ou tronqué est signalé en le nommant, puis récupéré de
@@ -54,11 +55,13 @@ MATHJAX_INTEGRITY = (
 # Fichiers du paquet publiés sur le site, et leur place dans build/vendor.
 MATHJAX_FILES = {
     "package/es5/tex-svg.js": "mathjax/tex-svg.js",
+    "package/es5/ui/lazy.js": "mathjax/ui/lazy.js",
     "package/LICENSE": "mathjax/LICENSE",
 }
 # Empreintes SHA-256 de ces fichiers tels qu'ils sont dans l'archive ci-dessus.
 MATHJAX_SHA256 = {
     "mathjax/tex-svg.js": "d4295dc33744836935c1399feece5159577b34c5c8ffb9f1c6324cd82e03a882",
+    "mathjax/ui/lazy.js": "64cb5353fc9766b7609a14806db030fe63ee21f76b31fa44d2fe3145e712247e",
     "mathjax/LICENSE": "cfc7749b96f63bd31c3c42b5c471bf756814053e847c10f3eb003417bc523d30",
 }
 MATHJAX = Package(

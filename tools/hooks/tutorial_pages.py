@@ -18,6 +18,7 @@
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import html
 import importlib
@@ -46,13 +47,16 @@ log = logging.getLogger("mkdocs.hooks.atelier")
 # Encadrés « modèle » des tutoriels, inclus par les pages (voir write_model_cards).
 MODEL_CARDS = paths.BUILD / "modeles"
 MATHJAX_URI = "assets/vendor/mathjax/tex-svg.js"
+# Composant de MathJax chargé par docs/assets/mathjax-config.js, à côté de tex-svg.js.
+MATHJAX_LAZY_URI = "assets/vendor/mathjax/ui/lazy.js"
 MATHJAX_SENTINEL = "ATELIER_MATHJAX_LOCAL"
 TUTORIAL_PREFIX = "tutoriels/"
 STYLE_RE = re.compile(r'<style type="text/css">.*?</style>\s*', re.S)
 # Les deux scripts de MathJax que mkdocs.yml (extra_javascript) met dans chaque page : retirés
 # d'une page sans formule (aucun élément de classe « arithmatex »), qui n'a pas à charger 2 Mo.
 MATHJAX_SCRIPTS_RE = re.compile(
-    r'<script src="[^"]*assets/(?:mathjax-config\.js|vendor/mathjax/tex-svg\.js)"></script>\s*'
+    r'<script src="[^"]*assets/(?:mathjax-config\.js|vendor/mathjax/tex-svg\.js)"(?: defer)?>'
+    r"</script>\s*"
 )
 
 # mkdocs-jupyter réécrit les liens de chaque page de notebook en parcourant toutes ses balises
@@ -93,8 +97,13 @@ def cached_rewrite_notebook_urls(html_text, current, files, *, markdown_processe
 
 jupyter_plugin.rewrite_notebook_urls = cached_rewrite_notebook_urls
 
+# Figures des notebooks (PNG en base64 dans le HTML de nbconvert) : sorties en fichiers.
+INLINE_PNG_RE = re.compile(r'<img ([^>]*?)src="data:image/png;base64,([A-Za-z0-9+/=\s]+)"([^>]*)>')
+FIGURES_URI = "assets/figures-notebooks"
+
 _records: dict[str, dict] = {}
 _shared_css: dict[str, str] = {}
+_figures: dict[str, bytes] = {}
 
 
 @event_priority(100)
@@ -148,12 +157,14 @@ def on_files(files, config):
     # ATELIER_VENDOR, s'il est défini, est lu ici comme par « make vendor » (tools/vendor.py).
     vendor = paths.vendor_dir()
     mathjax = vendor / "mathjax" / "tex-svg.js"
-    if not mathjax.is_file():
+    lazy = vendor / "mathjax" / "ui" / "lazy.js"
+    if not (mathjax.is_file() and lazy.is_file()):
         raise PluginError(
             f"La copie locale de MathJax manque ({vendor}). Lancez « make vendor » "
             "ou construisez le site avec « make site »."
         )
     files.append(File.generated(config, MATHJAX_URI, abs_src_path=str(mathjax)))
+    files.append(File.generated(config, MATHJAX_LAZY_URI, abs_src_path=str(lazy)))
     return files
 
 
@@ -360,7 +371,37 @@ def on_post_page(output, page, config):
             link = f'<link rel="stylesheet" href="{get_relative_url(uri, page.url)}">\n'
             output = STYLE_RE.sub("", output, count=len(styles) - 1)
             output = STYLE_RE.sub(link, output, count=1)
+        output = with_figure_files(output, page.url)
     return output
+
+
+def png_size(data: bytes) -> tuple[int, int] | None:
+    """Largeur et hauteur d'une image PNG (en-tête IHDR), None si ce n'est pas un PNG."""
+    if data[:8] != b"\x89PNG\r\n\x1a\n" or data[12:16] != b"IHDR":
+        return None
+    return int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
+
+
+def with_figure_files(output: str, page_url: str) -> str:
+    """La page dont chaque figure PNG en base64 devient un fichier (nommé par son empreinte,
+    mis en cache par le navigateur), avec sa taille (width, height : pas de décalage de mise en
+    page) et un chargement différé : le texte de la page arrive sans les 100 à 200 ko d'images."""
+
+    def replace(match: re.Match) -> str:
+        before, encoded, after = match.groups()
+        data = base64.b64decode(encoded)
+        size = png_size(data)
+        if size is None:
+            return match.group(0)
+        uri = f"{FIGURES_URI}/{hashlib.sha256(data).hexdigest()[:16]}.png"
+        _figures[uri] = data
+        attributes = (before + after.rstrip().removesuffix("/")).strip()
+        if "width=" not in attributes:
+            attributes += f' width="{size[0]}" height="{size[1]}"'
+        attributes += ' loading="lazy" decoding="async"'
+        return f'<img src="{get_relative_url(uri, page_url)}" {attributes.strip()}>'
+
+    return INLINE_PNG_RE.sub(replace, output)
 
 
 def without_unused_mathjax(output: str) -> str:
@@ -381,6 +422,10 @@ def on_post_build(config):
         target = site / uri
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(css, encoding="utf-8")
+    for uri, data in _figures.items():
+        target = site / uri
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
     # Téléchargements : le notebook exécuté et sa source complète (code commun de l'atelier
     # inséré, tools/shared_code.py), à côté de la page du tutoriel ; l'un et l'autre tournent seuls.
     out = site / TUTORIAL_PREFIX.rstrip("/")

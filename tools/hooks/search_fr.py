@@ -1,0 +1,116 @@
+"""Crochet MkDocs de la recherche en français.
+
+Chaque page (et la page 404) charge docs/assets/javascripts/workers/recherche-fr.js à la place
+du moteur de recherche de Material : cette enveloppe replie les accents des mots indexés et de la
+requête, et retire l'article élidé de la requête (d', l'…). Le séparateur de mots (apostrophes
+droite et typographique comprises) est réglé dans mkdocs.yml (plugin search).
+
+Après la construction, chaque section qui définit un terme du glossaire (champ « page » de
+docs/glossaire.yml) reçoit dans l'index un champ « glossaire » : le terme et ses autres formes.
+Ce champ compte plus que le titre (mkdocs.yml, fields) : la requête d'un terme du glossaire
+donne d'abord la section qui l'explique.
+
+Chaque page charge aussi, dans <head>, docs/assets/javascripts/recherche-differee.js : l'index
+(350 ko compressés) n'est demandé qu'au premier geste vers la recherche, plus à chaque page.
+
+Une page où l'adresse du moteur de Material n'est pas trouvée fait échouer la construction : une
+autre version de Material l'aurait écrite autrement, et la recherche ne serait plus repliée.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import event_priority
+from mkdocs.utils import get_relative_url
+
+from tools import glossary
+
+WRAPPER = "recherche-fr.js"
+INDEX = Path("search") / "search_index.json"
+FIELD = "glossaire"
+DEFERRED = "assets/javascripts/recherche-differee.js"
+# L'adresse du moteur dans la configuration JSON de la page (relative à la page).
+# La fenêtre de recherche de Material (role="dialog") n'a pas de nom accessible (axe :
+# aria-dialog-name) ; elle reçoit celui du bouton qui l'ouvre.
+DIALOG = '<div class="md-search" data-md-component="search" role="dialog">'
+NAMED_DIALOG = DIALOG.replace('role="dialog"', 'role="dialog" aria-label="Recherche"')
+ENGINE_RE = re.compile(
+    r'("search": "[^"]*assets/javascripts/workers/)(search\.[0-9a-f]+\.min\.js)"'
+)
+
+
+def with_french_search(output: str, where: str) -> str:
+    """La page dont la configuration pointe vers l'enveloppe française du moteur."""
+    output, count = ENGINE_RE.subn(rf'\g<1>{WRAPPER}?moteur=\g<2>"', output)
+    if count != 1:
+        raise PluginError(
+            f"{where} : adresse du moteur de recherche de Material introuvable "
+            f"({count} trouvée(s)) ; la recherche en français n'y serait pas branchée."
+        )
+    return output.replace(DIALOG, NAMED_DIALOG)
+
+
+def with_deferred_index(output: str, script_url: str, where: str) -> str:
+    """La page dont <head> charge le script qui diffère la demande de l'index."""
+    if "</head>" not in output:
+        raise PluginError(f"{where} : pas de </head> où placer {DEFERRED}.")
+    return output.replace("</head>", f'<script src="{script_url}"></script>\n</head>', 1)
+
+
+def on_post_page(output, page, config):
+    output = with_french_search(output, page.file.src_uri)
+    return with_deferred_index(output, get_relative_url(DEFERRED, page.url), page.file.src_uri)
+
+
+def on_post_template(output, template_name, config):
+    # La page 404 est un gabarit, que on_post_page ne voit pas.
+    if template_name == "404.html":
+        output = with_french_search(output, template_name)
+        base = config.get("site_url") or "/"
+        return with_deferred_index(output, base.rstrip("/") + "/" + DEFERRED, template_name)
+    return output
+
+
+def location(page: str) -> str:
+    """« mlp.md#descendre-la-pente » → « mlp/#descendre-la-pente » (adresse dans l'index)."""
+    path, _, anchor = page.partition("#")
+    path = path.removesuffix(".md")
+    path = "" if path == "index" else path.removesuffix("/index") + "/"
+    return f"{path}#{anchor}" if anchor else path
+
+
+def with_glossary_terms(index: dict, entries: list[dict]) -> dict:
+    """L'index où chaque section qui définit un terme du glossaire porte ce terme (champ
+    « glossaire ») ; une section absente de l'index est une erreur qui la nomme."""
+    docs = {doc["location"]: doc for doc in index["docs"]}
+    terms: dict[str, list[str]] = {}
+    missing = []
+    for entry in entries:
+        where = location(entry["page"])
+        if where not in docs:
+            missing.append(f"{entry['fr']} ({entry['page']})")
+            continue
+        terms.setdefault(where, []).extend([entry["fr"], *entry.get("formes", [])])
+    if missing:
+        raise PluginError(
+            "Recherche : section du glossaire absente de l'index : " + ", ".join(missing)
+        )
+    for where, words in terms.items():
+        docs[where][FIELD] = " ; ".join(dict.fromkeys(words))
+    return index
+
+
+@event_priority(-100)  # après le plugin search, qui écrit l'index
+def on_post_build(config):
+    path = Path(config["site_dir"]) / INDEX
+    index = json.loads(path.read_text(encoding="utf-8"))
+    try:
+        entries = glossary.load()
+    except glossary.GlossaryError as exc:
+        raise PluginError(str(exc)) from None
+    index = with_glossary_terms(index, entries)
+    path.write_text(json.dumps(index, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
