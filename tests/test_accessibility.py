@@ -19,10 +19,12 @@ TUTORIAL = "03_premier_reseau_pytorch"
 # Arrêts de tabulation de la page du tutoriel 03 : nbconvert en ajoutait plus de 90 (une par
 # cellule et par sortie) à ceux du site ; il en reste les liens, boutons, résumés, boutons de
 # copie et la première occurrence de chaque terme du glossaire.
-# Avant : 230 arrêts (schéma clair, 1 280 px), dont 102 cellules et sorties. Après : moins de
-# 190, dont une quarantaine de termes du glossaire (un par terme distinct de la page) et les
-# blocs de code qui débordent vraiment.
-MAX_TAB_STOPS = 200
+# Avant : 230 arrêts (schéma clair, 1 280 px), dont 102 cellules et sorties. Après : 188, dont
+# une quarantaine de termes du glossaire (un par terme distinct de la page) et les blocs de code
+# qui débordent vraiment (nommés et focalisables) ; puis 206 avec les six questions de fin de
+# tutoriel (un arrêt par groupe de boutons radio ou par case, un par bouton « Vérifier »). Les
+# 102 arrêts des cellules reviendraient au-delà de la limite.
+MAX_TAB_STOPS = 230
 BUILT = ROOT / "build" / "notebooks"
 
 
