@@ -119,44 +119,45 @@ SIDEBAR_PROBE = """
 () => {
   const wrap = document.querySelector(".md-sidebar--primary .md-sidebar__scrollwrap");
   const title = wrap.querySelector(".md-nav--primary > .md-nav__title");
-  const rem = parseFloat(getComputedStyle(document.documentElement).fontSize);
-  const hidden = title.getBoundingClientRect().bottom + 0.4 * rem;
+  const frame = wrap.getBoundingClientRect();
+  const edge = title.getBoundingClientRect();
   const cut = [];
-  for (const link of wrap.querySelectorAll(".md-nav__link")) {
-    const box = link.getBoundingClientRect();
-    if (box.height && box.top < hidden - 1 && box.bottom > hidden + 1) {
-      const where = `${Math.round(box.top)} à ${Math.round(box.bottom)} px`;
-      cut.push(`${link.textContent.trim().slice(0, 40)} (${where})`);
+  // Une entrée qui passe sous le titre, là où il est visible dans le menu.
+  if (edge.bottom > frame.top + 1) {
+    for (const link of wrap.querySelectorAll(".md-nav__link")) {
+      const box = link.getBoundingClientRect();
+      if (box.height && box.bottom > edge.top + 1 && box.top < edge.bottom - 1) {
+        const where = `${Math.round(box.top)} à ${Math.round(box.bottom)} px`;
+        cut.push(`${link.textContent.trim().slice(0, 40)} (${where})`);
+      }
     }
   }
-  return {scrollTop: wrap.scrollTop, hidden: Math.round(hidden), cut};
+  return {scrollTop: wrap.scrollTop, position: getComputedStyle(title).position, cut};
 }
 """
 SIDEBAR_PAGES = (
     "/tutoriels/14_atelier_hyperparametres/",
     "/tutoriels/07_premier_cnn/",
     "/tensorboard/",
+    "/atelier/rapport/",
 )
 
 
-def test_no_menu_entry_half_hidden_under_the_menu_title(page, server):
+def test_no_menu_entry_passes_under_the_menu_title(page, server):
     page.set_viewport_size({"width": 1280, "height": 800})
     for url in SIDEBAR_PAGES:
         page.goto(server + url)
         page.wait_for_load_state("networkidle")
-        page.wait_for_timeout(400)  # le défilement de Material, puis celui d'accessibility.js
+        page.wait_for_timeout(400)  # le défilement du menu par Material
         found = page.evaluate(SIDEBAR_PROBE)
         assert found["scrollTop"] > 0, (url, found)  # le menu a bien défilé vers la page
-        assert found["cut"] == [], (url, found)
-    # Sans la correction, Material laisse une entrée à cheval sur le bord du titre.
+        assert found["position"] != "sticky" and found["cut"] == [], (url, found)
+    # Avec le titre collant de Material, les entrées passent dessous.
     page.evaluate(
         """() => {
-          const wrap = document.querySelector(".md-sidebar--primary .md-sidebar__scrollwrap");
-          const edge = wrap.querySelector(".md-nav--primary > .md-nav__title")
-            .getBoundingClientRect().bottom;
-          const link = [...wrap.querySelectorAll(".md-nav__link")].find(
-            (l) => l.getBoundingClientRect().top > edge + 20);
-          wrap.scrollTop += link.getBoundingClientRect().top - edge;
+          const title = document.querySelector(".md-nav--primary > .md-nav__title");
+          title.style.position = "sticky";
+          title.style.top = "0";
         }"""
     )
     assert page.evaluate(SIDEBAR_PROBE)["cut"] != []

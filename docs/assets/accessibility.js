@@ -65,32 +65,6 @@
     });
   }
 
-  // Menu latéral (écran large) : Material le fait défiler pour centrer la page en cours, sans
-  // regarder où tombent les entrées ; celle qui passe sous le titre collant « Atelier Deep
-  // Learning » s'y montrait à moitié. Le menu remonte juste assez pour que la première entrée
-  // visible commence sous le titre (scroll-padding-top, docs/assets/accessibility.css).
-  function alignSidebar() {
-    var wrap = document.querySelector(".md-sidebar--primary .md-sidebar__scrollwrap");
-    if (!wrap || !wrap.scrollTop || !window.matchMedia("(min-width: 76.25em)").matches) return;
-    var title = wrap.querySelector(".md-nav--primary > .md-nav__title");
-    if (!title) return;
-    var rem = parseFloat(getComputedStyle(document.documentElement).fontSize);
-    // Sous le titre et son ombre (0,4rem), rien n'est visible ; au-delà de la marge, tout l'est.
-    var hidden = title.getBoundingClientRect().bottom + 0.4 * rem;
-    var limit = wrap.getBoundingClientRect().top + parseFloat(getComputedStyle(wrap).scrollPaddingTop || "0");
-    var links = wrap.querySelectorAll(".md-nav__link");
-    for (var i = 0; i < links.length; i++) {
-      var box = links[i].getBoundingClientRect();
-      if (box.height && box.bottom > hidden) {
-        if (box.top < limit) wrap.scrollTop -= Math.ceil(limit - box.top);
-        return;
-      }
-    }
-  }
-  window.addEventListener("load", function () {
-    window.setTimeout(alignSidebar, 100);
-  });
-
   var pending = null;
   function schedule() {
     window.clearTimeout(pending);
