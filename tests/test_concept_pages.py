@@ -71,8 +71,8 @@ def test_page_is_a_real_chapter(name):
     assert 800 <= len(words) <= 3200, (name, len(words))
 
 
-def test_a_page_added_to_the_course_section_is_tested(tmp_path):
-    """La liste vient de la navigation : une nouvelle page de cours y entre sans autre liste."""
+def write_config_with_a_new_page(tmp_path: Path) -> None:
+    """Copie de mkdocs.yml dans tmp_path, une page neuve (neuve.md) ajoutée en fin de cours."""
     config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
     planted = config.replace(
         "      - Cycle de vie d'un modèle: cycle-de-vie.md\n",
@@ -80,6 +80,11 @@ def test_a_page_added_to_the_course_section_is_tested(tmp_path):
     )
     assert planted != config
     (tmp_path / "mkdocs.yml").write_text(planted, encoding="utf-8")
+
+
+def test_a_page_added_to_the_course_section_is_tested(tmp_path):
+    """La liste vient de la navigation : une nouvelle page de cours y entre sans autre liste."""
+    write_config_with_a_new_page(tmp_path)
     found = course_pages(config=tmp_path / "mkdocs.yml")
     assert found[-1] == "neuve.md"
     assert [Path(page).stem for page in found[:-1]] == PAGES
@@ -187,13 +192,7 @@ def test_every_concept_step_has_exercises_with_folded_solutions_and_a_self_check
 
 
 def test_a_page_added_to_the_path_gets_the_practice_check(tmp_path):
-    config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
-    planted = config.replace(
-        "      - Cycle de vie d'un modèle: cycle-de-vie.md\n",
-        "      - Cycle de vie d'un modèle: cycle-de-vie.md\n      - Une page neuve: neuve.md\n",
-    )
-    assert planted != config
-    (tmp_path / "mkdocs.yml").write_text(planted, encoding="utf-8")
+    write_config_with_a_new_page(tmp_path)
     (tmp_path / "docs").mkdir()
     shutil.copy(DOCS / "parcours.md", tmp_path / "docs" / "parcours.md")
     assert concept_steps(tmp_path / "mkdocs.yml") == [*STEPS, "neuve.md"]

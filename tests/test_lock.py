@@ -50,40 +50,42 @@ def test_preview_lock_has_no_heavy_package():
     assert not any(name.startswith("nvidia-") for name in preview)
 
 
-def test_planted_version_disagreement_fails(tmp_path):
+@pytest.mark.parametrize(
+    "target, old, new, expected",
+    [
+        (
+            "pyproject",
+            '"numpy==2.5.5"',
+            '"numpy==2.4.0"',
+            "numpy : pyproject.toml épingle 2.4.0, le verrou tient 2.5.5.",
+        ),
+        (
+            "pyproject",
+            "  # calcul\n",
+            '  # calcul\n  "requests-toolbelt==1.0.0",\n',
+            "requests-toolbelt est déclaré dans pyproject.toml mais absent du verrou.",
+        ),
+        (
+            "pyproject",
+            '  "tqdm==4.70.1",\n',
+            "",
+            "tqdm est une dépendance directe du verrou que pyproject.toml ne déclare plus.",
+        ),
+        (
+            "preview_lock",
+            "mkdocs==1.6.1",
+            "mkdocs==1.6.0",
+            "mkdocs : l'aperçu tient 1.6.0, le verrou complet 1.6.1.",
+        ),
+    ],
+    ids=["version", "nouvelle-dependance", "dependance-retiree", "apercu"],
+)
+def test_a_planted_disagreement_fails_and_is_named(tmp_path, target, old, new, expected):
     files = _copies(tmp_path)
-    text = files["pyproject"].read_text(encoding="utf-8")
-    files["pyproject"].write_text(text.replace('"numpy==2.5.5"', '"numpy==2.4.0"'), "utf-8")
-    problems = lock.disagreements(**files)
-    assert problems == ["numpy : pyproject.toml épingle 2.4.0, le verrou tient 2.5.5."]
-
-
-def test_planted_new_dependency_fails(tmp_path):
-    files = _copies(tmp_path)
-    text = files["pyproject"].read_text(encoding="utf-8")
-    files["pyproject"].write_text(
-        text.replace("  # calcul\n", '  # calcul\n  "requests-toolbelt==1.0.0",\n')
-    )
-    problems = lock.disagreements(**files)
-    assert problems == ["requests-toolbelt est déclaré dans pyproject.toml mais absent du verrou."]
-
-
-def test_planted_removed_dependency_fails(tmp_path):
-    files = _copies(tmp_path)
-    text = files["pyproject"].read_text(encoding="utf-8")
-    files["pyproject"].write_text(text.replace('  "tqdm==4.70.1",\n', ""), "utf-8")
-    problems = lock.disagreements(**files)
-    assert problems == [
-        "tqdm est une dépendance directe du verrou que pyproject.toml ne déclare plus."
-    ]
-
-
-def test_planted_preview_disagreement_fails(tmp_path):
-    files = _copies(tmp_path)
-    text = files["preview_lock"].read_text(encoding="utf-8")
-    files["preview_lock"].write_text(text.replace("mkdocs==1.6.1", "mkdocs==1.6.0"), "utf-8")
-    problems = lock.disagreements(**files)
-    assert problems == ["mkdocs : l'aperçu tient 1.6.0, le verrou complet 1.6.1."]
+    text = files[target].read_text(encoding="utf-8")
+    assert old in text
+    files[target].write_text(text.replace(old, new), "utf-8")
+    assert lock.disagreements(**files) == [expected]
 
 
 def test_planted_missing_hash_fails(tmp_path):
