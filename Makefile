@@ -110,8 +110,9 @@ $(SCREENSHOTS): $(SNIPPETS_STAMP) tools/screenshots.py
 site: data vendor screenshots ## Construit le site complet (mkdocs build --strict) dans site/
 	@$(PY) -m mkdocs build --strict
 
+# tools/serve.py : mkdocs serve, qui ne reconstruit que la page dont seule la prose a changé.
 serve: data vendor screenshots ## Construit et sert le site sur http://127.0.0.1:8000 (rechargement automatique)
-	@$(PY) -m mkdocs serve --strict -a $(HOST):$(PORT) --livereload
+	@$(PY) -m tools.serve -a $(HOST):$(PORT)
 
 # Aperçu de la prose : les seuls paquets du site (requirements/apercu.txt, ni PyTorch ni
 # TensorFlow) dans .venv-apercu, le cache publié de la construction (ATELIER_CACHE_ARCHIVE : un
@@ -127,7 +128,7 @@ $(APERCU_STAMP): $(APERCU_LOCK)
 
 apercu: $(APERCU_STAMP) ## Aperçu de la prose sans PyTorch ni TensorFlow : cache publié, rien d'exécuté
 	@ATELIER_APERCU=1 $(APERCU_VENV)/bin/python -m tools.preview restore
-	@ATELIER_APERCU=1 $(APERCU_VENV)/bin/python -m mkdocs serve --strict -a $(HOST):$(PORT) --livereload
+	@ATELIER_APERCU=1 $(APERCU_VENV)/bin/python -m tools.serve -a $(HOST):$(PORT)
 
 archive-apercu: venv ## Archive du cache de la dernière construction (site/apercu/cache-apercu.tar.gz, après make site)
 	@$(PY) -m tools.preview pack

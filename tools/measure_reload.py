@@ -1,11 +1,12 @@
-"""Mesure, sous ``mkdocs serve``, le temps entre l'écriture d'une page Markdown et son rechargement
-dans le navigateur (``make mesure-rechargement``).
+"""Mesure, sous le serveur de ``make serve`` (tools/serve.py), le temps entre l'écriture d'une
+page Markdown et son rechargement dans le navigateur (``make mesure-rechargement``).
 
 Le serveur est lancé comme par ``make serve`` (site entier, mode strict, rechargement
-automatique), sur un port libre ; Chromium ouvre la page ; on ajoute à sa source une phrase qui
-porte un jeton unique et l'on chronomètre, de la fin de l'écriture du fichier jusqu'à ce que la
-page rechargée par le navigateur montre ce jeton. La source est remise telle quelle à la fin, même
-en cas d'erreur. ``--apercu`` mesure de même sous ``make apercu`` (ATELIER_APERCU=1).
+automatique ; une page dont seule la prose change est reconstruite seule), sur un port libre ;
+Chromium ouvre la page ; on ajoute à sa source une phrase qui porte un jeton unique et l'on
+chronomètre, de la fin de l'écriture du fichier jusqu'à ce que la page rechargée par le
+navigateur montre ce jeton. La source est remise telle quelle à la fin, même en cas d'erreur.
+``--apercu`` mesure de même sous ``make apercu`` (ATELIER_APERCU=1).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import signal
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from pathlib import Path
@@ -37,7 +39,7 @@ def wait_until_served(url: str, process: subprocess.Popen, timeout: float) -> fl
     started = time.perf_counter()
     while time.perf_counter() - started < timeout:
         if process.poll() is not None:
-            raise RuntimeError("mkdocs serve s'est arrêté avant de servir le site.")
+            raise RuntimeError("le serveur s'est arrêté avant de servir le site.")
         try:
             with urllib.request.urlopen(url, timeout=5):
                 return time.perf_counter() - started
@@ -55,13 +57,14 @@ def measure(page_source: Path, repeats: int, python: str, preview: bool, timeout
     env = paths.child_env()
     if preview:
         env[paths.PREVIEW_ENV] = "1"
-    command = [python, "-m", "mkdocs", "serve", "--strict", "--livereload"]
+    command = [python, "-m", "tools.serve"]
+    journal = tempfile.TemporaryFile(mode="w+", encoding="utf-8")
     server = subprocess.Popen(
         [*command, "-a", f"127.0.0.1:{port}"],
         cwd=paths.ROOT,
         env=env,
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
+        stderr=journal,
         text=True,
         start_new_session=True,
     )
@@ -89,7 +92,17 @@ def measure(page_source: Path, repeats: int, python: str, preview: bool, timeout
             server.wait(timeout=30)
         except subprocess.TimeoutExpired:
             os.killpg(server.pid, signal.SIGKILL)
-    return {"first_serve": first, "reloads": reloads}
+        journal.seek(0)
+        log = journal.read()
+        journal.close()
+    # Ce que le serveur a fait à chaque enregistrement : page seule, ou construction complète
+    # (avec sa raison).
+    rebuilds = [
+        line.split("-  ", 1)[-1].strip()
+        for line in log.splitlines()
+        if "reconstruite seule" in line or "Construction complète" in line
+    ]
+    return {"first_serve": first, "reloads": reloads, "rebuilds": rebuilds}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -118,6 +131,8 @@ def main(argv: list[str] | None = None) -> int:
         f"Écriture de {args.page} → page rechargée : {reloads} "
         f"(médiane {statistics.median(result['reloads']):.2f} s)."
     )
+    for line in result["rebuilds"]:
+        print(f"  serveur : {line}")
     return 0
 
 
