@@ -123,9 +123,11 @@ def pack(out: Path, build: Path = BUILD) -> dict:
     for folder, suffixes in (("snippets", SNIPPET_SUFFIXES), ("screenshots", (".png", ".json"))):
         files = [p for p in sorted((build / folder).rglob("*")) if p.suffix in suffixes]
         members += [(str(p.relative_to(build)), p) for p in files if p.is_file()]
-    members += [
-        (str(p.relative_to(build)), p) for p in sorted((build / "vendor").rglob("*")) if p.is_file()
-    ]
+    # Les seules copies locales que le site publie (MathJax) : ni Lighthouse ni axe-core, que
+    # seuls les tests emploient (des dizaines de mégaoctets).
+    from tools import vendor
+
+    members += [(f"vendor/{rel}", build / "vendor" / rel) for rel in vendor.MATHJAX.sha256]
     missing = [str(path) for _, path in members if not path.is_file()]
     if not tutorials or missing:
         raise PreviewError(
