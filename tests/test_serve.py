@@ -137,3 +137,18 @@ def test_what_needs_the_full_build(served, change, reason):
             builder.rebuild_pages(modified, added)
     finally:
         page.write_text(original, encoding="utf-8")
+
+
+def test_busy_port_and_bad_address_are_one_french_line(capsys):
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        assert serve.main(["-a", f"127.0.0.1:{port}"]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith(f"Erreur : 127.0.0.1:{port} est déjà pris") and "Traceback" not in err
+    assert "make serve PORT=8001" in err
+    assert serve.main(["-a", "nimportequoi"]) == 2
+    assert "invalide" in capsys.readouterr().err

@@ -271,13 +271,32 @@ def _names(paths_: set[Path]) -> str:
     return ", ".join(shown[:3]) + (f" (et {len(shown) - 3} autres)" if len(shown) > 3 else "")
 
 
+def _check_free(host: str, port: int) -> None:
+    """Avant la construction (des secondes) : l'adresse est-elle libre ?"""
+    import socket
+
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family) as probe:
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            import errno
+
+            why = "est déjà pris" if exc.errno == errno.EADDRINUSE else "est refusé"
+            raise OSError(
+                f"{host}:{port} {why} ; un autre « make serve » tourne peut-être : arrêtez-le, "
+                "ou choisissez un autre port : « make serve PORT=8001 »"
+            ) from None
+
+
 def serve(dev_addr: str, config_file: Path = CONFIG_FILE) -> int:
     from urllib.parse import urlsplit
 
     from mkdocs.livereload import LiveReloadServer, _serve_url
 
-    site_dir = tempfile.mkdtemp(prefix="atelier_")
     host, _, port = dev_addr.rpartition(":")
+    _check_free(host, int(port))
+    site_dir = tempfile.mkdtemp(prefix="atelier_")
     builder = Builder(config_file, site_dir, "", dev_addr)
     config = builder.startup_config()
     mount_path = urlsplit(config.site_url or "/").path
@@ -336,9 +355,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"Erreur : {exc}", file=sys.stderr)
         return 1
     except OSError as exc:
-        print(
-            f"Erreur : le serveur ne peut pas écouter sur {args.dev_addr} ({exc}).", file=sys.stderr
-        )
+        print(f"Erreur : {exc}.", file=sys.stderr)
         return 1
 
 
