@@ -156,7 +156,7 @@ test-fast: venv ## Tests rapides seulement (sans construction du site ni navigat
 mesure-charge: data ## Mesure chronométrée des seuils de durée (tutoriel 03) : charge voisine, ralentissement planté
 	@$(PY) -m tools.measure_load
 
-mesure-rechargement: data vendor screenshots ## Chronomètre, sous mkdocs serve, l'écriture d'une page jusqu'au rechargement du navigateur
+mesure-rechargement: data vendor screenshots ## Chronomètre, sous make serve, l'écriture d'une page jusqu'au rechargement du navigateur
 	@$(PY) -m tools.measure_reload
 
 # Lighthouse 12 épinglé (tools/lighthouse/package-lock.json, npm ci dans build/vendor/lighthouse)

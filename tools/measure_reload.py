@@ -108,7 +108,7 @@ def measure(page_source: Path, repeats: int, python: str, preview: bool, timeout
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m tools.measure_reload",
-        description="Temps entre l'écriture d'une page et son rechargement (mkdocs serve).",
+        description="Temps entre l'écriture d'une page et son rechargement (make serve).",
     )
     parser.add_argument("page", nargs="?", default=DEFAULT_PAGE, help="page de docs/ à modifier")
     parser.add_argument("--repetitions", type=int, default=3)
