@@ -178,11 +178,11 @@ def caption_html(caption: str) -> str:
     return re.sub(r"`([^`]+)`", r"<code>\1</code>", text)
 
 
-# Les figures sont tracées pour la largeur où on les lit : environ 360 px sur un téléphone
-# (390 px moins les marges) et 400 px à côté de l'interprétation sur un grand écran. Tracées plus
-# larges (6,4 pouces), elles étaient réduites de 40 % et leurs graduations tombaient à 6 à 8 px.
-# Ici, 1 pt de la figure vaut à peu près 1 px à l'écran : des textes de 9 à 10 pt restent
-# lisibles (10 px au moins, vérifié par tests/test_layout.py).
+# Les figures sont tracées pour la largeur où on les lit : 358 px sur un téléphone de 390 px
+# (moins les marges), 400 à 500 px à côté de l'interprétation sur un grand écran. Tracées sur
+# 6,4 pouces (461 pt), elles étaient réduites de 42 % au téléphone : graduations à 7,8 px et
+# légendes à 6,2 px. Sur 4,2 pouces (302 pt), un texte de 9 pt y fait 10,7 px et un de 10 pt,
+# 11,8 px (au moins 10 px : tests/test_layout.py).
 FIGURE_WIDTH = 4.2  # pouces (72 pt chacun)
 FONT_SIZE = 10
 SMALL_FONT_SIZE = 9  # légende et noms des configurations de la grille
