@@ -67,3 +67,31 @@ def test_with_sizes_leaves_sized_and_inline_images_and_reports_unreadable_ones()
         missing,
         ["figures/absente.svg", "captures/g.png"],
     )
+
+
+def test_the_hook_reads_each_image_relative_to_its_page(tmp_path):
+    """tools/hooks/concept_pages.py : l'adresse d'une image est relative à l'adresse de la page
+    (``atelier/rapport/`` voit ``../figures/axe_1.svg``) ; une adresse externe ou absente du site
+    ne lit rien."""
+    from types import SimpleNamespace
+
+    from mkdocs.structure.files import File, Files
+
+    from tools.hooks import concept_pages
+
+    docs = tmp_path / "docs"
+    for uri in ("atelier/figures/axe_1.svg", "figures/a.svg"):
+        (docs / uri).parent.mkdir(parents=True, exist_ok=True)
+        (docs / uri).write_bytes(MATPLOTLIB_SVG)
+    files = Files(
+        [
+            File(uri, str(docs), str(tmp_path / "site"), use_directory_urls=True)
+            for uri in ("atelier/figures/axe_1.svg", "figures/a.svg")
+        ]
+    )
+    read = concept_pages.image_reader(SimpleNamespace(url="atelier/rapport/"), files)
+    assert read("../figures/axe_1.svg") == MATPLOTLIB_SVG
+    assert read("../figures/absente.svg") is None
+    assert read("https://exemple.org/a.svg") is None and read("/figures/a.svg") is None
+    assert concept_pages.image_reader(SimpleNamespace(url=""), files)("figures/a.svg")
+    assert concept_pages.image_reader(SimpleNamespace(url="404.html"), files)("figures/a.svg")
