@@ -6,7 +6,10 @@ ordinateur (menu latéral) et à l'impression.
   de code ou une formule trop larges défilent dans leur cadre, la page ne défile pas de côté ;
 * à 1 280 px, aucune entrée du menu à moitié cachée sous le titre collant du menu ;
 * à l'impression, ni boutons de téléchargement, ni icônes de copie, ni chevron des
-  « Mesures » ; le tableau d'un axe du rapport reste avec sa figure.
+  « Mesures », ni boutons des questions, ni case du parcours ; aucune fin de page entre un titre
+  et sa suite, une figure et sa légende, un code et sa sortie, le tableau d'un axe du rapport et
+  sa figure ; les liens externes impriment leur adresse ;
+* les figures du rapport restent lisibles (textes d'au moins 10 px) à 390 et à 1 280 px.
 """
 
 from __future__ import annotations
@@ -167,6 +170,8 @@ HIDDEN_IN_PRINT = {
     "boutons de téléchargement": ".atelier-actions",
     "icônes de copie": ".jupyter-wrapper .zeroclipboard-container",
     "boutons de copie de Material": ".md-code__nav",
+    "boutons des questions": ".quiz-actions",
+    "case du parcours": ".parcours-marque",
 }
 PRINT_PROBE = """
 (selectors) => {
@@ -181,10 +186,63 @@ PRINT_PROBE = """
 }
 """
 
+# Les coupures de page, lues dans les styles calculés à l'impression (Chromium n'expose pas les
+# pages d'un PDF) : pour chaque règle, les éléments vérifiés et ceux qui l'enfreignent.
+PAGINATION_PROBE = """
+() => {
+  const style = (el, pseudo) => getComputedStyle(el, pseudo);
+  const after = (el) => style(el).breakAfter === "avoid";
+  const whole = (el) => style(el).breakInside === "avoid";
+  const href = (el) => style(el, "::after").content.includes(el.getAttribute("href"));
+  const rules = {
+    "titre séparé de sa suite": [":is(h1, h2, h3, h4, h5, h6)", after],
+    "introduction séparée de sa liste, son tableau ou son code":
+      ["p:has(+ :is(ul, ol, .md-typeset__scrollwrap, .highlight, .rapport-tableau))", after],
+    "tableau du rapport séparé de sa figure": [".rapport-tableau",
+      (el) => after(el) && el.nextElementSibling.matches(".rapport-axe")],
+    "axe du rapport coupé": [".rapport-section, .rapport-axe", whole],
+    "figure coupée": ["figure, img, .jp-RenderedImage", whole],
+    "figure de notebook séparée de sa légende": [".jp-CodeCell:has(.jp-RenderedImage)", after],
+    "sortie séparée de son code": [".atelier-sortie, .jp-Cell-outputWrapper",
+      (el) => style(el).breakBefore === "avoid"],
+    "question coupée": [".quiz", whole],
+    "ligne de tableau coupée": ["tr", whole],
+    "tableau court coupé": ["table:not([class]):not(:has(tr:nth-child(16)))", whole],
+    "long tableau repoussé d'une page": ["table:has(tr:nth-child(16))", (el) => !whole(el)],
+    "lien externe sans son adresse": ["a[href^='http']:not(.md-button)", href],
+    "lien interne avec une adresse": ["a[href]:not([href^='http'])", (el) => !href(el)],
+  };
+  const found = {};
+  for (const [name, [selector, ok]] of Object.entries(rules)) {
+    const elements = [...document.querySelectorAll(".md-content " + selector)].filter(
+      (el) => el.getBoundingClientRect().height > 0);
+    const bad = elements.filter((el) => !ok(el)).map(
+      (el) => el.tagName.toLowerCase() + " « " + el.textContent.trim().slice(0, 40) + " »");
+    found[name] = {checked: elements.length, bad: bad.slice(0, 5)};
+  }
+  return found;
+}
+"""
+# Ce que la feuille d'impression évite, planté d'un coup : chaque règle doit le voir.
+PLANTED_PAGINATION = """
+@media print {
+  .md-typeset *, .md-typeset *::after {
+    break-after: auto !important; break-before: auto !important; break-inside: auto !important;
+  }
+  .md-typeset table:has(tr:nth-child(16)) { break-inside: avoid !important; }
+  .md-typeset a::after { content: " (" attr(href) ")" !important; }
+  .md-typeset a[href^="http"]::after { content: none !important; }
+}
+"""
+PRINTED_PAGES = (
+    "/tutoriels/03_premier_reseau_pytorch/",
+    "/mlp/",
+    "/atelier/rapport/",
+    "/glossaire/",
+)
 
-def test_print_hides_screen_only_controls_and_keeps_report_tables_with_figures(
-    page, server, tmp_path
-):
+
+def test_print_hides_screen_only_controls(page, server, tmp_path):
     page.goto(f"{server}/tutoriels/03_premier_reseau_pytorch/")
     page.wait_for_load_state("networkidle")
     on_screen = page.evaluate(PRINT_PROBE, HIDDEN_IN_PRINT)
@@ -193,16 +251,73 @@ def test_print_hides_screen_only_controls_and_keeps_report_tables_with_figures(
     printed = page.evaluate(PRINT_PROBE, HIDDEN_IN_PRINT)
     assert printed == dict.fromkeys(printed, 0), printed
     page.pdf(path=tmp_path / "tutoriel.pdf")
-    page.goto(f"{server}/atelier/rapport/")
-    page.wait_for_load_state("networkidle")
-    breaks = page.evaluate(
-        """() => [...document.querySelectorAll(".rapport-tableau")].map((t) => [
-             getComputedStyle(t).breakAfter, t.nextElementSibling.className])"""
+
+
+def test_print_keeps_headings_figures_tables_and_code_together(page, server):
+    """Titres, figures et légendes, tableau et figure d'un axe du rapport, code et sortie : rien
+    n'est séparé par une fin de page ; un long tableau (le glossaire) se coupe entre deux lignes ;
+    les liens externes impriment leur adresse. Puis les mêmes pages, règles d'impression
+    défaites par une feuille plantée : chaque règle signale sa faute."""
+    checked, planted = {}, {}
+    for url in PRINTED_PAGES:
+        page.emulate_media(media="screen")
+        page.goto(server + url)
+        page.wait_for_load_state("networkidle")
+        page.emulate_media(media="print")
+        found = page.evaluate(PAGINATION_PROBE)
+        for rule, result in found.items():
+            checked[rule] = checked.get(rule, 0) + result["checked"]
+            assert result["bad"] == [], (url, rule, result)
+        page.add_style_tag(content=PLANTED_PAGINATION)
+        for rule, result in page.evaluate(PAGINATION_PROBE).items():
+            planted[rule] = planted.get(rule, 0) + len(result["bad"])
+    assert all(checked.values()), checked  # chaque règle a vu au moins un élément
+    assert all(planted.values()), planted
+
+
+# La plus petite taille de texte des figures SVG du rapport, à l'écran : taille dans le SVG
+# (svg.fonttype « none » de Matplotlib : du vrai texte) × largeur affichée / largeur de la viewBox.
+FIGURE_TEXT_PROBE = """
+async () => {
+  const found = [];
+  for (const img of document.querySelectorAll(".rapport-figure img")) {
+    const text = await (await fetch(img.src)).text();
+    const box = text.match(/viewBox="[\\d.]+ [\\d.]+ ([\\d.]+) [\\d.]+"/);
+    const sizes = [...text.matchAll(/font(?:-size)?:\\s*(?:[a-z-]+\\s+)*([\\d.]+)px/g)].map(
+      (m) => Number(m[1]));
+    const width = img.getBoundingClientRect().width;
+    found.push({
+      src: img.getAttribute("src"),
+      texts: sizes.length,
+      smallest: sizes.length && box ? Math.min(...sizes) * width / Number(box[1]) : 0,
+    });
+  }
+  return found;
+}
+"""
+
+
+@pytest.mark.parametrize("viewport", [PHONE, {"width": 1280, "height": 800}], ids=["390", "1280"])
+def test_report_figure_text_is_readable(page, server, viewport, tmp_path):
+    """Les graduations, titres d'axes et légendes des figures du rapport font au moins 10 px à
+    l'écran, sur un téléphone comme à côté de l'interprétation sur un grand écran."""
+    open_page(page, f"{server}/atelier/rapport/", viewport)
+    found = page.evaluate(FIGURE_TEXT_PROBE)
+    page.locator(".rapport-figure").nth(2).screenshot(path=tmp_path / "figure.png")
+    assert len(found) == 6 and all(f["texts"] >= 10 for f in found), found
+    assert all(f["smallest"] >= 10 for f in found), found
+    # La même figure tracée plus large (6,4 pouces au lieu de 4,2 : la viewBox s'élargit d'autant)
+    # est réduite à l'affichage, et ses textes avec.
+    page.evaluate(
+        """async () => {
+          const img = document.querySelector(".rapport-figure img");
+          const text = (await (await fetch(img.src)).text()).replace(
+            /viewBox="([\\d.]+) ([\\d.]+) ([\\d.]+)/,
+            (all, x, y, w) => `viewBox="${x} ${y} ${Number(w) * 6.4 / 4.2}`);
+          img.src = URL.createObjectURL(new Blob([text], {type: "image/svg+xml"}));
+        }"""
     )
-    assert breaks and all(b == ["avoid", "rapport-axe"] for b in breaks), breaks
-    assert page.evaluate(
-        "getComputedStyle(document.querySelector('.md-clipboard') || document.body).display"
-    ) in ("none", "block")
+    assert page.evaluate(FIGURE_TEXT_PROBE)[0]["smallest"] < 10
 
 
 # Les boutons de copie dont l'icône chevauche la première ligne de leur bloc de code.

@@ -87,6 +87,67 @@ def test_no_page_loads_a_third_party_resource(built_site):
         assert "fonts.googleapis.com" not in text, page
 
 
+class Images(HTMLParser):
+    """Les balises <img> d'une page, avec leurs attributs."""
+
+    def __init__(self):
+        super().__init__()
+        self.images: list[dict] = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "img":
+            self.images.append(dict(attrs))
+
+
+def image_size_problems(page: Path, site: Path) -> list[str]:
+    """Les images d'une page sans width et height, ou dont les proportions données ne sont pas
+    celles du fichier (à 1 % près) : le navigateur réserverait une mauvaise hauteur."""
+    from tools import images
+
+    parser = Images()
+    parser.feed(page.read_text(encoding="utf-8"))
+    problems = []
+    for img in parser.images:
+        src = img.get("src", "")
+        if not (img.get("width") and img.get("height")):
+            problems.append(f"{src[:60]} : sans width ni height")
+            continue
+        if src.startswith("data:") or not is_local(src):
+            continue
+        path = (page.parent / urlsplit(src).path).resolve()
+        size = images.intrinsic_size(path.read_bytes()) if path.is_file() else None
+        ratio = int(img["width"]) / int(img["height"])
+        if size is None or abs(ratio / (size[0] / size[1]) - 1) > 0.01:
+            problems.append(f"{src[:60]} : {img['width']} × {img['height']}, fichier {size}")
+    return problems
+
+
+def test_every_image_has_its_intrinsic_size(built_site, tmp_path):
+    """Lighthouse (décalage de mise en page) : chaque <img> porte width et height, aux
+    proportions de son fichier ; les feuilles de style la gardent souple (max-width: 100 %)."""
+    site = built_site["dir"]
+    problems, count = {}, 0
+    for page in html_pages(site):
+        parser = Images()
+        parser.feed(page.read_text(encoding="utf-8"))
+        count += len(parser.images)
+        found = image_size_problems(page, site)
+        if found:
+            problems[str(page.relative_to(site))] = found
+    assert count >= 40 and problems == {}, problems
+    # Une image sans taille, puis une taille aux mauvaises proportions : deux fautes.
+    shutil.copyfile(site / "figures" / "activations.svg", tmp_path / "activations.svg")
+    planted = tmp_path / "page.html"
+    planted.write_text(
+        '<img src="activations.svg" alt="a"><img src="activations.svg" width="960" height="960">',
+        encoding="utf-8",
+    )
+    assert image_size_problems(planted, tmp_path) == [
+        "activations.svg : sans width ni height",
+        "activations.svg : 960 × 960, fichier (960, 384)",
+    ]
+
+
 PAGE_BUDGET = 400_000
 
 

@@ -178,6 +178,16 @@ def caption_html(caption: str) -> str:
     return re.sub(r"`([^`]+)`", r"<code>\1</code>", text)
 
 
+# Les figures sont tracées pour la largeur où on les lit : 358 px sur un téléphone de 390 px
+# (moins les marges), 400 à 500 px à côté de l'interprétation sur un grand écran. Tracées sur
+# 6,4 pouces (461 pt), elles étaient réduites de 42 % au téléphone : graduations à 7,8 px et
+# légendes à 6,2 px. Sur 4,2 pouces (302 pt), un texte de 9 pt y fait 10,7 px et un de 10 pt,
+# 11,8 px (au moins 10 px : tests/test_layout.py).
+FIGURE_WIDTH = 4.2  # pouces (72 pt chacun)
+FONT_SIZE = 10
+SMALL_FONT_SIZE = 9  # légende et noms des configurations de la grille
+
+
 def figure_svg(axis: dict) -> str:
     """La figure d'un axe, en SVG, tracée à partir des enregistrements."""
     import matplotlib
@@ -188,12 +198,16 @@ def figure_svg(axis: dict) -> str:
 
     runs = axis["runs"]
     kind = axis.get("figure", "accuracy")
-    with plt.rc_context({"svg.hashsalt": "atelier", "font.size": 10, "svg.fonttype": "none"}):
+    # svg.fonttype « none » : du vrai texte (lisible par le test de taille, et net à l'écran).
+    style = {"svg.hashsalt": "atelier", "font.size": FONT_SIZE, "svg.fonttype": "none"}
+    with plt.rc_context(style):
         if kind == "grid":
             ordered = sorted(runs, key=lambda r: r["val_accuracy"])
-            fig, ax = plt.subplots(figsize=(6.4, 0.25 * len(runs) + 1.2))
+            fig, ax = plt.subplots(figsize=(FIGURE_WIDTH, 0.24 * len(runs) + 1.2))
             values = [100 * r["val_accuracy"] for r in ordered]
             ax.barh([r["variant"] for r in ordered], values, color="tab:blue")
+            ax.tick_params(axis="y", labelsize=SMALL_FONT_SIZE)
+            ax.xaxis.set_major_locator(MaxNLocator(5, integer=True))
             ax.set_xlim(min(values) - 2, max(values) + 1)
             ax.set_xlabel("Exactitude de validation (%)")
             ax.grid(alpha=0.3, axis="x")
@@ -207,8 +221,8 @@ def figure_svg(axis: dict) -> str:
                 )
         else:
             # Légende sous le graphique, pour ne cacher aucune courbe.
-            rows = -(-(len(runs) + (2 if kind == "losses" else 0)) // 3)
-            fig, ax = plt.subplots(figsize=(6.4, 3.6 + 0.22 * rows))
+            rows = -(-(len(runs) + (2 if kind == "losses" else 0)) // 2)
+            fig, ax = plt.subplots(figsize=(FIGURE_WIDTH, 3.2 + 0.24 * rows))
             seen = set()
             for r in runs:
                 h = r["history"]
@@ -237,10 +251,10 @@ def figure_svg(axis: dict) -> str:
             ax.set_ylabel("Perte" if kind == "losses" else "Exactitude de validation (%)")
             ax.grid(alpha=0.3)
             ax.legend(
-                fontsize=8,
+                fontsize=SMALL_FONT_SIZE,
                 loc="upper center",
-                bbox_to_anchor=(0.5, -0.16),
-                ncol=3,
+                bbox_to_anchor=(0.5, -0.18),
+                ncol=2,
                 frameon=False,
             )
         fig.tight_layout()
@@ -333,7 +347,11 @@ def render(axes: list[dict]) -> tuple[str, dict[str, str]]:
         text = [f"**Interprétation.** {axis['conclusion']}"]
         if axis.get("cross_validation"):
             text.insert(0, cross_validation_text(axis["cross_validation"]))
+        # Un axe entier (titre, tableau, figure, interprétation) dans sa section : à
+        # l'impression, il ne se coupe pas quand il tient sur une page (atelier-experiences.css).
         parts += [
+            '<section class="rapport-section" markdown>',
+            "",
             f"## {n}. {axis['title']} {{#axe-{n}}}",
             "",
             f"Notebook{NBSP}: [{axis['tutorial_title']}](../tutoriels/{axis['tutorial']}.ipynb).",
@@ -355,6 +373,8 @@ def render(axes: list[dict]) -> tuple[str, dict[str, str]]:
             "",
             "</div>",
             "</div>",
+            "",
+            "</section>",
             "",
         ]
     parts += [

@@ -8,26 +8,29 @@
 * exécute les blocs Python de chaque page de cours et affiche leur sortie sous chacun d'eux
   (tools.docs_exec, avec cache : une modification de la prose ne ré-exécute rien).
 * sur chaque page, tutoriels compris : la première occurrence de chaque terme du glossaire
-  reçoit le focus, qui montre sa définition au clavier (tools.accessibility).
+  reçoit le focus, qui montre sa définition au clavier (tools.accessibility) ; chaque image
+  reçoit sa taille (width, height), lue dans son fichier (tools.images).
 """
 
 from __future__ import annotations
 
 import importlib
 import logging
+import posixpath
 import re
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File
 
-from tools import accessibility, calibration, docs_exec, figures, glossary
+from tools import accessibility, calibration, docs_exec, figures, glossary, images
 
 # « make serve » recharge ce fichier à chaque reconstruction : recharger aussi les modules pour
 # qu'une modification des outils soit prise en compte sans relancer le serveur.
 docs_exec = importlib.reload(docs_exec)
 figures = importlib.reload(figures)
 glossary = importlib.reload(glossary)
+images = importlib.reload(images)
 
 log = logging.getLogger("mkdocs.hooks.atelier.cours")
 # Fichiers de docs/ qui servent à la construction mais ne sont pas des pages du site.
@@ -109,7 +112,26 @@ def _fix_toc(items) -> None:
         _fix_toc(item.children)
 
 
+def image_reader(page, files):
+    """Lit une image de la page d'après son adresse relative à la page (None : hors du site)."""
+    folder = page.url if page.url.endswith("/") or not page.url else posixpath.dirname(page.url)
+
+    def read(src: str) -> bytes | None:
+        if re.match(r"^[a-z][a-z0-9+.-]*:|^/", src, re.I):
+            return None
+        uri = posixpath.normpath(posixpath.join(folder, src.split("#")[0].split("?")[0]))
+        file = files.get_file_from_path(uri)
+        return file.content_bytes if file is not None else None
+
+    return read
+
+
 def on_page_content(html_text, page, config, files):
+    # Chaque image reçoit sa taille, lue dans son fichier : pas de décalage de mise en page
+    # pendant le chargement (tools/images.py).
+    html_text, unsized = images.with_sizes(html_text, image_reader(page, files))
+    for src in unsized:
+        log.warning(f"{page.file.src_uri} : image sans taille lisible (width, height) : {src}")
     # Au clavier : la première occurrence de chaque terme du glossaire reçoit le focus, qui
     # montre sa définition (tools/accessibility.py). Toutes les pages, tutoriels compris, sauf
     # le glossaire, où chaque définition est écrite en toutes lettres.
