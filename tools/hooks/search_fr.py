@@ -13,6 +13,10 @@ donne d'abord la section qui l'explique.
 Chaque page charge aussi, dans <head>, docs/assets/javascripts/recherche-differee.js : l'index
 (350 ko compressés) n'est demandé qu'au premier geste vers la recherche, plus à chaque page.
 
+Les entrées d'une page dans l'index (Material découpe son HTML en sections avec html.parser : un
+tiers d'une construction chaude) sont mises en cache par tools/render_cache.py, la clé étant
+faite de tout ce que Material en lit : adresse, titre, HTML, table des matières, en-tête.
+
 Une page où l'adresse du moteur de Material n'est pas trouvée fait échouer la construction : une
 autre version de Material l'aurait écrite autrement, et la recherche ne serait plus repliée.
 """
@@ -23,11 +27,12 @@ import json
 import re
 from pathlib import Path
 
+from material.plugins.search.plugin import SearchIndex
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 from mkdocs.utils import get_relative_url
 
-from tools import glossary
+from tools import glossary, render_cache
 
 WRAPPER = "recherche-fr.js"
 INDEX = Path("search") / "search_index.json"
@@ -41,6 +46,44 @@ NAMED_DIALOG = DIALOG.replace('role="dialog"', 'role="dialog" aria-label="Recher
 ENGINE_RE = re.compile(
     r'("search": "[^"]*assets/javascripts/workers/)(search\.[0-9a-f]+\.min\.js)"'
 )
+
+
+def _toc(items) -> list:
+    return [[item.id, item.url, _toc(item.children)] for item in items]
+
+
+def search_inputs(page) -> list[str]:
+    """Tout ce que SearchIndex.add_entry_from_context lit de la page."""
+    meta = {k: page.meta.get(k) for k in ("title", "tags", "search")}
+    return [
+        page.url,
+        str(page.title),
+        page.content or "",
+        json.dumps(_toc(page.toc), ensure_ascii=False),
+        json.dumps(meta, ensure_ascii=False, sort_keys=True, default=str),
+    ]
+
+
+# Ce crochet est rechargé à chaque construction : la méthode d'origine est gardée sur la classe.
+_original = SearchIndex.__dict__.get("_atelier_original", SearchIndex.add_entry_from_context)
+SearchIndex._atelier_original = _original
+
+
+def add_entry_from_context(self, page):
+    """Les entrées de la page, calculées par Material ou reprises du cache."""
+
+    def render() -> str:
+        start = len(self.entries)
+        _original(self, page)
+        entries = self.entries[start:]
+        del self.entries[start:]
+        return json.dumps(entries, ensure_ascii=False, default=str)
+
+    inputs = [json.dumps(self.config, sort_keys=True, default=str), *search_inputs(page)]
+    self.entries.extend(json.loads(render_cache.cached("recherche", inputs, render)))
+
+
+SearchIndex.add_entry_from_context = add_entry_from_context
 
 
 def with_french_search(output: str, where: str) -> str:
