@@ -36,6 +36,28 @@ def test_a_figure_is_produced_once_then_served_from_the_cache(tmp_path):
     assert figures.images(out=out, folder=source) == [out / "essai.svg"]
 
 
+def test_a_narrow_variant_is_produced_cached_and_published_with_its_figure(tmp_path):
+    """``NOM-etroit.svg`` (la figure pour un téléphone) suit la figure : écrite, publiée, reprise
+    du cache ; retirée du script, elle disparaît de la sortie à la production suivante."""
+    source, out = tmp_path / "figures", tmp_path / "sortie"
+    source.mkdir()
+    script = source / "essai.py"
+    narrow = (
+        '(out / "essai-etroit.svg").write_text("<svg xmlns=\'http://www.w3.org/2000/svg\'/>")\n'
+    )
+    script.write_text(SCRIPT + narrow)
+    assert figures.build_one(script, out=out) is True
+    assert figures.images(out=out, folder=source) == [out / "essai.svg", out / "essai-etroit.svg"]
+    assert figures.build_one(script, out=out) is False
+    script.write_text(SCRIPT)
+    assert figures.build_one(script, out=out) is True
+    assert figures.images(out=out, folder=source) == [out / "essai.svg"]
+    # Une variante étroite seule ne remplace pas la figure.
+    (source / "seule.py").write_text(SCRIPT.replace('"essai.svg"', '"seule-etroit.svg"'))
+    with pytest.raises(figures.FigureError, match="ni seule.svg ni seule.png"):
+        figures.build_one(source / "seule.py", out=out)
+
+
 def test_a_failing_script_is_named_with_its_error(tmp_path):
     source = tmp_path / "figures"
     source.mkdir()
@@ -88,5 +110,11 @@ def test_the_required_figures_are_built(built_site):
     for name in ("activations", "formes_tenseurs", "reseau_mlp", "surapprentissage"):
         produced = [site / f"{name}.svg", site / f"{name}.png"]
         assert any(p.is_file() and p.stat().st_size > 1000 for p in produced), name
+    # Les figures trop larges pour un téléphone ont leur variante étroite (tests/test_layout.py
+    # vérifie la taille de leur texte à l'écran).
+    for name in ("activations-etroit.svg", "formes_tenseurs-etroit.svg"):
+        assert (site / name).is_file(), name
+    for name in ("surapprentissage-etroit.svg", "fashion_mnist_exemples-etroit.png"):
+        assert (site / name).is_file(), name
     # Les sources des figures ne sont pas publiées.
     assert not list(site.glob("*.py"))

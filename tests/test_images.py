@@ -95,3 +95,38 @@ def test_the_hook_reads_each_image_relative_to_its_page(tmp_path):
     assert read("https://exemple.org/a.svg") is None and read("/figures/a.svg") is None
     assert concept_pages.image_reader(SimpleNamespace(url=""), files)("figures/a.svg")
     assert concept_pages.image_reader(SimpleNamespace(url="404.html"), files)("figures/a.svg")
+
+
+def test_a_figure_with_a_narrow_variant_is_offered_to_phones_in_a_picture():
+    """``figures/NOM-etroit.svg`` à côté de ``figures/NOM.svg`` : un ``<source>`` la propose sous
+    720 px, avec sa propre taille ; l'``<img>`` (adresse, texte alternatif) ne change pas et
+    reçoit ensuite la taille de la figure large. Sans variante, rien ne change."""
+    files = {
+        "../figures/a.svg": MATPLOTLIB_SVG,
+        "../figures/a-etroit.svg": MATPLOTLIB_SVG.replace(b"302.4", b"201.6"),
+        "../figures/g.png": png_header(1500, 585),
+        "../figures/g-etroit.png": png_header(630, 870),
+        "../figures/seule.svg": MATPLOTLIB_SVG,
+    }
+    page = (
+        '<p><img alt="Schéma « a »" src="../figures/a.svg" /></p>'
+        '<p><img alt="Grille" src="../figures/g.png"></p>'
+        '<p><img alt="Seule" src="../figures/seule.svg"></p>'
+        '<p><img alt="Capture" src="../captures/a.svg"></p>'
+    )
+    wrapped = images.with_narrow_variants(page, files.get)
+    assert wrapped.count("<picture>") == wrapped.count("</picture>") == 2
+    assert (
+        '<picture><source media="(max-width: 719px)" srcset="../figures/a-etroit.svg" '
+        'width="269" height="330"><img alt="Schéma « a »" src="../figures/a.svg" /></picture>'
+    ) in wrapped
+    assert 'srcset="../figures/g-etroit.png" width="630" height="870"><img alt="Grille"' in wrapped
+    assert '<p><img alt="Seule" src="../figures/seule.svg"></p>' in wrapped
+    assert '<p><img alt="Capture" src="../captures/a.svg"></p>' in wrapped
+    # Une seconde passe ne l'enveloppe pas deux fois ; la taille de l'<img> vient du fichier large.
+    assert images.with_narrow_variants(wrapped, files.get) == wrapped
+    sized, unsized = images.with_sizes(wrapped, files.get)
+    assert unsized == ["../captures/a.svg"]
+    assert 'src="../figures/a.svg" width="403" height="330" />' in sized
+    assert images.narrow_variant("figures/a-etroit.svg") is None
+    assert images.narrow_variant("figures/a.gif") is None

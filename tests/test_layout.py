@@ -9,10 +9,14 @@ ordinateur (menu latéral) et à l'impression.
   « Mesures », ni boutons des questions, ni case du parcours ; aucune fin de page entre un titre
   et sa suite, une figure et sa légende, un code et sa sortie, le tableau d'un axe du rapport et
   sa figure ; les liens externes impriment leur adresse ;
-* les figures du rapport restent lisibles (textes d'au moins 10 px) à 390 et à 1 280 px.
+* les figures du rapport et celles des pages de cours restent lisibles (textes d'au moins 10 px,
+  vignettes d'au moins 56 px) à 390 et à 1 280 px : sur un téléphone, la variante étroite d'une
+  figure (docs/figures/NOM.py, tools/images.py) remplace la figure large.
 """
 
 from __future__ import annotations
+
+import re
 
 import pytest
 
@@ -275,49 +279,161 @@ def test_print_keeps_headings_figures_tables_and_code_together(page, server):
     assert all(planted.values()), planted
 
 
-# La plus petite taille de texte des figures SVG du rapport, à l'écran : taille dans le SVG
-# (svg.fonttype « none » de Matplotlib : du vrai texte) × largeur affichée / largeur de la viewBox.
+# La plus petite taille de texte des figures, à l'écran, dans la variante que le navigateur a
+# choisie (currentSrc : la variante étroite d'un <picture> sur un téléphone). SVG : taille dans
+# le fichier (svg.fonttype « none » de Matplotlib : du vrai texte) × largeur affichée / largeur
+# de la viewBox. PNG (grille d'images) : les métadonnées que le script y écrit (largeur de la plus
+# petite vignette et taille des titres, en pixels de l'image) × largeur affichée / largeur du PNG.
 FIGURE_TEXT_PROBE = """
-async () => {
+async (selector) => {
+  const pngText = (buffer) => {
+    const bytes = new Uint8Array(buffer), view = new DataView(buffer), found = {};
+    for (let at = 8; at + 8 <= bytes.length; ) {
+      const length = view.getUint32(at), type = String.fromCharCode(...bytes.slice(at + 4, at + 8));
+      if (type === "tEXt") {
+        const data = String.fromCharCode(...bytes.slice(at + 8, at + 8 + length));
+        const cut = data.indexOf("\\0");
+        found[data.slice(0, cut)] = data.slice(cut + 1);
+      }
+      at += 12 + length;
+    }
+    return found;
+  };
   const found = [];
-  for (const img of document.querySelectorAll(".rapport-figure img")) {
-    const text = await (await fetch(img.src)).text();
-    const box = text.match(/viewBox="[\\d.]+ [\\d.]+ ([\\d.]+) [\\d.]+"/);
-    const sizes = [...text.matchAll(/font(?:-size)?:\\s*(?:[a-z-]+\\s+)*([\\d.]+)px/g)].map(
-      (m) => Number(m[1]));
+  for (const img of document.querySelectorAll(selector)) {
     const width = img.getBoundingClientRect().width;
-    found.push({
-      src: img.getAttribute("src"),
-      texts: sizes.length,
-      smallest: sizes.length && box ? Math.min(...sizes) * width / Number(box[1]) : 0,
-    });
+    const src = img.currentSrc || img.src;
+    const entry = {src: src.split("/").slice(-2).join("/"), shown: Math.round(width),
+                   right: Math.round(img.getBoundingClientRect().right)};
+    if (src.endsWith(".png")) {
+      const meta = pngText(await (await fetch(src)).arrayBuffer());
+      const scale = width / img.naturalWidth;
+      entry.texts = meta["atelier:texte-px"] ? 1 : 0;
+      entry.smallest = Number(meta["atelier:texte-px"] || 0) * scale;
+      entry.thumbnail = Number(meta["atelier:vignette-px"] || 0) * scale;
+    } else {
+      const text = await (await fetch(src)).text();
+      const box = text.match(/viewBox="[\\d.]+ [\\d.]+ ([\\d.]+) [\\d.]+"/);
+      const sizes = [...text.matchAll(/font(?:-size)?:\\s*(?:[a-z-]+\\s+)*([\\d.]+)px/g)].map(
+        (m) => Number(m[1]));
+      entry.texts = sizes.length;
+      entry.smallest = sizes.length && box ? Math.min(...sizes) * width / Number(box[1]) : 0;
+    }
+    found.push(entry);
   }
   return found;
 }
 """
+# Une figure tracée plus large est réduite à l'affichage, et ses textes avec : la viewBox d'un SVG
+# élargie, une grille PNG affichée d'autant plus petite (la variante étroite retirée : l'<img>
+# affiche alors ce qu'on lui donne).
+PLANT_WIDER_FIGURE = """
+async ([selector, factor]) => {
+  const img = document.querySelector(selector);
+  const src = img.currentSrc || img.src;
+  img.dataset.plante = "";  // retrouvée ensuite par « img[data-plante] »
+  for (const source of img.parentElement.querySelectorAll("source")) source.remove();
+  if (src.endsWith(".png")) {
+    // Une grille tracée plus large, affichée à la même place : tout y est réduit d'autant.
+    img.style.width = `${img.getBoundingClientRect().width / factor}px`;
+    img.src = src;
+  } else {
+    const text = (await (await fetch(src)).text()).replace(
+      /viewBox="([\\d.]+) ([\\d.]+) ([\\d.]+)/,
+      (all, x, y, w) => `viewBox="${x} ${y} ${Number(w) * factor}`);
+    img.src = URL.createObjectURL(new Blob([text], {type: "image/svg+xml"}));
+  }
+  await new Promise((done) => (img.complete ? done() : (img.onload = done)));
+}
+"""
+VIEWPORTS = [PHONE, {"width": 1280, "height": 800}]
 
 
-@pytest.mark.parametrize("viewport", [PHONE, {"width": 1280, "height": 800}], ids=["390", "1280"])
+@pytest.mark.parametrize("viewport", VIEWPORTS, ids=["390", "1280"])
 def test_report_figure_text_is_readable(page, server, viewport, tmp_path):
     """Les graduations, titres d'axes et légendes des figures du rapport font au moins 10 px à
     l'écran, sur un téléphone comme à côté de l'interprétation sur un grand écran."""
     open_page(page, f"{server}/atelier/rapport/", viewport)
-    found = page.evaluate(FIGURE_TEXT_PROBE)
+    found = page.evaluate(FIGURE_TEXT_PROBE, ".rapport-figure img")
     page.locator(".rapport-figure").nth(2).screenshot(path=tmp_path / "figure.png")
     assert len(found) == 6 and all(f["texts"] >= 10 for f in found), found
     assert all(f["smallest"] >= 10 for f in found), found
-    # La même figure tracée plus large (6,4 pouces au lieu de 4,2 : la viewBox s'élargit d'autant)
-    # est réduite à l'affichage, et ses textes avec.
+    # La même figure tracée plus large (6,4 pouces au lieu de 4,2) est réduite à l'affichage.
+    page.evaluate(PLANT_WIDER_FIGURE, [".rapport-figure img", 6.4 / 4.2])
+    assert page.evaluate(FIGURE_TEXT_PROBE, "img[data-plante]")[0]["smallest"] < 10
+
+
+def concept_figures() -> dict[str, list[str]]:
+    """Les pages de cours (adresse) et les figures qu'elles affichent, lues dans docs/*.md."""
+    from conftest import ROOT
+
+    pages = {}
+    for source in sorted((ROOT / "docs").glob("*.md")):
+        names = re.findall(r"\]\(figures/([\w-]+\.(?:svg|png))\)", source.read_text("utf-8"))
+        if names:
+            pages["/" if source.stem == "index" else f"/{source.stem}/"] = names
+    return pages
+
+
+# Une vignette de la grille Fashion-MNIST (28 × 28 pixels) : au moins 2 pixels d'écran par
+# pixel de l'image, sans quoi chemise, pull et t-shirt ne se distinguent plus.
+SMALLEST_THUMBNAIL = 56
+CONCEPT_FIGURE = ".md-content figure img[src*='figures/']"
+
+
+@pytest.mark.parametrize("viewport", VIEWPORTS, ids=["390", "1280"])
+def test_concept_page_figures_are_readable(page, server, viewport, tmp_path):
+    """Chaque figure des pages de cours (docs/figures/) : textes d'au moins 10 px à l'écran et,
+    pour une grille d'images, vignettes d'au moins 56 px ; aucune plus large que l'écran. Puis,
+    sur chaque page, la première figure tracée plus large (ou, sur un téléphone, privée de sa
+    variante étroite) : la vérification la signale."""
+    pages = concept_figures()
+    assert sum(map(len, pages.values())) >= 5, pages
+    for url, names in pages.items():
+        open_page(page, server + url, viewport)
+        found = page.evaluate(FIGURE_TEXT_PROBE, CONCEPT_FIGURE)
+        for i, figure in enumerate(page.locator(f"figure:has({CONCEPT_FIGURE})").all()):
+            figure.screenshot(path=tmp_path / f"{url.strip('/')}-{i}.png")
+        assert len(found) == len(names), (url, names, found)
+        for figure in found:
+            where = (url, viewport["width"], figure)
+            assert figure["texts"] >= 1 and figure["smallest"] >= 10, where
+            assert figure["right"] <= viewport["width"], where
+            if figure["src"].endswith(".png"):
+                assert figure["thumbnail"] >= SMALLEST_THUMBNAIL, where
+        # Planté : une figure 2,5 fois plus large (sur un téléphone, la figure large affichée
+        # faute de variante étroite en est l'exemple réel).
+        page.evaluate(PLANT_WIDER_FIGURE, [CONCEPT_FIGURE, 2.5])
+        (planted,) = page.evaluate(FIGURE_TEXT_PROBE, "img[data-plante]")
+        assert planted["smallest"] < 10, (url, planted)
+        if planted["src"].endswith(".png"):
+            assert 0 < planted["thumbnail"] < SMALLEST_THUMBNAIL, (url, planted)
+
+
+@pytest.mark.parametrize("url", ["/mlp/", "/donnees/"])
+def test_a_phone_gets_the_narrow_variant_without_which_figures_are_unreadable(page, server, url):
+    """Sur un téléphone, le navigateur choisit la variante étroite ; sans elle (les <source>
+    retirés), la figure large y serait illisible : c'était le cas avant les variantes."""
+    open_page(page, server + url, PHONE)
+    chosen = page.evaluate(FIGURE_TEXT_PROBE, CONCEPT_FIGURE)
+    assert any("-etroit." in f["src"] for f in chosen), chosen
     page.evaluate(
-        """async () => {
-          const img = document.querySelector(".rapport-figure img");
-          const text = (await (await fetch(img.src)).text()).replace(
-            /viewBox="([\\d.]+) ([\\d.]+) ([\\d.]+)/,
-            (all, x, y, w) => `viewBox="${x} ${y} ${Number(w) * 6.4 / 4.2}`);
-          img.src = URL.createObjectURL(new Blob([text], {type: "image/svg+xml"}));
-        }"""
+        """async (selector) => {
+          const waits = [];
+          for (const img of document.querySelectorAll(selector)) {
+            if (!img.parentElement.matches("picture")) continue;
+            img.parentElement.querySelectorAll("source").forEach((s) => s.remove());
+            waits.push(new Promise((done) => (img.complete ? done() : (img.onload = done))));
+          }
+          await Promise.all(waits);
+        }""",
+        CONCEPT_FIGURE,
     )
-    assert page.evaluate(FIGURE_TEXT_PROBE)[0]["smallest"] < 10
+    wide = [
+        f for f in page.evaluate(FIGURE_TEXT_PROBE, CONCEPT_FIGURE) if "-etroit." not in f["src"]
+    ]
+    assert len(wide) == len(chosen), wide
+    assert any(f["smallest"] < 10 for f in wide), wide
 
 
 # Les boutons de copie dont l'icône chevauche la première ligne de leur bloc de code.

@@ -145,6 +145,9 @@ def test_archive_round_trip_offline(built_site, tmp_path, monkeypatch):
     assert preview.restore(str(archive), build=fresh) == []
     assert preview.prepare(build=fresh) == []
     assert (fresh / "notebooks" / "03_premier_reseau_pytorch.ipynb").is_file()
+    # Une figure voyage avec sa variante étroite (pour un téléphone) et sa clé.
+    assert {"figures/activations-etroit.svg", "figures/activations.cle"} <= set(names)
+    assert (fresh / "figures" / "activations-etroit.svg").is_file()
     # Une cellule de code modifiée dans l'arbre de travail : son entrée n'est plus utilisée.
     tutorials = tmp_path / "tutorials"
     shutil.copytree(paths.TUTORIALS, tutorials)

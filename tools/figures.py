@@ -2,7 +2,9 @@
 
 Chaque script ``docs/figures/NOM.py`` reçoit en argument le dossier de sortie et y écrit
 ``NOM.svg`` ou ``NOM.png`` et, s'il le souhaite, ``NOM.md`` : un petit extrait Markdown avec les
-nombres mesurés, qu'une page inclut par ``--8<-- "build/figures/NOM.md"``.
+nombres mesurés, qu'une page inclut par ``--8<-- "build/figures/NOM.md"``. Il peut écrire aussi
+``NOM-etroit.svg`` (ou ``.png``) : la même figure dessinée pour un téléphone (texte d'au moins
+10 px sur un écran de 390 px), que la page propose sous 720 px de large (tools/images.py).
 
 * Les scripts s'exécutent dans un processus neuf (dossier courant temporaire, MPLBACKEND=Agg).
 * Le cache ne dépend que du texte du script et des dépendances épinglées : un script inchangé
@@ -32,6 +34,8 @@ OUT = paths.BUILD / "figures"
 # À incrémenter quand la manière de produire les figures change (invalide le cache).
 FIGURES_VERSION = "1"
 IMAGE_SUFFIXES = (".svg", ".png")
+# La variante étroite d'une figure (pour un téléphone) : NOM-etroit.svg ou NOM-etroit.png.
+NARROW = "-etroit"
 TIMEOUT = int(os.environ.get("ATELIER_FIGURE_TIMEOUT", "300"))
 
 
@@ -49,9 +53,15 @@ def cache_key(script: Path) -> str:
     return paths.cache_key(FIGURES_VERSION, fingerprints, [script.read_text("utf-8")])
 
 
+def outputs(name: str) -> list[str]:
+    """Les noms des fichiers qu'un script de figure peut écrire."""
+    variants = [f"{name}{s}" for s in IMAGE_SUFFIXES]
+    return [*variants, *(f"{name}{NARROW}{s}" for s in IMAGE_SUFFIXES), f"{name}.md"]
+
+
 def produced(name: str, out: Path = OUT) -> list[Path]:
-    """Les fichiers d'une figure déjà produits : image(s) et extrait Markdown."""
-    return [out / f"{name}{s}" for s in (*IMAGE_SUFFIXES, ".md") if (out / f"{name}{s}").is_file()]
+    """Les fichiers d'une figure déjà produits : image(s), variante étroite, extrait Markdown."""
+    return [out / n for n in outputs(name) if (out / n).is_file()]
 
 
 def images(out: Path = OUT, folder: Path = SOURCES) -> list[Path]:
@@ -101,11 +111,11 @@ def build_one(script: Path, *, out: Path = OUT, force: bool = False) -> bool:
             )
         for old in produced(name, out):
             old.unlink()
-        for suffix in (*IMAGE_SUFFIXES, ".md"):
-            made_file = target / f"{name}{suffix}"
+        for output in outputs(name):
+            made_file = target / output
             if made_file.is_file():
                 # Écriture atomique : une construction voisine ne lit jamais un fichier à moitié.
-                storage.atomic_write(out / f"{name}{suffix}", made_file.read_bytes())
+                storage.atomic_write(out / output, made_file.read_bytes())
     storage.atomic_write(stamp, key)
     return True
 

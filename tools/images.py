@@ -127,3 +127,49 @@ def with_sizes(html_text: str, read: Callable[[str], bytes | None]) -> tuple[str
         return f"{body} {added}{' ' if end == '/>' else ''}{end}"
 
     return IMG_RE.sub(replace, html_text), unsized
+
+
+# Variante étroite d'une figure (tools/figures.py) : ``figures/NOM-etroit.svg`` à côté de
+# ``figures/NOM.svg``, dessinée pour un téléphone. Elle remplace la figure large sous cette
+# largeur de fenêtre : au-dessus, le texte de la page fait au moins 686 px de large (barres
+# latérales comprises), assez pour les figures larges ; en dessous, il descend à 288 px (écran
+# de 320 px) et une figure large y serait réduite au tiers.
+NARROW_SUFFIX = "-etroit"
+NARROW_MEDIA = "(max-width: 719px)"
+FIGURE_SRC_RE = re.compile(r"^(?P<stem>(?:.*/)?figures/[\w-]+)(?P<ext>\.svg|\.png)$")
+
+
+def narrow_variant(src: str) -> str | None:
+    """L'adresse de la variante étroite possible d'une figure (None : ce n'est pas une figure,
+    ou c'est déjà une variante étroite)."""
+    match = FIGURE_SRC_RE.match(src)
+    if not match or match.group("stem").endswith(NARROW_SUFFIX):
+        return None
+    return f"{match.group('stem')}{NARROW_SUFFIX}{match.group('ext')}"
+
+
+def with_narrow_variants(html_text: str, read: Callable[[str], bytes | None]) -> str:
+    """La page dont chaque figure qui a une variante étroite (lue par ``read``) est enveloppée
+    dans un ``<picture>`` : un ``<source>`` la propose sous ``NARROW_MEDIA``, avec sa propre
+    taille (``width``, ``height`` : la place réservée suit la variante choisie) ; l'``<img>``
+    garde l'adresse de la figure large, son texte alternatif et ses attributs. Une page déjà
+    traitée n'est pas modifiée une seconde fois."""
+
+    def replace(match: re.Match) -> str:
+        tag = match.group(0)
+        before = html_text[max(0, match.start() - 400) : match.start()]
+        if re.search(r"<picture\b[^>]*>\s*(?:<source\b[^>]*>\s*)*$", before, re.I):
+            return tag
+        src = SRC_RE.search(tag)
+        narrow = narrow_variant(src.group(2)) if src else None
+        data = read(narrow) if narrow else None
+        size = intrinsic_size(data) if data else None
+        if size is None:
+            return tag
+        source = (
+            f'<source media="{NARROW_MEDIA}" srcset="{narrow}" '
+            f'width="{size[0]}" height="{size[1]}">'
+        )
+        return f"<picture>{source}{tag}</picture>"
+
+    return IMG_RE.sub(replace, html_text)

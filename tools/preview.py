@@ -105,6 +105,8 @@ def current_keys() -> dict:
 
 def pack(out: Path, build: Path = BUILD) -> dict:
     """Écrit l'archive des entrées de la construction actuelle ; renvoie son manifeste."""
+    from tools import figures
+
     keys = current_keys()
     members: list[tuple[str, Path]] = []
     tutorials = {}
@@ -119,7 +121,9 @@ def pack(out: Path, build: Path = BUILD) -> dict:
         stamp = build / "figures" / f"{name}.cle"
         if not stamp.is_file() or stamp.read_text() != key:
             raise PreviewError(f"La figure {name} n'est pas à jour : lancez « make site ».")
-        members += [(f"figures/{p.name}", p) for p in sorted(build.glob(f"figures/{name}.*"))]
+        # Image(s), variante étroite, extrait Markdown et clé : tout ce que le script a produit.
+        made = [*figures.produced(name, build / "figures"), stamp]
+        members += [(f"figures/{p.name}", p) for p in made]
     for folder, suffixes in (("snippets", SNIPPET_SUFFIXES), ("screenshots", (".png", ".json"))):
         files = [p for p in sorted((build / folder).rglob("*")) if p.suffix in suffixes]
         members += [(str(p.relative_to(build)), p) for p in files if p.is_file()]
@@ -204,6 +208,8 @@ def _copy_tree(source: Path, target: Path, overwrite: bool) -> None:
 
 def restore(source: str, build: Path = BUILD) -> list[str]:
     """Copie les entrées de l'archive sous build/ ; renvoie une phrase par entrée refusée."""
+    from tools import figures
+
     with preview_environment(), tempfile.TemporaryDirectory(prefix="atelier-apercu-") as tmp:
         folder = _unpack(source, Path(tmp))
         try:
@@ -219,9 +225,11 @@ def restore(source: str, build: Path = BUILD) -> list[str]:
                 _copy_tree(folder / folder_name, build / folder_name, overwrite=False)
         for name, key in keys["figures"].items():
             if manifest.get("figures", {}).get(name) == key:
-                for path in (folder / "figures").glob(f"{name}.*"):
-                    (build / "figures").mkdir(parents=True, exist_ok=True)
-                    shutil.copy2(path, build / "figures" / path.name)
+                for file_name in (*figures.outputs(name), f"{name}.cle"):
+                    path = folder / "figures" / file_name
+                    if path.is_file():
+                        (build / "figures").mkdir(parents=True, exist_ok=True)
+                        shutil.copy2(path, build / "figures" / file_name)
         for part, page in (("snippets", SNIPPETS_PAGE), ("screenshots", SCREENSHOTS_PAGE)):
             if manifest.get(part) == keys[part]:
                 _copy_tree(folder / part, build / part, overwrite=True)

@@ -1,6 +1,7 @@
 """Figure « formes_tenseurs » : des tenseurs de rang 0 à 4, leur forme et un cas réel.
 
-Usage : python formes_tenseurs.py DOSSIER ; écrit DOSSIER/formes_tenseurs.svg.
+Usage : python formes_tenseurs.py DOSSIER ; écrit DOSSIER/formes_tenseurs.svg et sa variante pour
+un téléphone, DOSSIER/formes_tenseurs-etroit.svg.
 """
 
 import sys
@@ -13,7 +14,8 @@ import matplotlib.pyplot as plt
 from matplotlib.patches import Rectangle
 
 out = Path(sys.argv[1])
-plt.rcParams.update({"svg.hashsalt": "atelier", "font.size": 11})
+# svg.fonttype « none » : du vrai texte, dont tests/test_layout.py lit la taille à l'écran.
+plt.rcParams.update({"svg.hashsalt": "atelier", "font.size": 11, "svg.fonttype": "none"})
 NBSP = "\u00a0"
 GRAY, CHANNELS = "#c5cae9", ["#ef9a9a", "#a5d6a7", "#90caf9"]
 # Décalage d'une feuille à la suivante (troisième axe), vers le haut à droite.
@@ -33,31 +35,74 @@ def stack(ax, x, y, colors, rows=3, cols=4):
         sheet(ax, x + k * SHIFT[0], y + k * SHIFT[1], rows, cols, colors[k])
 
 
-def legend(ax, center, y, title, shape, example):
-    """Titre au-dessus du dessin (qui commence en y), forme et exemple en dessous."""
-    ax.text(center, y + 5.0, title, ha="center", fontsize=15, weight="bold")
+def legend(ax, center, y, title, shape, example, scale=1.0):
+    """Titre au-dessus du dessin (qui commence en y), forme et exemple en dessous ; ``scale``
+    réduit les textes (variante étroite, où une unité du dessin est plus courte)."""
+    ax.text(center, y + 5.0, title, ha="center", fontsize=15 * scale, weight="bold")
     ax.text(
-        center, y - 0.5, f"forme {shape}", ha="center", va="top", family="monospace", fontsize=13
+        center,
+        y - 0.5,
+        f"forme {shape}",
+        ha="center",
+        va="top",
+        family="monospace",
+        fontsize=13 * scale,
     )
-    ax.text(center, y - 1.3, example, ha="center", va="top", fontsize=12.5, color="#455a64")
+    ax.text(center, y - 1.3, example, ha="center", va="top", fontsize=12.5 * scale, color="#455a64")
 
 
-# Première ligne : rangs 0, 1 et 2 ; seconde ligne : rangs 3 et 4.
-TOP, BOTTOM = 9.5, 0.0
-fig, ax = plt.subplots(figsize=(10, 7.2), constrained_layout=True)
-sheet(ax, 1.5, TOP, 1, 1, GRAY)
-legend(ax, 2.0, TOP, "rang 0", "()", f"un nombre{NBSP}:\nla perte d'un lot")
-sheet(ax, 8, TOP, 1, 4, GRAY)
-legend(ax, 10, TOP, "rang 1", "(4,)", "un exemple tabulaire\n(4 caractéristiques)")
-sheet(ax, 16.5, TOP, 3, 4, GRAY)
-legend(ax, 18.5, TOP, "rang 2", "(3, 4)", "un lot tabulaire\nN × caractéristiques")
-stack(ax, 1.0, BOTTOM, [GRAY, GRAY])
-legend(ax, 3.4, BOTTOM, "rang 3", "(2, 3, 4)", "un lot d'images en gris\nN × H × W")
-for n in range(2):
-    stack(ax, 10.0 + n * 7.0, BOTTOM, CHANNELS)
-legend(ax, 16.2, BOTTOM, "rang 4", "(2, 3, 3, 4)", "un lot d'images couleur\nN × C × H × W (C = 3)")
-ax.set_xlim(-0.5, 24.5)
-ax.set_ylim(-3.2, TOP + 5.8)
-ax.set_aspect("equal")
-ax.axis("off")
-fig.savefig(out / "formes_tenseurs.svg", metadata={"Date": None}, bbox_inches="tight")
+EXAMPLES = {
+    0: ("()", f"un nombre{NBSP}:\nla perte d'un lot"),
+    1: ("(4,)", "un exemple tabulaire\n(4 caractéristiques)"),
+    2: ("(3, 4)", "un lot tabulaire\nN × caractéristiques"),
+    3: ("(2, 3, 4)", "un lot d'images en gris\nN × H × W"),
+    4: ("(2, 3, 3, 4)", "un lot d'images couleur\nN × C × H × W (C = 3)"),
+}
+
+
+def draw_rank(ax, rank, x, y, scale=1.0):
+    """Le dessin du rang ``rank`` (bord gauche en x, bas en y) et sa légende."""
+    shape, example = EXAMPLES[rank]
+    if rank == 0:
+        sheet(ax, x + 0.5, y, 1, 1, GRAY)
+        center = x + 1.0
+    elif rank == 1:
+        sheet(ax, x, y, 1, 4, GRAY)
+        center = x + 2.0
+    elif rank == 2:
+        sheet(ax, x, y, 3, 4, GRAY)
+        center = x + 2.0
+    elif rank == 3:
+        stack(ax, x, y, [GRAY, GRAY])
+        center = x + 2.4
+    else:
+        for n in range(2):
+            stack(ax, x + n * 7.0, y, CHANNELS)
+        center = x + 6.2
+    legend(ax, center, y, f"rang {rank}", shape, example, scale)
+
+
+def draw(path, narrow):
+    """Large (10 pouces, lus à 686 px au moins) : rangs 0 à 2 sur une ligne, 3 et 4 sur la
+    suivante. Étroit (4,2 pouces, pour un téléphone) : deux rangs par ligne, puis le rang 4
+    seul ; textes de 10 à 12 pt (11,8 px au moins à 390 px)."""
+    if narrow:
+        scale, rows = 0.8, [((0, 1.0), (1, 8.0)), ((2, 1.0), (3, 7.5)), ((4, 1.0),)]
+        width, top, step = 13.5, 19.0, 9.5
+    else:
+        scale, rows = 1.0, [((0, 1.0), (1, 8.0), (2, 16.5)), ((3, 1.0), (4, 10.0))]
+        width, top, step = 24.0, 9.5, 9.5
+    fig, ax = plt.subplots(figsize=(4.2, 8.2) if narrow else (10, 7.2), constrained_layout=True)
+    for i, row in enumerate(rows):
+        for rank, x in row:
+            draw_rank(ax, rank, x, top - i * step, scale)
+    ax.set_xlim(-0.5, width + 0.5)
+    ax.set_ylim(top - (len(rows) - 1) * step - 3.2, top + 5.8)
+    ax.set_aspect("equal")
+    ax.axis("off")
+    fig.savefig(path, metadata={"Date": None}, bbox_inches="tight")
+    plt.close(fig)
+
+
+draw(out / "formes_tenseurs.svg", narrow=False)
+draw(out / "formes_tenseurs-etroit.svg", narrow=True)

@@ -2,8 +2,9 @@
 
 Usage : python docs/figures/surapprentissage.py DOSSIER_DE_SORTIE
 
-Écrit DOSSIER/surapprentissage.svg (la figure) et DOSSIER/surapprentissage.md (les erreurs
-mesurées, en français, à inclure sous la figure).
+Écrit DOSSIER/surapprentissage.svg (la figure), DOSSIER/surapprentissage-etroit.svg (la même pour
+un téléphone, graphiques l'un sous l'autre) et DOSSIER/surapprentissage.md (les erreurs mesurées,
+en français, à inclure sous la figure).
 """
 
 from __future__ import annotations
@@ -64,6 +65,64 @@ def fr(value: float, digits: int = 3) -> str:
     return f"{value:.{digits}f}".replace(".", ",")
 
 
+def draw(path: Path, models: dict, errors: dict, data: tuple, narrow: bool = False) -> None:
+    """Large : les deux modèles côte à côte (10 pouces, lus à 686 px au moins) ; étroit : l'un
+    sous l'autre sur 4,2 pouces, pour un téléphone (texte de 10 pt : 11,8 px à 390 px)."""
+    x_train, y_train, x_val, y_val = data
+    # svg.fonttype « none » : du vrai texte, dont tests/test_layout.py lit la taille à l'écran.
+    style = {"svg.hashsalt": "atelier", "svg.fonttype": "none", "font.size": 10 if narrow else 13}
+    title_size, legend_size = (10, 10) if narrow else (13, 11)
+    with plt.rc_context(style):
+        fig, axes = plt.subplots(
+            *((2, 1) if narrow else (1, 2)),
+            figsize=(4.2, 7.2) if narrow else (10, 4.2),
+            sharey=True,
+            sharex=narrow,
+        )
+        grid = np.linspace(-1, 1, 400)
+        colors = ["#3949ab", "#e64a19"]
+        for ax, (name, coefs), color in zip(axes, models.items(), colors, strict=True):
+            train_err, val_err = errors[name]
+            ax.plot(grid, true_function(grid), color="0.6", linestyle="--", label="relation réelle")
+            ax.plot(
+                grid, np.polyval(coefs, grid), color=color, linewidth=2.2, label="modèle ajusté"
+            )
+            ax.scatter(
+                x_val,
+                y_val,
+                facecolors="none",
+                edgecolors="0.35",
+                s=36,
+                label="validation (30 points)",
+            )
+            ax.scatter(
+                x_train, y_train, color="black", s=60, zorder=3, label="entraînement (5 points)"
+            )
+            ax.set_title(
+                f"{name[0].upper()}{name[1:]}\nMSE entraînement {fr(train_err)}, "
+                f"validation {fr(val_err)}",
+                fontsize=title_size,
+            )
+            ax.set_xlim(-1.05, 1.05)
+            ax.grid(alpha=0.3)
+            ax.xaxis.set_major_formatter(FRENCH_TICKS)
+            ax.yaxis.set_major_formatter(FRENCH_TICKS)
+            if narrow:
+                ax.set_ylabel("y")
+        axes[-1].set_xlabel("x")
+        if not narrow:
+            axes[0].set_xlabel("x")
+            axes[0].set_ylabel("y")
+        low = min(y_train.min(), y_val.min())
+        high = max(y_train.max(), y_val.max())
+        margin = 0.25 * (high - low)
+        axes[0].set_ylim(low - margin, high + margin)
+        axes[0].legend(loc="upper left", fontsize=legend_size)
+        fig.tight_layout()
+        fig.savefig(path, metadata={"Date": None})
+        plt.close(fig)
+
+
 def main(out_dir: Path) -> dict:
     out_dir.mkdir(parents=True, exist_ok=True)
     x_train, y_train, x_val, y_val = make_data()
@@ -73,37 +132,14 @@ def main(out_dir: Path) -> dict:
     }
     errors = {name: (mse(c, x_train, y_train), mse(c, x_val, y_val)) for name, c in models.items()}
 
-    plt.rcParams.update({"svg.hashsalt": "atelier", "font.size": 13})
-    fig, axes = plt.subplots(1, 2, figsize=(10, 4.2), sharey=True)
-    grid = np.linspace(-1, 1, 400)
-    colors = ["#3949ab", "#e64a19"]
-    for ax, (name, coefs), color in zip(axes, models.items(), colors, strict=True):
-        train_err, val_err = errors[name]
-        ax.plot(grid, true_function(grid), color="0.6", linestyle="--", label="relation réelle")
-        ax.plot(grid, np.polyval(coefs, grid), color=color, linewidth=2.2, label="modèle ajusté")
-        ax.scatter(
-            x_val, y_val, facecolors="none", edgecolors="0.35", s=36, label="validation (30 points)"
-        )
-        ax.scatter(x_train, y_train, color="black", s=60, zorder=3, label="entraînement (5 points)")
-        ax.set_title(
-            f"{name[0].upper()}{name[1:]}\nMSE entraînement {fr(train_err)}, "
-            f"validation {fr(val_err)}",
-            fontsize=13,
-        )
-        ax.set_xlabel("x")
-        ax.set_xlim(-1.05, 1.05)
-        ax.grid(alpha=0.3)
-        ax.xaxis.set_major_formatter(FRENCH_TICKS)
-        ax.yaxis.set_major_formatter(FRENCH_TICKS)
-    axes[0].set_ylabel("y")
-    low = min(y_train.min(), y_val.min())
-    high = max(y_train.max(), y_val.max())
-    margin = 0.25 * (high - low)
-    axes[0].set_ylim(low - margin, high + margin)
-    axes[0].legend(loc="upper left", fontsize=11)
-    fig.tight_layout()
-    fig.savefig(out_dir / "surapprentissage.svg", metadata={"Date": None})
-    plt.close(fig)
+    draw(out_dir / "surapprentissage.svg", models, errors, (x_train, y_train, x_val, y_val))
+    draw(
+        out_dir / "surapprentissage-etroit.svg",
+        models,
+        errors,
+        (x_train, y_train, x_val, y_val),
+        narrow=True,
+    )
 
     (line_train, line_val), (poly_train, poly_val) = errors.values()
     snippet = (

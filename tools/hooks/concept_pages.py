@@ -9,7 +9,9 @@
   (tools.docs_exec, avec cache : une modification de la prose ne ré-exécute rien).
 * sur chaque page, tutoriels compris : la première occurrence de chaque terme du glossaire
   reçoit le focus, qui montre sa définition au clavier (tools.accessibility) ; chaque image
-  reçoit sa taille (width, height), lue dans son fichier (tools.images).
+  reçoit sa taille (width, height), lue dans son fichier, et une figure qui a une variante
+  étroite (``figures/NOM-etroit.svg``) la propose aux téléphones dans un ``<picture>``
+  (tools.images).
 """
 
 from __future__ import annotations
@@ -129,7 +131,10 @@ def image_reader(page, files):
 def on_page_content(html_text, page, config, files):
     # Chaque image reçoit sa taille, lue dans son fichier : pas de décalage de mise en page
     # pendant le chargement (tools/images.py).
-    html_text, unsized = images.with_sizes(html_text, image_reader(page, files))
+    read = image_reader(page, files)
+    # Une figure dessinée aussi pour un téléphone : sa variante étroite sous 720 px de large.
+    html_text = images.with_narrow_variants(html_text, read)
+    html_text, unsized = images.with_sizes(html_text, read)
     for src in unsized:
         log.warning(f"{page.file.src_uri} : image sans taille lisible (width, height) : {src}")
     # Au clavier : la première occurrence de chaque terme du glossaire reçoit le focus, qui
