@@ -1,0 +1,52 @@
+"""Crochet MkDocs des formules : chaque page (cours, tutoriel, rapport, glossaire) reçoit ses
+formules composées en SVG avec leur MathML (tools/maths.py) ; aucun MathJax n'est publié."""
+
+from __future__ import annotations
+
+import re
+
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import event_priority
+
+from tools import maths
+
+_composer: maths.Composer | None = None
+# Le chargeur de MathJax que mkdocs-jupyter ajoute avant </body> de chaque page : sans objet, les
+# formules des notebooks étant composées comme les autres.
+JUPYTER_MATHJAX_RE = re.compile(r"<script data-mkdocs-jupyter-mathjax=[^>]*>.*?</script>\s*", re.S)
+
+
+def on_pre_build(config):
+    global _composer
+    _close()
+    _composer = maths.Composer()
+
+
+@event_priority(-50)  # après mkdocs-jupyter, qui ajoute son chargeur
+def on_post_page(output, page, config):
+    global _composer
+    output = JUPYTER_MATHJAX_RE.sub("", output)
+    if 'class="arithmatex"' not in output:
+        return output
+    if _composer is None:
+        _composer = maths.Composer()
+    try:
+        return maths.render_page(output, page.file.src_uri, _composer)
+    except maths.MathError as exc:
+        _close()
+        raise PluginError(f"Formules : {exc}") from None
+
+
+def _close():
+    global _composer
+    if _composer is not None:
+        _composer.close()
+        _composer = None
+
+
+def on_post_build(config):
+    _close()
+
+
+def on_build_error(error):
+    _close()
