@@ -79,11 +79,10 @@ def test_no_page_loads_a_third_party_resource(built_site):
         offenders += [(css.name, u) for u in re.findall(r"url\(\s*['\"]?(https?:[^)'\"]+)", text)]
         offenders += [(css.name, u) for u in re.findall(r"@import\s+['\"](https?:[^'\"]+)", text)]
     assert offenders == []
-    # La copie locale de MathJax est publiée, et l'adresse CDN par défaut n'apparaît nulle part.
-    assert (built_site["dir"] / "assets" / "vendor" / "mathjax" / "tex-svg.js").is_file()
+    # L'adresse CDN de MathJax (chargeur de mkdocs-jupyter) n'apparaît nulle part.
     for page in html_pages(built_site["dir"]):
         text = page.read_text(encoding="utf-8")
-        assert "cdn.jsdelivr.net" not in text and "ATELIER_MATHJAX_LOCAL" not in text, page
+        assert "cdn.jsdelivr.net" not in text, page
         assert "fonts.googleapis.com" not in text, page
 
 
@@ -147,39 +146,57 @@ def test_notebook_markdown_is_rendered_like_a_page(built_site):
     assert admonitions > 0
 
 
-def test_math_is_prepared_for_the_local_mathjax(built_site):
-    text = (built_site["dir"] / "demarrer" / "index.html").read_text(encoding="utf-8")
-    assert 'class="arithmatex"' in text
-    assert "assets/vendor/mathjax/tex-svg.js" in text
+FORMULA_RE = re.compile(r'<(span|div) class="arithmatex">(.*?)</\1>', re.S)
+MATHJAX_SCRIPT_RE = re.compile(r"<script[^>]*(?:mathjax|MathJax)[^>]*>", re.I)
+FORMULA_DRAWING_RE = re.compile(
+    r'<span class="formule" aria-hidden="true" style="width:[\d.]+ex;height:[\d.]+ex;[^"]*'
+    r'--formule:url\(&quot;data:image/svg\+xml,([^"]+)&quot;\)"></span>'
+)
 
 
-def test_mathjax_loads_only_on_pages_with_math(built_site):
-    """MathJax (2 Mo) n'est chargé que par les pages qui ont une formule ; une page de
-    notebook garde le chargeur à la demande de mkdocs-jupyter."""
-    script = re.compile(r'<script src="[^"]*assets/vendor/mathjax/tex-svg\.js" defer></script>')
-    with_math, without = [], []
+def math_problems(text: str) -> list[str]:
+    """Ce qui, dans une page publiée, n'est pas une formule composée à la construction : un
+    script de MathJax, une formule restée en TeX, sans dessin (le SVG de MathJax, en masque
+    d'un seul élément caché aux lecteurs d'écran) ou sans MathML pour les lecteurs d'écran."""
+    problems = [f"script {m.group(0)}" for m in MATHJAX_SCRIPT_RE.finditer(text)]
+    for match in FORMULA_RE.finditer(text):
+        inner = match.group(2)
+        drawing = FORMULA_DRAWING_RE.search(inner)
+        if not inner.startswith('<mjx-container class="MathJax" jax="SVG"'):
+            problems.append(f"formule non composée : {inner[:40]}")
+        elif drawing is None or "%3Csvg " not in drawing.group(1) or "viewBox" not in inner:
+            problems.append(f"formule sans dessin : {inner[:60]}")
+        elif "<mjx-assistive-mml" not in inner or "<math" not in inner:
+            problems.append(f"formule sans MathML : {inner[:60]}")
+    return problems
+
+
+def test_formulas_are_composed_at_build_time(built_site):
+    """Aucune page ne charge MathJax : chaque formule (pages de cours, cellules Markdown des
+    tutoriels) arrive composée, un SVG et son MathML pour les lecteurs d'écran."""
+    counts = {}
     for path in html_pages(built_site["dir"]):
         text = path.read_text(encoding="utf-8")
-        has_math = 'class="arithmatex"' in text
-        (with_math if has_math else without).append(path.name)
-        assert bool(script.search(text)) == has_math, path
-        assert ("assets/mathjax-config.js" in text) == has_math, path
-    assert with_math and without
-    # La règle du crochet, sur une page plantée : sans formule, les deux scripts disparaissent.
-    from tools.hooks import tutorial_pages
-
-    page = (
-        '<p>Texte</p>\n<script src="../assets/mathjax-config.js" defer></script>\n'
-        '<script src="../assets/vendor/mathjax/tex-svg.js" defer></script>\n'
-    )
-
-    class Page:
-        url = "mlp/"
-        file = type("F", (), {"src_uri": "mlp.md"})()
-
-    assert "mathjax" not in tutorial_pages.on_post_page(page, Page(), {}).lower()
-    kept = tutorial_pages.on_post_page('<span class="arithmatex">x</span>' + page, Page(), {})
-    assert kept.count("<script") == 2
+        assert math_problems(text) == [], path
+        counts[str(path.relative_to(built_site["dir"]))] = len(FORMULA_RE.findall(text))
+    assert counts["mlp/index.html"] >= 20 and counts["demarrer/index.html"] >= 1
+    assert counts["tutoriels/03_premier_reseau_pytorch/index.html"] >= 1
+    assert not list(built_site["dir"].rglob("tex-svg.js"))
+    assert not list(built_site["dir"].rglob("mathjax*.js"))
+    # Chaque sorte de défaut, plantée dans une page composée, est signalée.
+    good = (built_site["dir"] / "demarrer" / "index.html").read_text(encoding="utf-8")
+    first = FORMULA_RE.search(good)
+    planted = [
+        good.replace("</body>", '<script src="../assets/mathjax/tex-svg.js"></script></body>'),
+        good.replace("</body>", '<script data-mkdocs-jupyter-mathjax="{}">1</script></body>'),
+        good.replace(first.group(0), '<span class="arithmatex">\\(x\\)</span>'),
+        good.replace(first.group(0), re.sub(r"<mjx-assistive-mml.*?</mjx-assistive-mml>", "",
+                                            first.group(0), flags=re.S)),
+        good.replace(first.group(0), re.sub(r'<span class="formule".*?</span>', "",
+                                            first.group(0), flags=re.S)),
+    ]  # fmt: skip
+    for text in planted:
+        assert math_problems(text) != []
 
 
 def test_exercise_solutions_are_folded_but_executed(built_site):

@@ -1,12 +1,17 @@
-"""Formules composées à la construction : du SVG dans la page, aucun MathJax chez le lecteur.
+"""Formules composées à la construction : une image SVG par formule, aucun MathJax chez le lecteur.
 
 * pymdownx.arithmatex (mode générique) laisse chaque formule dans la page, pages de cours comme
   cellules Markdown des notebooks : ``<span class="arithmatex">\\(…\\)</span>`` en ligne,
   ``<div class="arithmatex">\\[…\\]</div>`` hors texte ;
-* ``render_page`` remplace le TeX de chaque formule par ce que MathJax (paquet npm
-  ``mathjax-full``, épinglé par tools/maths/package-lock.json et installé par ``npm ci`` dans
-  build/vendor/maths) en fait : un SVG (``currentColor`` : lisible en mode sombre, imprimable)
-  et le MathML que lisent les lecteurs d'écran ;
+* ``render_page`` remplace le TeX de chaque formule par une image : le SVG que MathJax (paquet
+  npm ``mathjax-full``, épinglé par tools/maths/package-lock.json et installé par ``npm ci``
+  dans build/vendor/maths) en fait, publié sous assets/formules/ (nommé par son empreinte, mis
+  en cache par le navigateur), avec pour texte alternatif sa lecture en français
+  (speech-rule-engine, règles ClearSpeak), la taille de la formule (pas de décalage de mise en
+  page) et un chargement différé : seules les formules proches de l'écran sont chargées ;
+* une image par formule plutôt que le SVG dans la page : les milliers d'éléments des SVG de
+  MathJax (un par glyphe et par nœud) et du MathML coûtaient au téléphone plus de temps de
+  style et de mise en page que tout le reste de la page ;
 * chaque formule composée est gardée dans build/maths, nommée par l'empreinte de son TeX, de
   son mode et du compositeur : une construction chaude ne lance pas Node ; sinon, un seul
   processus Node (tools/maths/compose.js) compose, à la demande, toutes les formules nouvelles
@@ -30,8 +35,19 @@ SOURCE = paths.ROOT / "tools" / "maths"
 CACHE = paths.BUILD / "maths"
 # Une formule d'arithmatex : la balise (span en ligne, div hors texte) et le TeX échappé.
 ARITHMATEX_RE = re.compile(r'<(span|div) class="arithmatex">(.*?)</\1>', re.S)
-# Identifiants des glyphes d'une formule (fontCache local de MathJax) : « MJX-3-TEX-I-1D465 ».
-GLYPH_ID_RE = re.compile(r"MJX-\d+-TEX-")
+SVG_ROOT_RE = re.compile(r"<svg\b[^>]*>")
+SVG_ATTRIBUTE_RE = re.compile(r'\s(style|width|height)="([^"]*)"')
+# Les règles de la feuille de MathJax qui touchent au dessin : elles suivent le SVG dans l'image.
+SVG_STYLE = (
+    "<style>path[data-c],use[data-c]{stroke-width:3}"
+    "line[data-line],rect[data-frame]{stroke-width:70px;fill:none}"
+    ".mjx-dashed{stroke-dasharray:140}.mjx-dotted{stroke-linecap:round;stroke-dasharray:0,140}"
+    "</style>"
+)
+# Version du format des formules gardées dans build/maths (change avec ce format).
+FORMAT = "image-1"
+# Dossier des images des formules dans le site publié.
+FORMULAS_URI = "assets/formules"
 DELIMITERS = {"span": ("\\(", "\\)"), "div": ("\\[", "\\]")}
 
 
@@ -86,31 +102,34 @@ def install(target: Path | None = None) -> Path:
 class Composer:
     """Un processus Node, lancé à la première formule absente du cache, gardé jusqu'à close()."""
 
-    def __init__(self, cache: Path = CACHE):
-        self.cache = cache
+    def __init__(self, cache: Path | None = None):
+        self.cache = cache or CACHE
         self.process: subprocess.Popen | None = None
-        self.memory: dict[str, str] = {}
+        self.memory: dict[str, dict] = {}
+        # Les images des formules de la construction : adresse dans le site -> SVG.
+        self.images: dict[str, str] = {}
         self.fingerprint = composer_fingerprint()
 
     def key(self, tex: str, display: bool) -> str:
-        text = f"{self.fingerprint}\n{int(display)}\n{tex}"
+        text = f"{FORMAT}\n{self.fingerprint}\n{int(display)}\n{tex}"
         return hashlib.sha256(text.encode()).hexdigest()
 
-    def compose(self, tex: str, display: bool) -> str:
-        """Le HTML de la formule ; MathError (le message de TeX) si elle est fausse."""
+    def compose(self, tex: str, display: bool) -> dict:
+        """La formule composée ({"svg", "speech"}) ; MathError (le message de TeX) si elle est
+        fausse."""
         key = self.key(tex, display)
         if key in self.memory:
             return self.memory[key]
-        path = self.cache / key[:2] / f"{key}.html"
+        path = self.cache / key[:2] / f"{key}.json"
         try:
-            result = path.read_text(encoding="utf-8")
+            result = json.loads(path.read_text(encoding="utf-8"))
         except FileNotFoundError:
             result = self._run(tex, display)
-            storage.atomic_write(path, result)
+            storage.atomic_write(path, json.dumps(result, ensure_ascii=False))
         self.memory[key] = result
         return result
 
-    def _run(self, tex: str, display: bool) -> str:
+    def _run(self, tex: str, display: bool) -> dict:
         if self.process is None:
             node = shutil.which("node")
             if node is None:
@@ -137,7 +156,7 @@ class Composer:
         answer = json.loads(line)
         if "error" in answer:
             raise MathError(answer["error"])
-        return answer["html"]
+        return {"svg": answer["svg"], "speech": answer["speech"]}
 
     def close(self) -> None:
         if self.process is not None:
@@ -151,6 +170,20 @@ class Composer:
                 process.wait()
 
 
+def image(svg: str) -> tuple[str, str]:
+    """Le fichier SVG autonome d'une formule et le style de son image : la taille et le
+    placement sur la ligne de base que MathJax donne au SVG (en ex, relatifs au texte)."""
+    root = SVG_ROOT_RE.match(svg)
+    if root is None:
+        raise MathError("sortie de MathJax sans SVG")
+    attributes = dict(SVG_ATTRIBUTE_RE.findall(root.group(0)))
+    tag = re.sub(r'\s(?:style|role|focusable|aria-hidden)="[^"]*"', "", root.group(0))
+    content = tag + SVG_STYLE + svg[root.end() :]
+    style = f"width:{attributes.get('width', '0')};height:{attributes.get('height', '0')}"
+    align = attributes.get("style", "").strip().rstrip(";")
+    return content, style + (f";{align}" if align else "")
+
+
 def formula(tag: str, escaped: str) -> tuple[str, bool]:
     """Le TeX d'une formule d'arithmatex, sans ses délimiteurs, et s'il est hors texte."""
     tex = html.unescape(escaped).strip()
@@ -161,25 +194,29 @@ def formula(tag: str, escaped: str) -> tuple[str, bool]:
     return tex, tag == "div"
 
 
-def render_page(output: str, page: str, composer: Composer) -> str:
-    """La page dont chaque formule est composée ; MathError nommant la page et la formule."""
-    count = 0
+def render_page(output: str, page: str, composer: Composer, url_for=lambda uri: uri) -> str:
+    """La page dont chaque formule est une image ; MathError nommant la page et la formule.
+    ``url_for`` donne l'adresse d'un fichier du site relative à la page."""
 
     def replace(match: re.Match) -> str:
-        nonlocal count
         tag, escaped = match.groups()
         tex, display = formula(tag, escaped)
         try:
             composed = composer.compose(tex, display)
+            content, style = image(composed["svg"])
         except MathError as exc:
             short = " ".join(tex.split())
             short = short if len(short) <= 80 else short[:79] + "…"
             raise MathError(
                 f"{page} : la formule « {short} » ne peut pas être composée (erreur TeX : {exc})."
             ) from None
-        count += 1
-        # Identifiants uniques dans la page : les glyphes de la n-ième formule sont « MJX-n-… ».
-        composed = GLYPH_ID_RE.sub(f"MJX-{count}-TEX-", composed)
-        return f'<{tag} class="arithmatex">{composed}</{tag}>'
+        uri = f"{FORMULAS_URI}/{hashlib.sha256(content.encode()).hexdigest()[:16]}.svg"
+        composer.images[uri] = content
+        classes = "formule formule--bloc" if display else "formule"
+        alt = html.escape(composed["speech"], quote=True)
+        return (
+            f'<{tag} class="arithmatex"><img class="{classes}" src="{url_for(uri)}" alt="{alt}" '
+            f'style="{style}" loading="lazy" decoding="async"></{tag}>'
+        )
 
     return ARITHMATEX_RE.sub(replace, output)

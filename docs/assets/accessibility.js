@@ -54,15 +54,21 @@
     element.removeAttribute(MARK);
   }
 
+  // Toutes les mesures d'abord, toutes les écritures ensuite : un attribut posé entre deux
+  // mesures obligerait le navigateur à recalculer les styles de la page à la mesure suivante.
   function update() {
+    var toMark = [];
+    var toUnmark = [];
     document.querySelectorAll(".md-content *").forEach(function (element) {
       var marked = element.hasAttribute(MARK);
       if (scrolls(element)) {
-        if (!marked) mark(element);
+        if (!marked) toMark.push(element);
       } else if (marked) {
-        unmark(element);
+        toUnmark.push(element);
       }
     });
+    toMark.forEach(mark);
+    toUnmark.forEach(unmark);
   }
 
   var pending = null;
@@ -75,10 +81,7 @@
   } else {
     update();
   }
-  // MathJax compose les formules après le chargement : une formule large n'existe qu'ensuite.
+  // Les figures et les polices chargées après le HTML peuvent changer les largeurs.
   window.addEventListener("load", schedule);
-  if (window.MathJax && window.MathJax.startup && window.MathJax.startup.promise) {
-    window.MathJax.startup.promise.then(schedule);
-  }
   window.addEventListener("resize", schedule);
 })();

@@ -1,12 +1,13 @@
-// Compose les formules TeX en SVG à la construction du site (tools/maths.py), une fois pour
-// toute la construction : un processus lit une formule par ligne sur l'entrée standard
-// ({"tex": "…", "display": true|false}, en JSON) et écrit une réponse par ligne
-// ({"html": "…"} ou {"error": "…"}). Chaque formule devient un <mjx-container> : le SVG
-// (aria-hidden, couleur currentColor, donc lisible en mode sombre) et le MathML que lisent
-// les lecteurs d'écran (mjx-assistive-mml). Aucun script de MathJax n'est publié.
+// Compose les formules TeX à la construction du site (tools/maths.py), une fois pour toute la
+// construction : un processus lit une formule par ligne sur l'entrée standard
+// ({"tex": "…", "display": true|false}, en JSON) et écrit une réponse par ligne : le dessin
+// de MathJax (un SVG autonome) et sa lecture en français par speech-rule-engine (règles
+// ClearSpeak), qui sert de texte alternatif : {"svg": "…", "speech": "…"} ou {"error": "…"}.
+// Aucun script de MathJax n'est publié.
 "use strict";
 
 const readline = require("readline");
+const sre = require("speech-rule-engine");
 const { mathjax } = require("mathjax-full/js/mathjax.js");
 const { TeX } = require("mathjax-full/js/input/tex.js");
 const { SVG } = require("mathjax-full/js/output/svg.js");
@@ -38,22 +39,25 @@ function compose(request) {
     ex: 8,
     containerWidth: 80 * 16,
   });
-  return adaptor.outerHTML(node);
+  // <mjx-container> : le <svg>, puis <mjx-assistive-mml> et son <math>.
+  const svg = adaptor.outerHTML(adaptor.firstChild(node));
+  const mathml = adaptor.innerHTML(adaptor.lastChild(node));
+  return { svg, speech: sre.toSpeech(mathml) };
 }
 
-if (process.argv.includes("--css")) {
-  // La feuille de style de la sortie SVG (placement du MathML réservé aux lecteurs d'écran).
-  process.stdout.write(adaptor.textContent(svg.styleSheet(doc)) + "\n");
-  process.exit(0);
+async function main() {
+  await sre.setupEngine({ locale: "fr", domain: "clearspeak", modality: "speech" });
+  await sre.engineReady();
+  const lines = readline.createInterface({ input: process.stdin, terminal: false });
+  lines.on("line", (line) => {
+    let answer;
+    try {
+      answer = compose(JSON.parse(line));
+    } catch (error) {
+      answer = { error: String((error && error.message) || error) };
+    }
+    process.stdout.write(JSON.stringify(answer) + "\n");
+  });
 }
 
-const lines = readline.createInterface({ input: process.stdin, terminal: false });
-lines.on("line", (line) => {
-  let answer;
-  try {
-    answer = { html: compose(JSON.parse(line)) };
-  } catch (error) {
-    answer = { error: String((error && error.message) || error) };
-  }
-  process.stdout.write(JSON.stringify(answer) + "\n");
-});
+main();
