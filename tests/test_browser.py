@@ -91,7 +91,10 @@ def test_math_is_drawn_without_any_script(page, server):
     page.goto(server + "/demarrer/")
     page.wait_for_load_state("networkidle")
     formula = page.locator(".arithmatex").first
-    box = formula.locator(".formule").bounding_box()
+    formula.scroll_into_view_if_needed()
+    image = formula.locator("img.formule")
+    page.wait_for_function("i => i.complete && i.naturalWidth > 0", arg=image.element_handle())
+    box = image.bounding_box()
     assert box and box["width"] > 5 and box["height"] > 5
     raw = formula.inner_text()
     assert "\\(" not in raw and "$$" not in raw

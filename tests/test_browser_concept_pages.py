@@ -27,38 +27,50 @@ def open_page(page, url):
     return missing
 
 
-# Chaque formule : son dessin (masque SVG, couleur du texte) a une taille et n'est pas caché,
-# et son MathML est là pour les lecteurs d'écran.
-FORMULA_STATE = """() => Array.from(document.querySelectorAll('.arithmatex')).map(f => {
-  const drawing = f.querySelector('mjx-container > .formule');
-  if (!drawing) return 'sans dessin';
-  const box = drawing.getBoundingClientRect(), style = getComputedStyle(drawing);
-  if (box.width < 2 || box.height < 2) return 'dessin de ' + box.width + ' px';
-  const mask = style.maskImage || style.webkitMaskImage;
-  if (!mask.startsWith('url("data:image/svg+xml')) return 'sans masque';
-  if (style.backgroundColor !== style.color) return 'pas de la couleur du texte';
-  if (!f.querySelector('mjx-assistive-mml math')) return 'sans MathML';
-  return 'ok';
-})"""
+# Chaque formule : une image chargée (fichier SVG valide), de la taille fixée à la construction,
+# avec un texte alternatif ; en mode sombre, inversée (dessin clair sur fond sombre).
+FORMULA_STATE = """async () => {
+  // Solutions repliées ouvertes ; un onglet non choisi n'a pas de boîte : taille non mesurée.
+  document.querySelectorAll('details').forEach(d => { d.open = true; });
+  const images = Array.from(document.querySelectorAll('.arithmatex img.formule'));
+  images.forEach(i => { i.loading = 'eager'; });
+  await Promise.all(images.map(i => i.decode().catch(() => null)));
+  const states = Array.from(document.querySelectorAll('.arithmatex')).map(f => {
+    const image = f.querySelector('img.formule');
+    if (!image) return 'sans image';
+    if (!image.complete || image.naturalWidth === 0) return 'image illisible';
+    const box = image.getBoundingClientRect();
+    const shown = image.getClientRects().length > 0;
+    if (shown && (box.width < 2 || box.height < 2)) return 'image de ' + box.width + ' px';
+    if (!image.alt.trim()) return 'sans texte alternatif';
+    return 'ok';
+  });
+  const scheme = document.body.getAttribute('data-md-color-scheme');
+  const filter = images.length ? getComputedStyle(images[0]).filter : 'none';
+  return {states, inverted: filter.includes('invert'), scheme};
+}"""
 
 
 @pytest.mark.parametrize("name", MATH_PAGES)
-def test_every_formula_is_drawn_with_its_mathml(page, server, name):
+def test_every_formula_is_an_image_with_its_reading(page, server, name):
     missing = open_page(page, f"{server}/{name}/")
     formulas = page.locator(".arithmatex")
     assert formulas.count() >= 5
-    states = page.evaluate(FORMULA_STATE)
-    assert states and set(states) == {"ok"}, states
+    result = page.evaluate(FORMULA_STATE)
+    assert result["states"] and set(result["states"]) == {"ok"}, result["states"]
+    assert not result["inverted"]
     texts = "".join(formulas.all_inner_texts())
     assert "$$" not in texts and "\\(" not in texts and "\\[" not in texts
     assert missing == []
-    # En mode sombre, le dessin suit la couleur (claire) du texte.
-    page.emulate_media(color_scheme="dark")
-    page.reload()
-    assert set(page.evaluate(FORMULA_STATE)) == {"ok"}
-    # Un dessin sans taille (SVG réduit à 1 px) est signalé.
+    # En mode sombre, le dessin (noir) est inversé : clair sur le fond sombre.
+    page.evaluate("() => document.body.setAttribute('data-md-color-scheme', 'slate')")
+    result = page.evaluate(FORMULA_STATE)
+    assert result["scheme"] == "slate" and result["inverted"]
+    # Une image réduite à 1 px, ou un fichier SVG illisible, est signalé.
     page.add_style_tag(content=".formule { width: 1px !important }")
-    assert "dessin de 1 px" in page.evaluate(FORMULA_STATE)
+    assert "image de 1 px" in page.evaluate(FORMULA_STATE)["states"]
+    page.evaluate("() => { document.querySelector('img.formule').src = 'data:image/svg+xml,x'; }")
+    assert "image illisible" in page.evaluate(FORMULA_STATE)["states"]
 
 
 def test_tabs_switch_and_stay_linked_across_pages(page, server):

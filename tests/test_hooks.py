@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 import shutil
 from types import SimpleNamespace
-from urllib.parse import unquote
 
 import pytest
 from mkdocs.exceptions import PluginError
@@ -26,9 +25,10 @@ class _Page:
 
 
 @NEEDS_NODE
-def test_formulas_are_composed_with_mathml_and_cached(tmp_path, monkeypatch):
-    """Une formule devient un SVG (couleur du texte) et son MathML ; le TeX échappé par le
-    Markdown est rendu à TeX ; une formule déjà composée ne relance pas Node."""
+def test_formulas_are_composed_as_images_and_cached(tmp_path, monkeypatch):
+    """Une formule devient une image SVG, avec sa lecture en français pour texte alternatif ;
+    le TeX échappé par le Markdown est rendu à TeX ; une formule déjà composée ne relance pas
+    Node."""
     composer = maths.Composer(cache=tmp_path / "maths")
     page = (
         '<p>Si <span class="arithmatex">\\(a &lt; b\\)</span> alors</p>\n'
@@ -39,17 +39,18 @@ def test_formulas_are_composed_with_mathml_and_cached(tmp_path, monkeypatch):
         out = maths.render_page(page, "mlp.md", composer)
     finally:
         composer.close()
-    assert "\\(" not in out and "\\[" not in out
-    assert out.count('<mjx-container class="MathJax" jax="SVG"') == 3
-    assert out.count('<mjx-container class="MathJax" jax="SVG" display="true"') == 1
-    assert out.count("<mjx-assistive-mml") == 3 and "<mo>&lt;</mo>" in out
-    # Le dessin : un seul élément, caché aux lecteurs d'écran, masqué par le SVG de MathJax.
-    drawings = re.findall(r'<span class="formule" aria-hidden="true" style="([^"]+)"></span>', out)
-    assert len(drawings) == 3 and "<svg" not in out and "<path" not in out
-    image = unquote(drawings[1].split("data:image/svg+xml,")[1].removesuffix("&quot;)"))
-    assert image.startswith('<svg xmlns="http://www.w3.org/2000/svg"') and "viewBox=" in image
-    assert image.endswith("</svg>") and "<path" in image
-    assert len(list((tmp_path / "maths").rglob("*.html"))) == 2
+    assert "\\(" not in out and "\\[" not in out and "<svg" not in out
+    images = re.findall(r'<img class="([^"]+)" src="([^"]+)" alt="([^"]+)" style="([^"]+)"', out)
+    assert [i[0] for i in images] == ["formule", "formule formule--bloc", "formule"]
+    # Le texte alternatif : la lecture de la formule en français ; « < » bien rendu à TeX.
+    assert images[0][2] == "a inférieur à b" and "fraction" in images[1][2]
+    assert re.fullmatch(r"width:[\d.]+ex;height:[\d.]+ex;vertical-align: -[\d.]+ex", images[1][3])
+    # Une image par formule différente, publiée sous assets/formules/ par son empreinte.
+    assert images[0][1] == images[2][1] and set(composer.images) == {i[1] for i in images}
+    svg = composer.images[images[1][1]]
+    assert svg.startswith('<svg xmlns="http://www.w3.org/2000/svg"') and "viewBox=" in svg
+    assert svg.endswith("</svg>") and "<path" in svg and 'fill="currentColor"' in svg
+    assert len(list((tmp_path / "maths").rglob("*.json"))) == 2
     # Construction chaude : tout vient de build/maths, Node n'est pas lancé.
     monkeypatch.setattr(maths.shutil, "which", lambda name: None)
     warm = maths.Composer(cache=tmp_path / "maths")
@@ -65,7 +66,9 @@ def test_tex_error_fails_the_build_naming_the_page(tmp_path, monkeypatch):
     monkeypatch.setattr(maths, "CACHE", tmp_path / "maths")
     maths_hook.on_pre_build({})
     good = '<p><span class="arithmatex">\\(x^2\\)</span></p>'
-    assert "<svg" in maths_hook.on_post_page(good, _Page("mlp.md"), {})
+    assert '<img class="formule" src="../assets/formules/' in maths_hook.on_post_page(
+        good, _Page("mlp.md"), {}
+    )
     bad = '<p><span class="arithmatex">\\(\\frac{1}{2\\)</span></p>'
     with pytest.raises(PluginError) as error:
         maths_hook.on_post_page(bad, _Page("tenseurs.md"), {})

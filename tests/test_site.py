@@ -148,55 +148,62 @@ def test_notebook_markdown_is_rendered_like_a_page(built_site):
 
 FORMULA_RE = re.compile(r'<(span|div) class="arithmatex">(.*?)</\1>', re.S)
 MATHJAX_SCRIPT_RE = re.compile(r"<script[^>]*(?:mathjax|MathJax)[^>]*>", re.I)
-FORMULA_DRAWING_RE = re.compile(
-    r'<span class="formule" aria-hidden="true" style="width:[\d.]+ex;height:[\d.]+ex;[^"]*'
-    r'--formule:url\(&quot;data:image/svg\+xml,([^"]+)&quot;\)"></span>'
+FORMULA_IMAGE_RE = re.compile(
+    r'<img class="formule(?: formule--bloc)?" src="((?:\.\./)*assets/formules/[0-9a-f]{16}\.svg)" '
+    r'alt="([^"]+)" style="width:[\d.]+ex;height:[\d.]+ex(?:;vertical-align: -?[\d.]+(?:ex)?)?" '
+    r'loading="lazy" decoding="async">'
 )
 
 
-def math_problems(text: str) -> list[str]:
+def math_problems(page: Path) -> list[str]:
     """Ce qui, dans une page publiée, n'est pas une formule composée à la construction : un
-    script de MathJax, une formule restée en TeX, sans dessin (le SVG de MathJax, en masque
-    d'un seul élément caché aux lecteurs d'écran) ou sans MathML pour les lecteurs d'écran."""
+    script de MathJax, une formule restée en TeX, une image sans texte alternatif, sans taille
+    ou dont le fichier SVG manque."""
+    text = page.read_text(encoding="utf-8")
     problems = [f"script {m.group(0)}" for m in MATHJAX_SCRIPT_RE.finditer(text)]
     for match in FORMULA_RE.finditer(text):
-        inner = match.group(2)
-        drawing = FORMULA_DRAWING_RE.search(inner)
-        if not inner.startswith('<mjx-container class="MathJax" jax="SVG"'):
-            problems.append(f"formule non composée : {inner[:40]}")
-        elif drawing is None or "%3Csvg " not in drawing.group(1) or "viewBox" not in inner:
-            problems.append(f"formule sans dessin : {inner[:60]}")
-        elif "<mjx-assistive-mml" not in inner or "<math" not in inner:
-            problems.append(f"formule sans MathML : {inner[:60]}")
+        image = FORMULA_IMAGE_RE.fullmatch(match.group(2))
+        if image is None:
+            problems.append(f"formule non composée : {match.group(2)[:60]}")
+            continue
+        svg = (page.parent / image.group(1)).resolve()
+        if not svg.is_file() or not svg.read_text(encoding="utf-8").startswith("<svg "):
+            problems.append(f"image absente : {image.group(1)}")
     return problems
 
 
-def test_formulas_are_composed_at_build_time(built_site):
+def test_formulas_are_composed_at_build_time(built_site, tmp_path):
     """Aucune page ne charge MathJax : chaque formule (pages de cours, cellules Markdown des
-    tutoriels) arrive composée, un SVG et son MathML pour les lecteurs d'écran."""
+    tutoriels) est une image SVG composée à la construction, avec sa lecture en français."""
+    site = built_site["dir"]
     counts = {}
-    for path in html_pages(built_site["dir"]):
+    for path in html_pages(site):
+        assert math_problems(path) == [], path
         text = path.read_text(encoding="utf-8")
-        assert math_problems(text) == [], path
-        counts[str(path.relative_to(built_site["dir"]))] = len(FORMULA_RE.findall(text))
+        counts[str(path.relative_to(site))] = len(FORMULA_RE.findall(text))
     assert counts["mlp/index.html"] >= 20 and counts["demarrer/index.html"] >= 1
     assert counts["tutoriels/03_premier_reseau_pytorch/index.html"] >= 1
-    assert not list(built_site["dir"].rglob("tex-svg.js"))
-    assert not list(built_site["dir"].rglob("mathjax*.js"))
-    # Chaque sorte de défaut, plantée dans une page composée, est signalée.
-    good = (built_site["dir"] / "demarrer" / "index.html").read_text(encoding="utf-8")
-    first = FORMULA_RE.search(good)
-    planted = [
-        good.replace("</body>", '<script src="../assets/mathjax/tex-svg.js"></script></body>'),
-        good.replace("</body>", '<script data-mkdocs-jupyter-mathjax="{}">1</script></body>'),
-        good.replace(first.group(0), '<span class="arithmatex">\\(x\\)</span>'),
-        good.replace(first.group(0), re.sub(r"<mjx-assistive-mml.*?</mjx-assistive-mml>", "",
-                                            first.group(0), flags=re.S)),
-        good.replace(first.group(0), re.sub(r'<span class="formule".*?</span>', "",
-                                            first.group(0), flags=re.S)),
-    ]  # fmt: skip
-    for text in planted:
-        assert math_problems(text) != []
+    assert not list(site.rglob("tex-svg.js")) and not list(site.rglob("mathjax*.js"))
+    text = (site / "mlp" / "index.html").read_text(encoding="utf-8")
+    assert "égale" in text  # les textes alternatifs sont en français
+    # Chaque sorte de défaut, plantée dans une copie de la page, est signalée.
+    first = FORMULA_RE.search(text).group(0)
+    image = FORMULA_IMAGE_RE.search(first)
+    planted = {
+        "script": text.replace("</body>", '<script src="../assets/mathjax/tex-svg.js"></script>'),
+        "chargeur": text.replace("</body>", '<script data-mkdocs-jupyter-mathjax="{}"></script>'),
+        "tex": text.replace(first, '<span class="arithmatex">\\(x\\)</span>'),
+        "alt": text.replace(first, first.replace(f'alt="{image.group(2)}"', 'alt=""')),
+        "taille": text.replace(first, re.sub(r'style="[^"]*"', 'style=""', first)),
+        "fichier": text.replace(first, first.replace(image.group(1), "../assets/formules/"
+                                                     + "0" * 16 + ".svg")),
+    }  # fmt: skip
+    folder = tmp_path / "mlp"
+    folder.mkdir()
+    (tmp_path / "assets").symlink_to(site / "assets")
+    for name, planted_text in planted.items():
+        (folder / "index.html").write_text(planted_text, encoding="utf-8")
+        assert math_problems(folder / "index.html") != [], name
 
 
 def test_exercise_solutions_are_folded_but_executed(built_site):

@@ -119,7 +119,7 @@ def pack(out: Path, build: Path = BUILD) -> dict:
     for folder, suffixes in (("snippets", SNIPPET_SUFFIXES), ("screenshots", (".png", ".json"))):
         files = [p for p in sorted((build / folder).rglob("*")) if p.suffix in suffixes]
         members += [(str(p.relative_to(build)), p) for p in files if p.is_file()]
-    members += [(str(p.relative_to(build)), p) for p in sorted((build / "maths").rglob("*.html"))]
+    members += [(str(p.relative_to(build)), p) for p in sorted((build / "maths").rglob("*.json"))]
     missing = [str(path) for _, path in members if not path.is_file()]
     if not tutorials or missing:
         raise PreviewError(
