@@ -7,7 +7,8 @@
 * écrit l'encadré « modèle » de chaque tutoriel qui déclare MODEL_CARD (build/modeles/), que les
   pages de cours incluent au lieu de recopier la description ou les mesures du modèle ;
 * sort la CSS que mkdocs-jupyter insère dans chaque page de notebook vers une feuille de style
-  partagée (une seule fois pour tout le site, mise en cache par le navigateur) ;
+  à part (mise en cache par le navigateur), réduite aux règles que la page peut utiliser
+  (tools/notebook_css.py : 590 ko de CSS de JupyterLab bloquaient le premier affichage) ;
 * accessibilité (tools/accessibility.py) : retire les arrêts de tabulation que nbconvert met sur
   chaque cellule et chaque sortie, donne à chaque figure le texte alternatif écrit par l'auteur
   (``# %% alt="…"``) et traduit le nom des boutons de copie ; une figure sans texte alternatif
@@ -33,7 +34,18 @@ from mkdocs.utils import get_relative_url
 from mkdocs_jupyter import notebook_dirs
 from mkdocs_jupyter import plugin as jupyter_plugin
 
-from tools import accessibility, execute, french, lock, paths, render_cache, report, shared_code
+from tools import (
+    accessibility,
+    execute,
+    french,
+    lock,
+    notebook_css,
+    paths,
+    render_cache,
+    report,
+    shared_code,
+    storage,
+)
 from tools.french import NBSP, in_unit, seconds, thousands
 
 # « make serve » recharge ce fichier à chaque reconstruction : recharger aussi l'exécuteur pour
@@ -43,6 +55,8 @@ execute = importlib.reload(execute)
 log = logging.getLogger("mkdocs.hooks.atelier")
 # Encadrés « modèle » des tutoriels, inclus par les pages (voir write_model_cards).
 MODEL_CARDS = paths.BUILD / "modeles"
+# CSS des notebooks réduite page par page (tools/notebook_css.py), gardée par empreinte.
+NOTEBOOK_CSS_CACHE = paths.BUILD / "notebook-css"
 TUTORIAL_PREFIX = "tutoriels/"
 STYLE_RE = re.compile(r'<style type="text/css">.*?</style>\s*', re.S)
 
@@ -333,14 +347,34 @@ def on_post_page(output, page, config):
         styles = STYLE_RE.findall(output)
         if styles:
             css = "\n".join(re.sub(r"</?style[^>]*>", "", s) for s in styles)
+            output = STYLE_RE.sub("", output, count=len(styles) - 1)
+            # La CSS réduite aux règles que la page peut utiliser (tools/notebook_css.py).
+            css = page_css(css, STYLE_RE.sub("", output))
             digest = hashlib.sha256(css.encode()).hexdigest()[:12]
             uri = f"assets/notebook-{digest}.css"
             _shared_css[uri] = css
             link = f'<link rel="stylesheet" href="{get_relative_url(uri, page.url)}">\n'
-            output = STYLE_RE.sub("", output, count=len(styles) - 1)
             output = STYLE_RE.sub(link, output, count=1)
         output = with_figure_files(output, page.url)
     return output
+
+
+def page_css(css: str, html: str, cache: Path = NOTEBOOK_CSS_CACHE) -> str:
+    """La CSS des notebooks réduite pour une page, gardée dans build/ par empreinte de la CSS
+    et de ce que la page contient (classes, identifiants, balises, variables lues)."""
+    present = notebook_css.tokens(html)
+    variables = sorted(set(notebook_css.VAR_RE.findall(html)))
+    key = hashlib.sha256(
+        "\n".join([notebook_css.FORMAT, css, *sorted(present), *variables]).encode()
+    ).hexdigest()
+    path = cache / f"{key}.css"
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        pass
+    result = notebook_css.purge(css, present, html)
+    storage.atomic_write(path, result)
+    return result
 
 
 def png_size(data: bytes) -> tuple[int, int] | None:
