@@ -137,3 +137,20 @@ def test_glossary_page_lists_terms_with_anchors_and_links(page, server):
     link = row.locator("a").last
     link.click()
     page.wait_for_url("**/mlp/#la-retropropagation")
+
+
+# Images des formules non chargées (loading="lazy" hors de l'écran, sans formules.js).
+UNLOADED = """() => Array.from(document.querySelectorAll('img.formule'))
+  .filter(i => !i.complete || i.naturalWidth === 0).length"""
+
+
+def test_formula_images_are_all_loaded_once_the_page_is_ready(page, server):
+    """À l'impression, une image encore différée manquerait : formules.js les demande toutes,
+    la page une fois chargée. Sans ce script, celles hors de l'écran restent à charger."""
+    open_page(page, f"{server}/mlp/")
+    page.wait_for_function(UNLOADED.replace("() =>", "() => 0 ==="), timeout=15_000)
+    page.route("**/formules.js", lambda route: route.abort())
+    page.reload()
+    page.wait_for_load_state("networkidle")
+    page.wait_for_timeout(500)
+    assert page.evaluate(UNLOADED) > 10
