@@ -54,12 +54,20 @@
     element.removeAttribute(MARK);
   }
 
+  // Un élément en ligne ne défile jamais (overflow ne s'applique pas à une boîte en ligne) : les
+  // milliers de span de la coloration du code et des termes du glossaire ne sont pas mesurés.
+  var INLINE = ["span", "a", "abbr", "em", "strong", "b", "i", "sub", "sup", "br", "img", "kbd",
+    "mark", "small", "label", "input", "svg", "path", "g", "use"];
+  var CANDIDATES = ".md-content *" + INLINE.map(function (tag) {
+    return ":not(" + tag + ")";
+  }).join("");
+
   // Toutes les mesures d'abord, toutes les écritures ensuite : un attribut posé entre deux
   // mesures obligerait le navigateur à recalculer les styles de la page à la mesure suivante.
   function update() {
     var toMark = [];
     var toUnmark = [];
-    document.querySelectorAll(".md-content *").forEach(function (element) {
+    document.querySelectorAll(CANDIDATES).forEach(function (element) {
       var marked = element.hasAttribute(MARK);
       if (scrolls(element)) {
         if (!marked) toMark.push(element);
