@@ -40,7 +40,7 @@ lock: ## Régénère le verrou (requirements/complet.txt, requirements/apercu.tx
 data: system venv ## Copie locale vérifiée de Fashion-MNIST (build/data)
 	@$(PY) -m tools.data
 
-vendor: venv ## MathJax servi par le site, axe-core pour les tests (build/vendor, empreintes vérifiées)
+vendor: venv ## axe-core pour les tests (build/vendor, empreintes vérifiées)
 	@$(PY) -m tools.vendor
 
 notebooks: data ## Exécute les tutoriels (avec cache) vers build/notebooks

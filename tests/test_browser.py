@@ -84,15 +84,21 @@ def test_search_finds_a_french_word_from_the_tutorial(page, server):
     assert any(TUTORIAL in (h or "") for h in hrefs), hrefs
 
 
-def test_math_is_rendered_by_the_local_mathjax(page, server):
+def test_math_is_drawn_without_any_script(page, server):
+    """Les formules arrivent composées : dessinées dès le chargement, sans aucun script."""
+    scripts: list[str] = []
+    page.on("request", lambda r: scripts.append(r.url) if r.resource_type == "script" else None)
     page.goto(server + "/demarrer/")
     page.wait_for_load_state("networkidle")
-    # Composition paresseuse (ui/lazy) : une formule est composée à l'approche de l'écran.
     formula = page.locator(".arithmatex").first
     formula.scroll_into_view_if_needed()
-    formula.locator("mjx-container svg").first.wait_for(timeout=15_000)
+    image = formula.locator("img.formule")
+    page.wait_for_function("i => i.complete && i.naturalWidth > 0", arg=image.element_handle())
+    box = image.bounding_box()
+    assert box and box["width"] > 5 and box["height"] > 5
     raw = formula.inner_text()
     assert "\\(" not in raw and "$$" not in raw
+    assert not [u for u in scripts if "mathjax" in u.lower()]
 
 
 def test_every_tutorial_page_opens_cleanly(page, server):

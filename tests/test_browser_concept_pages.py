@@ -18,7 +18,7 @@ FIGURES = {"mlp": ["reseau_mlp", "activations"], "tenseurs": ["formes_tenseurs"]
 
 
 def open_page(page, url):
-    """Ouvre une page et relève toute ressource introuvable (une extension MathJax manquante…)."""
+    """Ouvre une page et relève toute ressource introuvable (une feuille de style manquante…)."""
     missing: list[str] = []
     page.on("response", lambda r: missing.append(r.url) if r.status >= 400 else None)
     response = page.goto(url)
@@ -27,25 +27,50 @@ def open_page(page, url):
     return missing
 
 
+# Chaque formule : une image chargée (fichier SVG valide), de la taille fixée à la construction,
+# avec un texte alternatif ; en mode sombre, inversée (dessin clair sur fond sombre).
+FORMULA_STATE = """async () => {
+  // Solutions repliées ouvertes ; un onglet non choisi n'a pas de boîte : taille non mesurée.
+  document.querySelectorAll('details').forEach(d => { d.open = true; });
+  const images = Array.from(document.querySelectorAll('.arithmatex img.formule'));
+  images.forEach(i => { i.loading = 'eager'; });
+  await Promise.all(images.map(i => i.decode().catch(() => null)));
+  const states = Array.from(document.querySelectorAll('.arithmatex')).map(f => {
+    const image = f.querySelector('img.formule');
+    if (!image) return 'sans image';
+    if (!image.complete || image.naturalWidth === 0) return 'image illisible';
+    const box = image.getBoundingClientRect();
+    const shown = image.getClientRects().length > 0;
+    if (shown && (box.width < 2 || box.height < 2)) return 'image de ' + box.width + ' px';
+    if (!image.alt.trim()) return 'sans texte alternatif';
+    return 'ok';
+  });
+  const scheme = document.body.getAttribute('data-md-color-scheme');
+  const filter = images.length ? getComputedStyle(images[0]).filter : 'none';
+  return {states, inverted: filter.includes('invert'), scheme};
+}"""
+
+
 @pytest.mark.parametrize("name", MATH_PAGES)
-def test_every_formula_is_rendered_by_mathjax(page, server, name):
+def test_every_formula_is_an_image_with_its_reading(page, server, name):
     missing = open_page(page, f"{server}/{name}/")
     formulas = page.locator(".arithmatex")
-    count = formulas.count()
-    assert count >= 5
-    page.wait_for_function(
-        "n => document.querySelectorAll('.arithmatex mjx-container').length >= n",
-        arg=count,
-        timeout=20_000,
-    )
-    # Composition paresseuse (ui/lazy) : les formules loin de l'écran attendent ; on les
-    # compose toutes pour vérifier chacune.
-    page.evaluate("() => MathJax.startup.document.lazyTypesetAll()")
-    assert page.locator(".arithmatex mjx-container svg").count() >= count
+    assert formulas.count() >= 5
+    result = page.evaluate(FORMULA_STATE)
+    assert result["states"] and set(result["states"]) == {"ok"}, result["states"]
+    assert not result["inverted"]
     texts = "".join(formulas.all_inner_texts())
     assert "$$" not in texts and "\\(" not in texts and "\\[" not in texts
-    assert page.locator("mjx-merror").count() == 0
     assert missing == []
+    # En mode sombre, le dessin (noir) est inversé : clair sur le fond sombre.
+    page.evaluate("() => document.body.setAttribute('data-md-color-scheme', 'slate')")
+    result = page.evaluate(FORMULA_STATE)
+    assert result["scheme"] == "slate" and result["inverted"]
+    # Une image réduite à 1 px, ou un fichier SVG illisible, est signalé.
+    page.add_style_tag(content=".formule { width: 1px !important }")
+    assert "image de 1 px" in page.evaluate(FORMULA_STATE)["states"]
+    page.evaluate("() => { document.querySelector('img.formule').src = 'data:image/svg+xml,x'; }")
+    assert "image illisible" in page.evaluate(FORMULA_STATE)["states"]
 
 
 def test_tabs_switch_and_stay_linked_across_pages(page, server):
@@ -112,3 +137,20 @@ def test_glossary_page_lists_terms_with_anchors_and_links(page, server):
     link = row.locator("a").last
     link.click()
     page.wait_for_url("**/mlp/#la-retropropagation")
+
+
+# Images des formules non chargées (loading="lazy" hors de l'écran, sans formules.js).
+UNLOADED = """() => Array.from(document.querySelectorAll('img.formule'))
+  .filter(i => !i.complete || i.naturalWidth === 0).length"""
+
+
+def test_formula_images_are_all_loaded_once_the_page_is_ready(page, server):
+    """À l'impression, une image encore différée manquerait : formules.js les demande toutes,
+    la page une fois chargée. Sans ce script, celles hors de l'écran restent à charger."""
+    open_page(page, f"{server}/mlp/")
+    page.wait_for_function(UNLOADED.replace("() =>", "() => 0 ==="), timeout=15_000)
+    page.route("**/formules.js", lambda route: route.abort())
+    page.reload()
+    page.wait_for_load_state("networkidle")
+    page.wait_for_timeout(500)
+    assert page.evaluate(UNLOADED) > 10

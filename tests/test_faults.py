@@ -802,7 +802,7 @@ def test_sigterm_during_screenshots_stops_tensorboard_and_chromium(tiny_logs, tm
     assert wait_no_survivors(marker) == []
 
 
-# --- Publication : branche par défaut refusée, MathJax modifié ------------------------------
+# --- Publication : branche par défaut refusée, axe-core modifié ------------------------------
 
 
 def _publish(tmp_path: Path, remote: Path, *args: str, **env_extra):
@@ -877,7 +877,7 @@ def test_publishing_to_a_dedicated_branch_is_accepted(tmp_path):
 
 @pytest.fixture
 def vendored(tmp_path) -> Path:
-    """Une copie de build/vendor : MathJax et axe-core, que « make vendor » vérifie tous deux."""
+    """Une copie de build/vendor : axe-core, que « make vendor » vérifie."""
     target = tmp_path / "vendor"
     for package in vendor.PACKAGES:
         source = vendor.VENDOR / package.folder
@@ -893,15 +893,15 @@ def _vendor(vendored: Path):
     return run_module("tools.vendor", env=env)
 
 
-def test_intact_mathjax_is_accepted(vendored):
+def test_intact_vendor_is_accepted(vendored):
     result = _vendor(vendored)
     assert result.returncode == 0, result.stderr
     assert "empreintes vérifiées" in result.stdout
 
 
 @pytest.mark.parametrize("fault", ["octet", "tronque"])
-def test_modified_mathjax_is_caught_by_fingerprint(vendored, fault):
-    target = vendored / "mathjax" / "tex-svg.js"
+def test_modified_axe_is_caught_by_fingerprint(vendored, fault):
+    target = vendored / "axe-core" / "axe.min.js"
     content = bytearray(target.read_bytes())
     if fault == "octet":
         content[len(content) // 2] ^= 0x20
@@ -911,7 +911,7 @@ def test_modified_mathjax_is_caught_by_fingerprint(vendored, fault):
     result = _vendor(vendored)
     no_traceback(result)
     assert result.returncode == 1
-    assert f"MathJax embarqué : {target} modifié" in result.stderr
+    assert f"axe-core embarqué : {target} modifié" in result.stderr
     assert "npm est introuvable" in result.stderr
     assert not temp_files(vendored)
 

@@ -2,36 +2,84 @@
 
 from __future__ import annotations
 
+import re
+import shutil
 from types import SimpleNamespace
 
 import pytest
 from mkdocs.exceptions import PluginError
-from mkdocs.structure.files import Files
 
-from tools import execute, report
+from tools import execute, maths, report
+from tools.hooks import maths as maths_hook
 from tools.hooks import tutorial_pages
 
+NEEDS_NODE = pytest.mark.skipif(
+    shutil.which("node") is None or shutil.which("npm") is None, reason="Node.js absent"
+)
 
-def test_mathjax_is_taken_from_atelier_vendor(tmp_path, monkeypatch):
-    """Le crochet lit ATELIER_VENDOR comme « make vendor » : un seul dossier pour les deux."""
-    vendor = tmp_path / "ailleurs"
-    (vendor / "mathjax").mkdir(parents=True)
-    (vendor / "mathjax" / "tex-svg.js").write_text("// MathJax", encoding="utf-8")
-    (vendor / "mathjax" / "ui").mkdir()
-    (vendor / "mathjax" / "ui" / "lazy.js").write_text("// MathJax, ui/lazy", encoding="utf-8")
-    plugins = SimpleNamespace(_current_plugin=None)
-    config = SimpleNamespace(site_dir=str(tmp_path), use_directory_urls=True, plugins=plugins)
-    monkeypatch.setenv("ATELIER_VENDOR", str(vendor))
-    [mathjax, lazy] = list(tutorial_pages.on_files(Files([]), config))
-    assert mathjax.abs_src_path == str(vendor / "mathjax" / "tex-svg.js")
-    assert lazy.dest_uri == "assets/vendor/mathjax/ui/lazy.js"
-    # Sans le composant de composition paresseuse, la construction s'arrête aussi.
-    (vendor / "mathjax" / "ui" / "lazy.js").unlink()
-    with pytest.raises(PluginError, match="ailleurs"):
-        tutorial_pages.on_files(Files([]), config)
-    monkeypatch.setenv("ATELIER_VENDOR", str(tmp_path / "vide"))
-    with pytest.raises(PluginError, match="vide"):
-        tutorial_pages.on_files(Files([]), config)
+
+class _Page:
+    def __init__(self, src_uri: str):
+        self.file = SimpleNamespace(src_uri=src_uri)
+        self.url = src_uri.removesuffix(".md") + "/"
+
+
+@NEEDS_NODE
+def test_formulas_are_composed_as_images_and_cached(tmp_path, monkeypatch):
+    """Une formule devient une image SVG, avec sa lecture en français pour texte alternatif ;
+    le TeX échappé par le Markdown est rendu à TeX ; une formule déjà composée ne relance pas
+    Node."""
+    composer = maths.Composer(cache=tmp_path / "maths")
+    page = (
+        '<p>Si <span class="arithmatex">\\(a &lt; b\\)</span> alors</p>\n'
+        '<div class="arithmatex">\\[\\sigma(z) = \\frac{1}{1 + e^{-z}}\\]</div>\n'
+        '<p><span class="arithmatex">\\(a &lt; b\\)</span></p>'
+    )
+    try:
+        out = maths.render_page(page, "mlp.md", composer)
+    finally:
+        composer.close()
+    assert "\\(" not in out and "\\[" not in out and "<svg" not in out
+    images = re.findall(r'<img class="([^"]+)" src="([^"]+)" alt="([^"]+)" style="([^"]+)"', out)
+    assert [i[0] for i in images] == ["formule", "formule formule--bloc", "formule"]
+    # Le texte alternatif : la lecture de la formule en français ; « < » bien rendu à TeX.
+    assert images[0][2] == "a inférieur à b" and "fraction" in images[1][2]
+    assert re.fullmatch(r"width:[\d.]+ex;height:[\d.]+ex;vertical-align: -[\d.]+ex", images[1][3])
+    # Une image par formule différente, publiée sous assets/formules/ par son empreinte.
+    assert images[0][1] == images[2][1] and set(composer.images) == {i[1] for i in images}
+    svg = composer.images[images[1][1]]
+    assert svg.startswith('<svg xmlns="http://www.w3.org/2000/svg"') and "viewBox=" in svg
+    assert svg.endswith("</svg>") and "<path" in svg and 'fill="currentColor"' in svg
+    assert len(list((tmp_path / "maths").rglob("*.json"))) == 2
+    # Construction chaude : tout vient de build/maths, Node n'est pas lancé.
+    monkeypatch.setattr(maths.shutil, "which", lambda name: None)
+    warm = maths.Composer(cache=tmp_path / "maths")
+    assert maths.render_page(page, "mlp.md", warm) == out and warm.process is None
+    # Une formule nouvelle sans Node : une phrase en français.
+    with pytest.raises(maths.MathError, match="node est introuvable"):
+        maths.render_page('<span class="arithmatex">\\(y\\)</span>', "mlp.md", warm)
+
+
+@NEEDS_NODE
+def test_tex_error_fails_the_build_naming_the_page(tmp_path, monkeypatch):
+    """Une erreur TeX arrête la construction : la page, la formule et l'erreur, en français."""
+    monkeypatch.setattr(maths, "CACHE", tmp_path / "maths")
+    maths_hook.on_pre_build({})
+    good = '<p><span class="arithmatex">\\(x^2\\)</span></p>'
+    assert '<img class="formule" src="../assets/formules/' in maths_hook.on_post_page(
+        good, _Page("mlp.md"), {}
+    )
+    bad = '<p><span class="arithmatex">\\(\\frac{1}{2\\)</span></p>'
+    with pytest.raises(PluginError) as error:
+        maths_hook.on_post_page(bad, _Page("tenseurs.md"), {})
+    message = str(error.value)
+    assert message.startswith("Formules : tenseurs.md : la formule « \\frac{1}{2 »")
+    assert "erreur TeX" in message and "brace" in message
+    assert maths_hook._composer is None  # le processus Node est arrêté
+    # Le chargeur de MathJax de mkdocs-jupyter est retiré de toute page, même sans formule.
+    loader = '<p>x</p><script data-mkdocs-jupyter-mathjax="{}">\nrun()\n</script>\n</body>'
+    assert maths_hook.on_post_page(loader, _Page("index.md"), {}) == "<p>x</p></body>"
+    maths_hook.on_post_build({})
 
 
 def test_banner_needs_only_the_execution_record(monkeypatch):

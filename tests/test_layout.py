@@ -57,9 +57,8 @@ OVERFLOW_PROBE = """
     if (box.width === 0 || box.height === 0) continue;
     const style = getComputedStyle(el);
     if (style.visibility === "hidden" || style.position === "fixed") continue;
-    // Le MathML que MathJax réserve aux lecteurs d'écran, découpé à 1 px : jamais affiché.
     const aside = ".md-sidebar, [hidden], .md-tooltip, .md-tooltip2, .md-search";
-    if (el.closest(aside + ", mjx-assistive-mml")) continue;
+    if (el.closest(aside)) continue;
     let clippedBy = null;
     for (let a = el.parentElement; a && a !== document.body; a = a.parentElement) {
       if (scroller(a)) { clippedBy = a; break; }

@@ -79,11 +79,10 @@ def test_no_page_loads_a_third_party_resource(built_site):
         offenders += [(css.name, u) for u in re.findall(r"url\(\s*['\"]?(https?:[^)'\"]+)", text)]
         offenders += [(css.name, u) for u in re.findall(r"@import\s+['\"](https?:[^'\"]+)", text)]
     assert offenders == []
-    # La copie locale de MathJax est publiée, et l'adresse CDN par défaut n'apparaît nulle part.
-    assert (built_site["dir"] / "assets" / "vendor" / "mathjax" / "tex-svg.js").is_file()
+    # L'adresse CDN de MathJax (chargeur de mkdocs-jupyter) n'apparaît nulle part.
     for page in html_pages(built_site["dir"]):
         text = page.read_text(encoding="utf-8")
-        assert "cdn.jsdelivr.net" not in text and "ATELIER_MATHJAX_LOCAL" not in text, page
+        assert "cdn.jsdelivr.net" not in text, page
         assert "fonts.googleapis.com" not in text, page
 
 
@@ -149,10 +148,13 @@ def test_every_image_has_its_intrinsic_size(built_site, tmp_path):
 
 
 PAGE_BUDGET = 400_000
+# La CSS des notebooks réduite pour une page (environ 20 ko ; 590 ko sans réduction).
+NOTEBOOK_CSS_BUDGET = 60_000
 
 
-def test_tutorial_page_is_light_and_shares_the_notebook_css(built_site):
-    """La CSS des notebooks (environ 590 ko) est servie une fois au lieu d'être répétée."""
+def test_tutorial_page_is_light_and_its_notebook_css_reduced(built_site):
+    """La CSS des notebooks (près de 590 ko, bloquante) sort de la page, réduite aux règles que
+    la page peut utiliser (tools/notebook_css.py) : quelques dizaines de ko au plus."""
     for name in tutorial_names():
         page = built_site["dir"] / "tutoriels" / name / "index.html"
         text = page.read_text(encoding="utf-8")
@@ -160,18 +162,18 @@ def test_tutorial_page_is_light_and_shares_the_notebook_css(built_site):
         links = re.findall(r'href="([^"]*assets/notebook-[0-9a-f]{12}\.css)"', text)
         assert len(links) == 1
         css = (page.parent / links[0]).resolve()
-        assert css.is_file() and css.stat().st_size > 100_000
+        assert css.is_file() and 5_000 < css.stat().st_size < NOTEBOOK_CSS_BUDGET, name
+        # Les règles des cellules de code et des sorties sont là, variables du thème comprises.
+        rules = css.read_text(encoding="utf-8")
+        assert ".jp-OutputArea-output" in rules and "--jp-cell-editor-background:" in rules
+        assert "[data-md-color-scheme=slate] .jupyter-wrapper" in rules
         without_images = len(DATA_URI.sub("", text).encode())
-        # Poids qu'aurait la même page avec la CSS recopiée, comme par défaut.
-        default = without_images + css.stat().st_size
-        print(
-            f"\n{name} : {len(text.encode()) / 1000:.0f} ko avec images, "
-            f"{without_images / 1000:.0f} ko sans (par défaut : {default / 1000:.0f} ko)"
-        )
+        print(f"\n{name} : {without_images / 1000:.0f} ko sans images, CSS "
+              f"{css.stat().st_size / 1000:.0f} ko")  # fmt: skip
         # Budget explicite : 400 ko de HTML sans les images, pour le plus long des tutoriels
         # (09, un millier de lignes de code colorées, et ses questions d'autoévaluation, dont les
-        # explications sont dans la page), au lieu des 900 ko de la page par défaut.
-        assert without_images <= PAGE_BUDGET and without_images <= default / 2
+        # explications sont dans la page).
+        assert without_images <= PAGE_BUDGET
 
 
 def test_tutorial_page_shows_downloads_colab_and_measures(built_site):
@@ -208,39 +210,64 @@ def test_notebook_markdown_is_rendered_like_a_page(built_site):
     assert admonitions > 0
 
 
-def test_math_is_prepared_for_the_local_mathjax(built_site):
-    text = (built_site["dir"] / "demarrer" / "index.html").read_text(encoding="utf-8")
-    assert 'class="arithmatex"' in text
-    assert "assets/vendor/mathjax/tex-svg.js" in text
+FORMULA_RE = re.compile(r'<(span|div) class="arithmatex">(.*?)</\1>', re.S)
+MATHJAX_SCRIPT_RE = re.compile(r"<script[^>]*(?:mathjax|MathJax)[^>]*>", re.I)
+FORMULA_IMAGE_RE = re.compile(
+    r'<img class="formule(?: formule--bloc)?" src="((?:\.\./)*assets/formules/[0-9a-f]{16}\.svg)" '
+    r'alt="([^"]+)" style="width:[\d.]+ex;height:[\d.]+ex(?:;vertical-align: -?[\d.]+(?:ex)?)?" '
+    r'loading="lazy" decoding="async">'
+)
 
 
-def test_mathjax_loads_only_on_pages_with_math(built_site):
-    """MathJax (2 Mo) n'est chargé que par les pages qui ont une formule ; une page de
-    notebook garde le chargeur à la demande de mkdocs-jupyter."""
-    script = re.compile(r'<script src="[^"]*assets/vendor/mathjax/tex-svg\.js" defer></script>')
-    with_math, without = [], []
-    for path in html_pages(built_site["dir"]):
+def math_problems(page: Path) -> list[str]:
+    """Ce qui, dans une page publiée, n'est pas une formule composée à la construction : un
+    script de MathJax, une formule restée en TeX, une image sans texte alternatif, sans taille
+    ou dont le fichier SVG manque."""
+    text = page.read_text(encoding="utf-8")
+    problems = [f"script {m.group(0)}" for m in MATHJAX_SCRIPT_RE.finditer(text)]
+    for match in FORMULA_RE.finditer(text):
+        image = FORMULA_IMAGE_RE.fullmatch(match.group(2))
+        if image is None:
+            problems.append(f"formule non composée : {match.group(2)[:60]}")
+            continue
+        svg = (page.parent / image.group(1)).resolve()
+        if not svg.is_file() or not svg.read_text(encoding="utf-8").startswith("<svg "):
+            problems.append(f"image absente : {image.group(1)}")
+    return problems
+
+
+def test_formulas_are_composed_at_build_time(built_site, tmp_path):
+    """Aucune page ne charge MathJax : chaque formule (pages de cours, cellules Markdown des
+    tutoriels) est une image SVG composée à la construction, avec sa lecture en français."""
+    site = built_site["dir"]
+    counts = {}
+    for path in html_pages(site):
+        assert math_problems(path) == [], path
         text = path.read_text(encoding="utf-8")
-        has_math = 'class="arithmatex"' in text
-        (with_math if has_math else without).append(path.name)
-        assert bool(script.search(text)) == has_math, path
-        assert ("assets/mathjax-config.js" in text) == has_math, path
-    assert with_math and without
-    # La règle du crochet, sur une page plantée : sans formule, les deux scripts disparaissent.
-    from tools.hooks import tutorial_pages
-
-    page = (
-        '<p>Texte</p>\n<script src="../assets/mathjax-config.js" defer></script>\n'
-        '<script src="../assets/vendor/mathjax/tex-svg.js" defer></script>\n'
-    )
-
-    class Page:
-        url = "mlp/"
-        file = type("F", (), {"src_uri": "mlp.md"})()
-
-    assert "mathjax" not in tutorial_pages.on_post_page(page, Page(), {}).lower()
-    kept = tutorial_pages.on_post_page('<span class="arithmatex">x</span>' + page, Page(), {})
-    assert kept.count("<script") == 2
+        counts[str(path.relative_to(site))] = len(FORMULA_RE.findall(text))
+    assert counts["mlp/index.html"] >= 20 and counts["demarrer/index.html"] >= 1
+    assert counts["tutoriels/03_premier_reseau_pytorch/index.html"] >= 1
+    assert not list(site.rglob("tex-svg.js")) and not list(site.rglob("mathjax*.js"))
+    text = (site / "mlp" / "index.html").read_text(encoding="utf-8")
+    assert "égale" in text  # les textes alternatifs sont en français
+    # Chaque sorte de défaut, plantée dans une copie de la page, est signalée.
+    first = FORMULA_RE.search(text).group(0)
+    image = FORMULA_IMAGE_RE.search(first)
+    planted = {
+        "script": text.replace("</body>", '<script src="../assets/mathjax/tex-svg.js"></script>'),
+        "chargeur": text.replace("</body>", '<script data-mkdocs-jupyter-mathjax="{}"></script>'),
+        "tex": text.replace(first, '<span class="arithmatex">\\(x\\)</span>'),
+        "alt": text.replace(first, first.replace(f'alt="{image.group(2)}"', 'alt=""')),
+        "taille": text.replace(first, re.sub(r'style="[^"]*"', 'style=""', first)),
+        "fichier": text.replace(first, first.replace(image.group(1), "../assets/formules/"
+                                                     + "0" * 16 + ".svg")),
+    }  # fmt: skip
+    folder = tmp_path / "mlp"
+    folder.mkdir()
+    (tmp_path / "assets").symlink_to(site / "assets")
+    for name, planted_text in planted.items():
+        (folder / "index.html").write_text(planted_text, encoding="utf-8")
+        assert math_problems(folder / "index.html") != [], name
 
 
 def test_exercise_solutions_are_folded_but_executed(built_site):

@@ -4,7 +4,7 @@
 #   chromium               navigateur réel des tests (piloté par Playwright, jamais « playwright install »)
 #   hunspell, hunspell-fr  correcteur orthographique français (tests/test_spelling.py)
 #   hunspell-en-us         anglais admis en italique et dans le texte des liens externes
-#   npm                    (s'il manque) récupère une fois la copie locale de MathJax
+#   npm                    (s'il manque) installe une fois MathJax, qui compose les formules à la construction
 set -euo pipefail
 
 paquets=(dataset-fashion-mnist chromium hunspell hunspell-fr hunspell-en-us)

@@ -40,7 +40,7 @@ def keras_home() -> Path:
 
 
 def vendor_dir() -> Path:
-    """Les copies servies par le site (MathJax) : ``ATELIER_VENDOR``, sinon ``build/vendor``."""
+    """Paquets npm (construction, tests) : ``ATELIER_VENDOR``, sinon ``build/vendor``."""
     return Path(os.environ.get("ATELIER_VENDOR") or BUILD / "vendor")
 
 

@@ -5,7 +5,8 @@ exécutés et leurs enregistrements (``build/cache``, clé : code des cellules, 
 sorties des blocs de code des pages (``build/pages-cache``), figures (``build/figures``, clé dans
 ``NOM.cle``). Les sorties des scripts (``build/snippets``) et les captures de TensorBoard
 (``build/screenshots``) reçoivent ici une clé du même genre : texte des scripts, verrou, données
-(et l'outil de capture pour les captures). MathJax (``build/vendor``) a pour clé tools/vendor.py.
+(et l'outil de capture pour les captures). Les formules composées (``build/maths``, tools/maths.py)
+sont nommées par l'empreinte de leur TeX et du compositeur : reprises telles quelles.
 
 * ``python -m tools.preview pack [--out FICHIER]`` (``make archive-apercu``, workflow de
   publication) : une archive ``cache-apercu.tar.gz`` des seules entrées de la construction
@@ -77,10 +78,6 @@ def screenshots_key() -> str:
     )
 
 
-def vendor_key() -> str:
-    return paths.cache_key("apercu-vendor-1", [], _texts([ROOT / "tools" / "vendor.py"]))
-
-
 def current_keys() -> dict:
     """La clé de chaque entrée pour l'arbre de travail, sauf celles des tutoriels (leur clé
     dépend des enregistrements qu'ils citent : tools.execute la recalcule à la reprise)."""
@@ -96,7 +93,6 @@ def current_keys() -> dict:
         "figures": {s.stem: figures.cache_key(s) for s in figures.scripts()},
         "snippets": snippets_key(),
         "screenshots": screenshots_key(),
-        "vendor": vendor_key(),
     }
 
 
@@ -127,11 +123,9 @@ def pack(out: Path, build: Path = BUILD) -> dict:
     for folder, suffixes in (("snippets", SNIPPET_SUFFIXES), ("screenshots", (".png", ".json"))):
         files = [p for p in sorted((build / folder).rglob("*")) if p.suffix in suffixes]
         members += [(str(p.relative_to(build)), p) for p in files if p.is_file()]
-    # Les seules copies locales que le site publie (MathJax) : ni Lighthouse ni axe-core, que
-    # seuls les tests emploient (des dizaines de mégaoctets).
-    from tools import vendor
-
-    members += [(f"vendor/{rel}", build / "vendor" / rel) for rel in vendor.MATHJAX.sha256]
+    # Les formules composées (build/maths) ; aucune copie de build/vendor : Lighthouse et
+    # axe-core ne servent qu'aux tests (des dizaines de mégaoctets).
+    members += [(str(p.relative_to(build)), p) for p in sorted((build / "maths").rglob("*.json"))]
     missing = [str(path) for _, path in members if not path.is_file()]
     if not tutorials or missing:
         raise PreviewError(
@@ -220,7 +214,7 @@ def restore(source: str, build: Path = BUILD) -> list[str]:
             raise PreviewError("L'archive du cache a un format inconnu : mettez le dépôt à jour.")
         keys, refused = current_keys(), []
         # Rangées par contenu : une entrée de plus ne gêne pas, celle du code actuel sert.
-        for folder_name in ("cache", "pages-cache"):
+        for folder_name in ("cache", "pages-cache", "maths"):
             if (folder / folder_name).is_dir():
                 _copy_tree(folder / folder_name, build / folder_name, overwrite=False)
         for name, key in keys["figures"].items():
@@ -236,8 +230,6 @@ def restore(source: str, build: Path = BUILD) -> list[str]:
             else:
                 what = "des scripts de snippets/" if part == "snippets" else "des captures"
                 refused.append(paths.needs_full_environment(f"{what} (page {page})"))
-        if manifest.get("vendor") == keys["vendor"] and (folder / "vendor").is_dir():
-            _copy_tree(folder / "vendor", build / "vendor", overwrite=True)
     return refused
 
 
@@ -258,16 +250,14 @@ def preview_environment():
 def prepare(build: Path = BUILD, tutorials: Path = paths.TUTORIALS) -> list[str]:
     """Reprend du cache chaque tutoriel, page et figure, sans rien exécuter (ATELIER_APERCU) ;
     renvoie une phrase par sortie que l'arbre de travail demande et que le cache n'a pas."""
-    from tools import docs_exec, execute, figures, vendor
+    from tools import docs_exec, execute, figures
 
     with preview_environment():
-        return _prepare(build, tutorials, docs_exec, execute, figures, vendor)
+        return _prepare(build, tutorials, docs_exec, execute, figures)
 
 
-def _prepare(build: Path, tutorials: Path, docs_exec, execute, figures, vendor) -> list[str]:
+def _prepare(build: Path, tutorials: Path, docs_exec, execute, figures) -> list[str]:
     problems = []
-    if not (paths.vendor_dir() / "mathjax" / "tex-svg.js").is_file():
-        vendor.main()  # bibliothèque standard : la copie de MathJax, sans l'environnement complet
     try:
         execute.build_all(
             folder=tutorials,

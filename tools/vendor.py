@@ -1,12 +1,11 @@
-"""Copies locales de paquets npm épinglés : MathJax, servi par le site lui-même (aucune requête
-vers un CDN), et axe-core, le moteur d'audit d'accessibilité des tests (jamais publié).
+"""Copies locales de paquets npm épinglés : axe-core, le moteur d'audit d'accessibilité des
+tests (jamais publié). Le site ne publie aucun script tiers : les formules sont composées à la
+construction (tools/maths.py, mathjax-full installé par ``npm ci`` depuis tools/maths).
 
 Chaque paquet npm (version épinglée, empreinte SHA-512 de l'archive vérifiée) est récupéré une
 fois avec ``npm pack`` dans ``build/vendor/`` ; on n'en garde que les fichiers utiles :
-``tex-svg.js`` (sortie SVG : aucune police à télécharger), ``ui/lazy.js`` (les formules sont
-composées quand elles approchent de l'écran, pas toutes au chargement) et la licence pour
-MathJax, que le site publie ; ``axe.min.js`` et la licence pour axe-core, que tests/test_axe.py
-injecte dans les pages du site construit.
+``axe.min.js`` et la licence pour axe-core, que tests/test_axe.py injecte dans les pages du site
+construit.
 
 À chaque appel, l'empreinte SHA-256 de chaque fichier gardé est revérifiée (pas seulement le
 tampon de version) : un fichier modifié ou tronqué est signalé en le nommant, puis récupéré de
@@ -47,33 +46,6 @@ class Package:
         return next(iter(self.sha256)).split("/")[0]
 
 
-MATHJAX_VERSION = "3.2.2"
-MATHJAX_INTEGRITY = (
-    "sha512-Bt+SSVU8eBG27zChVewOicYs7Xsdt40qm4+UpHyX7k0/"
-    "O9NliPc+x77k1/FEsPsjKPZGJvtRZM1vO+geW0OhGw=="
-)
-# Fichiers du paquet publiés sur le site, et leur place dans build/vendor.
-MATHJAX_FILES = {
-    "package/es5/tex-svg.js": "mathjax/tex-svg.js",
-    "package/es5/ui/lazy.js": "mathjax/ui/lazy.js",
-    "package/LICENSE": "mathjax/LICENSE",
-}
-# Empreintes SHA-256 de ces fichiers tels qu'ils sont dans l'archive ci-dessus.
-MATHJAX_SHA256 = {
-    "mathjax/tex-svg.js": "d4295dc33744836935c1399feece5159577b34c5c8ffb9f1c6324cd82e03a882",
-    "mathjax/ui/lazy.js": "64cb5353fc9766b7609a14806db030fe63ee21f76b31fa44d2fe3145e712247e",
-    "mathjax/LICENSE": "cfc7749b96f63bd31c3c42b5c471bf756814053e847c10f3eb003417bc523d30",
-}
-MATHJAX = Package(
-    label="MathJax",
-    name="mathjax",
-    version=MATHJAX_VERSION,
-    integrity=MATHJAX_INTEGRITY,
-    files=MATHJAX_FILES,
-    sha256=MATHJAX_SHA256,
-    purpose="la copie locale de MathJax",
-)
-
 # axe-core (Deque, licence MPL 2.0) : règles WCAG 2.1 AA vérifiées par tests/test_axe.py.
 AXE = Package(
     label="axe-core",
@@ -90,10 +62,10 @@ AXE = Package(
     },
     purpose="le moteur d'audit d'accessibilité des tests (axe-core)",
 )
-PACKAGES = (MATHJAX, AXE)
+PACKAGES = (AXE,)
 
 
-def tampered_files(vendor: Path, package: Package = MATHJAX) -> list[str]:
+def tampered_files(vendor: Path, package: Package = AXE) -> list[str]:
     """Les fichiers gardés absents ou dont l'empreinte n'est pas celle attendue."""
     problems = []
     for target, expected in package.sha256.items():
@@ -162,10 +134,6 @@ def fetch(package: Package, vendor: Path = VENDOR) -> Path:
         )
     storage.atomic_write(stamp, package.integrity + "\n")
     return where
-
-
-def fetch_mathjax(vendor: Path = VENDOR) -> Path:
-    return fetch(MATHJAX, vendor)
 
 
 def main() -> int:

@@ -54,15 +54,29 @@
     element.removeAttribute(MARK);
   }
 
+  // Un élément en ligne ne défile jamais (overflow ne s'applique pas à une boîte en ligne) : les
+  // milliers de span de la coloration du code et des termes du glossaire ne sont pas mesurés.
+  var INLINE = ["span", "a", "abbr", "em", "strong", "b", "i", "sub", "sup", "br", "img", "kbd",
+    "mark", "small", "label", "input", "svg", "path", "g", "use"];
+  var CANDIDATES = ".md-content *" + INLINE.map(function (tag) {
+    return ":not(" + tag + ")";
+  }).join("");
+
+  // Toutes les mesures d'abord, toutes les écritures ensuite : un attribut posé entre deux
+  // mesures obligerait le navigateur à recalculer les styles de la page à la mesure suivante.
   function update() {
-    document.querySelectorAll(".md-content *").forEach(function (element) {
+    var toMark = [];
+    var toUnmark = [];
+    document.querySelectorAll(CANDIDATES).forEach(function (element) {
       var marked = element.hasAttribute(MARK);
       if (scrolls(element)) {
-        if (!marked) mark(element);
+        if (!marked) toMark.push(element);
       } else if (marked) {
-        unmark(element);
+        toUnmark.push(element);
       }
     });
+    toMark.forEach(mark);
+    toUnmark.forEach(unmark);
   }
 
   var pending = null;
@@ -75,10 +89,7 @@
   } else {
     update();
   }
-  // MathJax compose les formules après le chargement : une formule large n'existe qu'ensuite.
+  // Les figures et les polices chargées après le HTML peuvent changer les largeurs.
   window.addEventListener("load", schedule);
-  if (window.MathJax && window.MathJax.startup && window.MathJax.startup.promise) {
-    window.MathJax.startup.promise.then(schedule);
-  }
   window.addEventListener("resize", schedule);
 })();

@@ -1,15 +1,14 @@
 """Crochet MkDocs des pages de tutoriel, mince couche sur tools/execute.py.
 
 * avant chaque construction : exécute les tutoriels (tools.execute, avec cache) ;
-* ajoute au site la copie locale de MathJax et remplace l'adresse CDN de mkdocs-jupyter ; retire
-  MathJax des pages sans formule ;
 * en tête de chaque page de tutoriel : téléchargements (.ipynb exécuté, .py), lien Colab et
   mesures de la dernière exécution (modèle déclaré, durée, matériel, versions, métriques), tout
   cela lu dans l'enregistrement d'exécution (build/notebooks/NN_slug.json), jamais dans la source ;
 * écrit l'encadré « modèle » de chaque tutoriel qui déclare MODEL_CARD (build/modeles/), que les
   pages de cours incluent au lieu de recopier la description ou les mesures du modèle ;
 * sort la CSS que mkdocs-jupyter insère dans chaque page de notebook vers une feuille de style
-  partagée (une seule fois pour tout le site, mise en cache par le navigateur) ;
+  à part (mise en cache par le navigateur), réduite aux règles que la page peut utiliser
+  (tools/notebook_css.py : 590 ko de CSS de JupyterLab bloquaient le premier affichage) ;
 * accessibilité (tools/accessibility.py) : retire les arrêts de tabulation que nbconvert met sur
   chaque cellule et chaque sortie, donne à chaque figure le texte alternatif écrit par l'auteur
   (``# %% alt="…"``) et traduit le nom des boutons de copie ; une figure sans texte alternatif
@@ -31,12 +30,22 @@ from pathlib import Path
 
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
-from mkdocs.structure.files import File
 from mkdocs.utils import get_relative_url
 from mkdocs_jupyter import notebook_dirs
 from mkdocs_jupyter import plugin as jupyter_plugin
 
-from tools import accessibility, execute, french, lock, paths, render_cache, report, shared_code
+from tools import (
+    accessibility,
+    execute,
+    french,
+    lock,
+    notebook_css,
+    paths,
+    render_cache,
+    report,
+    shared_code,
+    storage,
+)
 from tools.french import NBSP, in_unit, seconds, thousands
 
 # « make serve » recharge ce fichier à chaque reconstruction : recharger aussi l'exécuteur pour
@@ -46,18 +55,10 @@ execute = importlib.reload(execute)
 log = logging.getLogger("mkdocs.hooks.atelier")
 # Encadrés « modèle » des tutoriels, inclus par les pages (voir write_model_cards).
 MODEL_CARDS = paths.BUILD / "modeles"
-MATHJAX_URI = "assets/vendor/mathjax/tex-svg.js"
-# Composant de MathJax chargé par docs/assets/mathjax-config.js, à côté de tex-svg.js.
-MATHJAX_LAZY_URI = "assets/vendor/mathjax/ui/lazy.js"
-MATHJAX_SENTINEL = "ATELIER_MATHJAX_LOCAL"
+# CSS des notebooks réduite page par page (tools/notebook_css.py), gardée par empreinte.
+NOTEBOOK_CSS_CACHE = paths.BUILD / "notebook-css"
 TUTORIAL_PREFIX = "tutoriels/"
 STYLE_RE = re.compile(r'<style type="text/css">.*?</style>\s*', re.S)
-# Les deux scripts de MathJax que mkdocs.yml (extra_javascript) met dans chaque page : retirés
-# d'une page sans formule (aucun élément de classe « arithmatex »), qui n'a pas à charger 2 Mo.
-MATHJAX_SCRIPTS_RE = re.compile(
-    r'<script src="[^"]*assets/(?:mathjax-config\.js|vendor/mathjax/tex-svg\.js)"(?: defer)?>'
-    r"</script>\s*"
-)
 
 # mkdocs-jupyter réécrit les liens de chaque page de notebook en parcourant toutes ses balises
 # avec BeautifulSoup, à chaque construction : la moitié d'une construction chaude, pour un
@@ -151,21 +152,6 @@ def write_model_cards(records: list[dict], out: Path = MODEL_CARDS) -> None:
     for record in records:
         if isinstance(record.get("model_card"), dict) and record["model_card"].get("description"):
             execute.write_if_changed(out / f"{record['tutorial']}.md", model_card_markdown(record))
-
-
-def on_files(files, config):
-    # ATELIER_VENDOR, s'il est défini, est lu ici comme par « make vendor » (tools/vendor.py).
-    vendor = paths.vendor_dir()
-    mathjax = vendor / "mathjax" / "tex-svg.js"
-    lazy = vendor / "mathjax" / "ui" / "lazy.js"
-    if not (mathjax.is_file() and lazy.is_file()):
-        raise PluginError(
-            f"La copie locale de MathJax manque ({vendor}). Lancez « make vendor » "
-            "ou construisez le site avec « make site »."
-        )
-    files.append(File.generated(config, MATHJAX_URI, abs_src_path=str(mathjax)))
-    files.append(File.generated(config, MATHJAX_LAZY_URI, abs_src_path=str(lazy)))
-    return files
 
 
 def _is_tutorial(page) -> bool:
@@ -357,22 +343,38 @@ def on_page_markdown(markdown, page, config, files):
 
 @event_priority(-100)
 def on_post_page(output, page, config):
-    # Après mkdocs-jupyter : l'adresse de MathJax devient la copie locale, relative à la page.
-    local = get_relative_url(MATHJAX_URI, page.url)
-    output = output.replace(MATHJAX_SENTINEL, local)
-    output = without_unused_mathjax(output)
     if _is_tutorial(page):
         styles = STYLE_RE.findall(output)
         if styles:
             css = "\n".join(re.sub(r"</?style[^>]*>", "", s) for s in styles)
+            output = STYLE_RE.sub("", output, count=len(styles) - 1)
+            # La CSS réduite aux règles que la page peut utiliser (tools/notebook_css.py).
+            css = page_css(css, STYLE_RE.sub("", output))
             digest = hashlib.sha256(css.encode()).hexdigest()[:12]
             uri = f"assets/notebook-{digest}.css"
             _shared_css[uri] = css
             link = f'<link rel="stylesheet" href="{get_relative_url(uri, page.url)}">\n'
-            output = STYLE_RE.sub("", output, count=len(styles) - 1)
             output = STYLE_RE.sub(link, output, count=1)
         output = with_figure_files(output, page.url)
     return output
+
+
+def page_css(css: str, html: str, cache: Path = NOTEBOOK_CSS_CACHE) -> str:
+    """La CSS des notebooks réduite pour une page, gardée dans build/ par empreinte de la CSS
+    et de ce que la page contient (classes, identifiants, balises, variables lues)."""
+    present = notebook_css.tokens(html)
+    variables = sorted(set(notebook_css.VAR_RE.findall(html)))
+    key = hashlib.sha256(
+        "\n".join([notebook_css.FORMAT, css, *sorted(present), *variables]).encode()
+    ).hexdigest()
+    path = cache / f"{key}.css"
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        pass
+    result = notebook_css.purge(css, present, html)
+    storage.atomic_write(path, result)
+    return result
 
 
 def png_size(data: bytes) -> tuple[int, int] | None:
@@ -402,18 +404,6 @@ def with_figure_files(output: str, page_url: str) -> str:
         return f'<img src="{get_relative_url(uri, page_url)}" {attributes.strip()}>'
 
     return INLINE_PNG_RE.sub(replace, output)
-
-
-def without_unused_mathjax(output: str) -> str:
-    """La page sans les scripts de MathJax quand elle n'a aucune formule."""
-    if 'class="arithmatex"' in output:
-        return output
-    return MATHJAX_SCRIPTS_RE.sub("", output)
-
-
-def on_post_template(output, template_name, config):
-    # La page 404 est un gabarit, que on_post_page ne voit pas.
-    return without_unused_mathjax(output) if template_name == "404.html" else output
 
 
 def on_post_build(config):
