@@ -98,6 +98,9 @@ class Images(HTMLParser):
             self.images.append(dict(attrs))
 
 
+STYLE_SIZE_RE = re.compile(r"\b(width|height)\s*:\s*([0-9.]+)ex\b")
+
+
 def image_size_problems(page: Path, site: Path) -> list[str]:
     """Les images d'une page sans width et height, ou dont les proportions données ne sont pas
     celles du fichier (à 1 % près) : le navigateur réserverait une mauvaise hauteur."""
@@ -108,14 +111,19 @@ def image_size_problems(page: Path, site: Path) -> list[str]:
     problems = []
     for img in parser.images:
         src = img.get("src", "")
-        if not (img.get("width") and img.get("height")):
+        # Une formule (tools/maths.py) a sa taille dans son style, en ex : elle suit la police.
+        styled = dict(STYLE_SIZE_RE.findall(img.get("style") or ""))
+        if img.get("width") and img.get("height"):
+            ratio = int(img["width"]) / int(img["height"])
+        elif {"width", "height"} <= styled.keys():
+            ratio = float(styled["width"]) / float(styled["height"])
+        else:
             problems.append(f"{src[:60]} : sans width ni height")
             continue
         if src.startswith("data:") or not is_local(src):
             continue
         path = (page.parent / urlsplit(src).path).resolve()
         size = images.intrinsic_size(path.read_bytes()) if path.is_file() else None
-        ratio = int(img["width"]) / int(img["height"])
         if size is None or abs(ratio / (size[0] / size[1]) - 1) > 0.01:
             problems.append(f"{src[:60]} : {img['width']} × {img['height']}, fichier {size}")
     return problems
@@ -303,7 +311,7 @@ def test_glossary_tooltips_follow_the_meaning_of_the_word(built_site):
     """Pas d'infobulle hors sujet : le verbe « transformer », le nom propre « Google Dataset
     Search », le biais du compromis biais-variance (redéfini par sa page)."""
     site = built_site["dir"]
-    abbr = re.compile(r'<abbr title="([^"]*)">([^<]*)</abbr>')
+    abbr = re.compile(r'<abbr title="([^"]*)"(?: tabindex="0")?>([^<]*)</abbr>')
     found: dict[str, set[tuple[str, str]]] = {}
     for path in html_pages(site):
         page = path.relative_to(site).as_posix()

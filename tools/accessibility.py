@@ -6,8 +6,9 @@ clavier, textes alternatifs des figures des tutoriels.
   sortie ou un code qui défile horizontalement redevient atteignable au clavier, avec un nom,
   par docs/assets/accessibility.js, qui seul sait (à l'affichage) s'il déborde ;
 * les termes du glossaire sont des ``<abbr title="définition">`` dont Material montre
-  l'infobulle au survol et au focus : :func:`focusable_terms` rend focalisable la première
-  occurrence de chaque terme d'une page (une par terme, pas une par occurrence) ;
+  l'infobulle au survol et au focus : :func:`focusable_terms` ne garde que la première
+  occurrence de chaque terme d'une page, rendue focalisable (une par terme, pas une par
+  occurrence) ;
 * chaque figure d'un tutoriel reçoit le texte alternatif que l'auteur a écrit sur la ligne
   ``# %%`` de la cellule qui la dessine (métadonnée jupytext ``alt``, hors du code : la clé de
   cache ne change pas) : :func:`alt_problems` vérifie qu'il y en a un par figure,
@@ -43,29 +44,56 @@ TITLE_RE = re.compile(r'\btitle="([^"]*)"')
 
 
 def focusable_terms(text: str) -> tuple[str, int]:
-    """Rend focalisable (``tabindex="0"``) la première occurrence de chaque terme du glossaire
-    hors d'un élément interactif ; renvoie la page et le nombre de termes rendus focalisables.
+    """Une seule infobulle par terme du glossaire et par page : la première occurrence hors d'un
+    élément interactif garde son ``<abbr>`` et devient focalisable (``tabindex="0"``) ; les
+    autres occurrences redeviennent du texte simple. Un terme qui n'apparaît que dans des liens
+    ou des boutons garde l'infobulle de sa première occurrence, sans focus. Renvoie la page et le
+    nombre de termes rendus focalisables.
 
     Material montre l'infobulle d'un ``abbr`` quand il a le focus et la lie par
     ``aria-describedby`` : la définition devient lisible au clavier et par un lecteur d'écran,
-    au prix d'un arrêt de tabulation par terme distinct de la page, pas par occurrence.
+    au prix d'un arrêt de tabulation par terme distinct de la page, pas par occurrence. Une
+    infobulle par occurrence soulignait chaque mot courant de la page (291 sur mlp/) et coûtait
+    au téléphone le double du script de Material (mesuré dans Chromium) ; la définition se
+    donne à la première rencontre, comme un sigle.
     """
-    parts, position, depth, seen = [], 0, 0, set()
-    for tag in TERM_TAG_RE.finditer(text):
+    tags = list(TERM_TAG_RE.finditer(text))
+    focused: dict[str, int] = {}  # terme → indice de la balise gardée, focalisable
+    first: dict[str, int] = {}  # terme → indice de sa première occurrence
+    depth = 0
+    for i, tag in enumerate(tags):
         closing, name, attributes = tag.group(1), tag.group(2).lower(), tag.group(3)
         if name != "abbr":
             depth = max(0, depth + (-1 if closing else 1))
             continue
         title = TITLE_RE.search(attributes)
-        if closing or depth or not title or "tabindex" in attributes:
+        if closing or not title:
             continue
-        if title.group(1) in seen:
+        first.setdefault(title.group(1), i)
+        if not depth:
+            focused.setdefault(title.group(1), i)
+    kept = set(focused.values()) | {i for term, i in first.items() if term not in focused}
+    focus = set(focused.values())
+    parts, position, dropping = [], 0, False
+    for i, tag in enumerate(tags):
+        closing, name, attributes = tag.group(1), tag.group(2).lower(), tag.group(3)
+        if name != "abbr":
             continue
-        seen.add(title.group(1))
-        parts += [text[position : tag.end() - 1], ' tabindex="0">']
-        position = tag.end()
+        if closing:
+            if dropping:
+                parts.append(text[position : tag.start()])
+                position, dropping = tag.end(), False
+            continue
+        if not TITLE_RE.search(attributes):
+            continue
+        if i not in kept:
+            parts.append(text[position : tag.start()])
+            position, dropping = tag.end(), True
+        elif i in focus and "tabindex" not in attributes:
+            parts += [text[position : tag.end() - 1], ' tabindex="0">']
+            position = tag.end()
     parts.append(text[position:])
-    return "".join(parts), len(seen)
+    return "".join(parts), len(focus)
 
 
 def cell_alts(cell) -> list[str]:
