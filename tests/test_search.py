@@ -164,10 +164,12 @@ def test_french_queries_rank_the_expected_page_first(page, server):
 
 def test_the_deferred_index_script_goes_in_head_or_the_build_fails():
     page = "<html><head><title>t</title></head><body></body></html>"
-    out = search_fr.with_deferred_index(page, "../assets/javascripts/recherche-differee.js", "x")
-    assert '<script src="../assets/javascripts/recherche-differee.js"></script>\n</head>' in out
+    out = search_fr.with_deferred_index(page, "var x = 1;", "x")
+    assert "<script>var x = 1;</script>\n</head>" in out
     with pytest.raises(PluginError, match="mlp.md : pas de </head>"):
-        search_fr.with_deferred_index("<body></body>", "s.js", "mlp.md")
+        search_fr.with_deferred_index("<body></body>", "var x = 1;", "mlp.md")
+    with pytest.raises(PluginError, match="</script"):
+        search_fr.with_deferred_index(page, "s = '</script>';", "x")
 
 
 @pytest.mark.slow

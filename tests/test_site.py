@@ -381,3 +381,40 @@ def test_publish_target_pushes_exactly_the_published_notebooks(built_site, tmp_p
             check=True,
         ).stdout
         assert pushed == (built_site["dir"] / "tutoriels" / f"{name}.ipynb").read_bytes()
+
+
+def test_site_stylesheets_are_served_as_one_file(built_site, tmp_path):
+    """Les feuilles de extra_css réunies dans l'ordre de mkdocs.yml en une seule, liée par chaque
+    page (tools/hooks/assets.py) : une requête bloquante au lieu de sept."""
+    import yaml
+    from mkdocs.exceptions import PluginError
+
+    from tools.hooks import assets
+
+    site = built_site["dir"]
+    config = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=yaml.BaseLoader)
+    sources = config["extra_css"]
+    assert len(sources) >= 5, sources
+    name, content = assets.bundle(ROOT / "docs", sources)
+    positions = [
+        content.index((ROOT / "docs" / s).read_text(encoding="utf-8").rstrip()) for s in sources
+    ]
+    assert positions == sorted(positions)
+    assert (site / name).read_text(encoding="utf-8") == content
+    link = re.compile(r'<link rel="stylesheet" href="([^"]*assets/atelier-[0-9a-f]{12}\.css)">')
+    for page in html_pages(site):
+        text = page.read_text(encoding="utf-8")
+        hrefs = link.findall(text)
+        assert len(hrefs) == 1 and hrefs[0].endswith(name), (page, hrefs)
+        assert not any(f'/{s}"' in text or f'"{s}"' in text for s in sources), page
+    # Le nom suit le contenu ; une feuille hors de docs/assets ou absente arrête la construction.
+    docs = tmp_path / "docs"
+    (docs / "assets").mkdir(parents=True)
+    (docs / "assets" / "a.css").write_text("p { color: red; }", encoding="utf-8")
+    first, _ = assets.bundle(docs, ["assets/a.css"])
+    (docs / "assets" / "a.css").write_text("p { color: blue; }", encoding="utf-8")
+    assert assets.bundle(docs, ["assets/a.css"])[0] != first
+    with pytest.raises(PluginError, match="placez-la dans docs/assets/"):
+        assets.bundle(docs, ["styles/b.css"])
+    with pytest.raises(PluginError, match="introuvable : docs/assets/c.css"):
+        assets.bundle(docs, ["assets/c.css"])

@@ -10,7 +10,7 @@ docs/glossaire.yml) reçoit dans l'index un champ « glossaire » : le terme et 
 Ce champ compte plus que le titre (mkdocs.yml, fields) : la requête d'un terme du glossaire
 donne d'abord la section qui l'explique.
 
-Chaque page charge aussi, dans <head>, docs/assets/javascripts/recherche-differee.js : l'index
+Chaque page contient aussi, dans <head>, docs/assets/javascripts/recherche-differee.js : l'index
 (350 ko compressés) n'est demandé qu'au premier geste vers la recherche, plus à chaque page.
 
 Les entrées d'une page dans l'index (Material découpe son HTML en sections avec html.parser : un
@@ -30,7 +30,6 @@ from pathlib import Path
 from material.plugins.search.plugin import SearchIndex
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
-from mkdocs.utils import get_relative_url
 
 from tools import glossary, render_cache
 
@@ -97,24 +96,33 @@ def with_french_search(output: str, where: str) -> str:
     return output.replace(DIALOG, NAMED_DIALOG)
 
 
-def with_deferred_index(output: str, script_url: str, where: str) -> str:
-    """La page dont <head> charge le script qui diffère la demande de l'index."""
+def with_deferred_index(output: str, script: str, where: str) -> str:
+    """La page dont <head> contient le script qui diffère la demande de l'index : écrit dans la
+    page (un kilo-octet), il ne coûte pas une requête qui bloquerait le premier affichage."""
     if "</head>" not in output:
         raise PluginError(f"{where} : pas de </head> où placer {DEFERRED}.")
-    return output.replace("</head>", f'<script src="{script_url}"></script>\n</head>', 1)
+    if "</script" in script.lower():
+        raise PluginError(f"{DEFERRED} : « </script » ne peut pas être écrit dans une page.")
+    return output.replace("</head>", f"<script>{script}</script>\n</head>", 1)
+
+
+def _deferred_script(config) -> str:
+    try:
+        return (Path(config["docs_dir"]) / DEFERRED).read_text(encoding="utf-8").strip()
+    except OSError:
+        raise PluginError(f"Script introuvable : docs/{DEFERRED}.") from None
 
 
 def on_post_page(output, page, config):
     output = with_french_search(output, page.file.src_uri)
-    return with_deferred_index(output, get_relative_url(DEFERRED, page.url), page.file.src_uri)
+    return with_deferred_index(output, _deferred_script(config), page.file.src_uri)
 
 
 def on_post_template(output, template_name, config):
     # La page 404 est un gabarit, que on_post_page ne voit pas.
     if template_name == "404.html":
         output = with_french_search(output, template_name)
-        base = config.get("site_url") or "/"
-        return with_deferred_index(output, base.rstrip("/") + "/" + DEFERRED, template_name)
+        return with_deferred_index(output, _deferred_script(config), template_name)
     return output
 
 
