@@ -60,6 +60,15 @@ def test_formulas_are_composed_as_images_and_cached(tmp_path, monkeypatch):
         maths.render_page('<span class="arithmatex">\\(y\\)</span>', "mlp.md", warm)
 
 
+def test_formula_reading_is_french_throughout():
+    """« sub » (l'indice) et le nom du symbole ⊤ (la transposée) que laisse speech-rule-engine."""
+    raw = "W sub 2 de x en gras égale W à la puissance taquet vers le bas en normal x en gras"
+    assert maths.french_reading(raw) == "W indice 2 de x en gras égale W transposée x en gras"
+    assert maths.french_reading("x sub i sur subjectif") == "x indice i sur subjectif"
+    nested = "W à la puissance l à l'exposant taquet vers le bas en normal fin exposant"
+    assert maths.french_reading(nested) == "W à la puissance l transposée"
+
+
 @NEEDS_NODE
 def test_tex_error_fails_the_build_naming_the_page(tmp_path, monkeypatch):
     """Une erreur TeX arrête la construction : la page, la formule et l'erreur, en français."""

@@ -227,6 +227,10 @@ FORMULA_IMAGE_RE = re.compile(
 )
 
 
+# Ce que speech-rule-engine laisse en anglais ou lit par le nom d'un symbole (tools/maths.py).
+ENGLISH_READING_RE = re.compile(r"\b(?:sub|super|over|times)\b|taquet")
+
+
 def math_problems(page: Path) -> list[str]:
     """Ce qui, dans une page publiée, n'est pas une formule composée à la construction : un
     script de MathJax, une formule restée en TeX, une image sans texte alternatif, sans taille
@@ -241,6 +245,8 @@ def math_problems(page: Path) -> list[str]:
         svg = (page.parent / image.group(1)).resolve()
         if not svg.is_file() or not svg.read_text(encoding="utf-8").startswith("<svg "):
             problems.append(f"image absente : {image.group(1)}")
+        if ENGLISH_READING_RE.search(image.group(2)):
+            problems.append(f"lecture pas tout à fait française : {image.group(2)[:60]}")
     return problems
 
 

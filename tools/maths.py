@@ -194,6 +194,23 @@ def formula(tag: str, escaped: str) -> tuple[str, bool]:
     return tex, tag == "div"
 
 
+# Ce que les règles françaises de speech-rule-engine laissent en anglais ou lisent mot à mot :
+# l'indice (« sub ») et la transposée (« à la puissance taquet vers le bas en normal », le
+# nom du symbole ⊤). Appliqué à la lecture rangée dans le cache : aucune formule recomposée.
+READING_FIXES = (
+    (re.compile(r"\bsub\b"), "indice"),
+    (re.compile(r"à l['’]exposant taquet vers le bas(?: en normal)? fin exposant"), "transposée"),
+    (re.compile(r"(?:à la puissance )?taquet vers le bas(?: en normal)?"), "transposée"),
+)
+
+
+def french_reading(speech: str) -> str:
+    """La lecture de la formule, en français de bout en bout."""
+    for pattern, replacement in READING_FIXES:
+        speech = pattern.sub(replacement, speech)
+    return speech
+
+
 def render_page(output: str, page: str, composer: Composer, url_for=lambda uri: uri) -> str:
     """La page dont chaque formule est une image ; MathError nommant la page et la formule.
     ``url_for`` donne l'adresse d'un fichier du site relative à la page."""
@@ -213,7 +230,7 @@ def render_page(output: str, page: str, composer: Composer, url_for=lambda uri: 
         uri = f"{FORMULAS_URI}/{hashlib.sha256(content.encode()).hexdigest()[:16]}.svg"
         composer.images[uri] = content
         classes = "formule formule--bloc" if display else "formule"
-        alt = html.escape(composed["speech"], quote=True)
+        alt = html.escape(french_reading(composed["speech"]), quote=True)
         return (
             f'<{tag} class="arithmatex"><img class="{classes}" src="{url_for(uri)}" alt="{alt}" '
             f'style="{style}" loading="lazy" decoding="async"></{tag}>'
