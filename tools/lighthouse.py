@@ -27,7 +27,7 @@ import threading
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-from tools import browser, paths
+from tools import browser, npm, paths
 
 SOURCE = paths.ROOT / "tools" / "lighthouse"
 INSTALL = paths.BUILD / "vendor" / "lighthouse"
@@ -60,36 +60,19 @@ def install(target: Path = INSTALL) -> Path:
     vérifiées par npm) ; rien n'est refait si le verrou n'a pas changé."""
     lock = (SOURCE / "package-lock.json").read_bytes()
     digest = hashlib.sha256(lock + (SOURCE / "package.json").read_bytes()).hexdigest()
-    stamp = target / ".verrou"
-    if (
-        stamp.is_file()
-        and stamp.read_text().strip() == digest
-        and (target / CLI.relative_to(INSTALL)).is_file()
-    ):
-        return target
-    npm = shutil.which("npm")
-    if npm is None:
-        raise LighthouseError(
-            "npm est introuvable : installez Node.js (paquet Debian « npm ») pour make lighthouse."
+    try:
+        return npm.install(
+            SOURCE,
+            target,
+            ("package.json", "package-lock.json"),
+            digest,
+            "pour make lighthouse",
+            ready=target / CLI.relative_to(INSTALL),
+            # Puppeteer ne télécharge pas de Chromium : celui de Debian sert.
+            env={"PUPPETEER_SKIP_DOWNLOAD": "1", "PUPPETEER_SKIP_CHROMIUM_DOWNLOAD": "1"},
         )
-    target.mkdir(parents=True, exist_ok=True)
-    for name in ("package.json", "package-lock.json"):
-        shutil.copyfile(SOURCE / name, target / name)
-    env = {**os.environ, "PUPPETEER_SKIP_DOWNLOAD": "1", "PUPPETEER_SKIP_CHROMIUM_DOWNLOAD": "1"}
-    result = subprocess.run(
-        [npm, "ci", "--ignore-scripts", "--no-audit", "--no-fund", "--loglevel=error"],
-        cwd=target,
-        env=env,
-        capture_output=True,
-        text=True,
-    )
-    if result.returncode != 0:
-        raise LighthouseError(
-            "installation de Lighthouse impossible (npm ci ; registre npm injoignable ?) : "
-            + (result.stderr.strip().splitlines() or ["sans message"])[-1]
-        )
-    stamp.write_text(digest + "\n")
-    return target
+    except npm.NpmError as exc:
+        raise LighthouseError(str(exc)) from None
 
 
 class PagesHandler(SimpleHTTPRequestHandler):

@@ -29,7 +29,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from tools import paths, storage
+from tools import npm, paths, storage
 
 SOURCE = paths.ROOT / "tools" / "maths"
 CACHE = paths.BUILD / "maths"
@@ -70,33 +70,17 @@ def composer_fingerprint() -> str:
 def install(target: Path | None = None) -> Path:
     """mathjax-full installé par ``npm ci`` depuis le verrou (empreintes vérifiées par npm) ;
     rien n'est refait si le verrou et le script n'ont pas changé."""
-    target = target or install_dir()
-    stamp = target / ".verrou"
-    digest = composer_fingerprint()
-    if stamp.is_file() and stamp.read_text().strip() == digest:
-        return target
-    npm = shutil.which("npm")
-    if npm is None:
-        raise MathError(
-            "npm est introuvable : installez Node.js (paquet Debian « npm ») ; il compose une "
-            "fois chaque formule des pages."
+    files = ("package.json", "package-lock.json", "compose.js")
+    try:
+        return npm.install(
+            SOURCE,
+            target or install_dir(),
+            files,
+            composer_fingerprint(),
+            "pour composer les formules des pages (MathJax)",
         )
-    target.mkdir(parents=True, exist_ok=True)
-    for name in ("package.json", "package-lock.json", "compose.js"):
-        shutil.copyfile(SOURCE / name, target / name)
-    result = subprocess.run(
-        [npm, "ci", "--ignore-scripts", "--no-audit", "--no-fund", "--loglevel=error"],
-        cwd=target,
-        capture_output=True,
-        text=True,
-    )
-    if result.returncode != 0:
-        raise MathError(
-            "installation de MathJax pour composer les formules impossible (npm ci ; registre "
-            "npm injoignable ?) : " + (result.stderr.strip().splitlines() or ["sans message"])[-1]
-        )
-    storage.atomic_write(stamp, digest + "\n")
-    return target
+    except npm.NpmError as exc:
+        raise MathError(str(exc)) from None
 
 
 class Composer:
