@@ -38,6 +38,7 @@ from tools import (
     accessibility,
     execute,
     french,
+    images,
     lock,
     notebook_css,
     paths,
@@ -377,13 +378,6 @@ def page_css(css: str, html: str, cache: Path = NOTEBOOK_CSS_CACHE) -> str:
     return result
 
 
-def png_size(data: bytes) -> tuple[int, int] | None:
-    """Largeur et hauteur d'une image PNG (en-tête IHDR), None si ce n'est pas un PNG."""
-    if data[:8] != b"\x89PNG\r\n\x1a\n" or data[12:16] != b"IHDR":
-        return None
-    return int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
-
-
 def with_figure_files(output: str, page_url: str) -> str:
     """La page dont chaque figure PNG en base64 devient un fichier (nommé par son empreinte,
     mis en cache par le navigateur), avec sa taille (width, height : pas de décalage de mise en
@@ -392,7 +386,7 @@ def with_figure_files(output: str, page_url: str) -> str:
     def replace(match: re.Match) -> str:
         before, encoded, after = match.groups()
         data = base64.b64decode(encoded)
-        size = png_size(data)
+        size = images.png_size(data)
         if size is None:
             return match.group(0)
         uri = f"{FIGURES_URI}/{hashlib.sha256(data).hexdigest()[:16]}.png"
