@@ -159,7 +159,8 @@ class Builder:
         return [root.resolve() for root in roots]
 
     def __call__(self, config=None) -> None:
-        config_for_roots = config
+        # Le serveur de MkDocs dit qu'un fichier a changé, pas lequel : l'état des fichiers
+        # surveillés, relevé à chaque appel, le dit.
         current = Snapshot.of(self.roots) if self.roots else None
         modified, added_or_removed = (
             self.snapshot.changes(current) if current is not None else (set(), set())
@@ -180,7 +181,7 @@ class Builder:
                     "(le reste du site n'a pas changé)"
                 )
                 return
-        self.full_build(config_for_roots)
+        self.full_build(config)
 
     def full_build(self, config=None) -> None:
         from mkdocs.commands.build import build
