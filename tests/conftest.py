@@ -219,3 +219,35 @@ def page(browser):
     context.close()
     assert foreign == [], f"requêtes sorties de 127.0.0.1 : {foreign}"
     assert errors == [], f"erreurs JavaScript : {errors}"
+
+
+def wait_for_scroll_regions(page, timeout: float = 15_000) -> None:
+    """Attend la fin de la passe de docs/assets/accessibility.js à la largeur actuelle : elle
+    mesure les blocs qui défilent par tranches, quand le navigateur est au repos, et écrit sur
+    <html> la largeur mesurée une fois finie (data-atelier-defilement-pret). Une page sans ce
+    script (HTML planté par un test) n'a rien à attendre."""
+    page.wait_for_function(
+        "() => !document.querySelector('script[src*=\"accessibility.js\"]')"
+        " || document.documentElement.getAttribute('data-atelier-defilement-pret')"
+        " === String(window.innerWidth)",
+        timeout=timeout,
+    )
+
+
+def scroll_through(page) -> None:
+    """Fait défiler la page d'un bout à l'autre, puis revient en haut, comme un lecteur : les
+    blocs différés (content-visibility de docs/assets/atelier.css) sont mis en page à leur
+    passage, et Material équipe les blocs de code (bouton de copie) quand ils apparaissent
+    (option content.lazy de mkdocs.yml)."""
+    page.evaluate(
+        """async () => {
+          const frame = () => new Promise(done => requestAnimationFrame(() => done()));
+          for (let y = 0; y < document.documentElement.scrollHeight; y += innerHeight / 2) {
+            window.scrollTo(0, y);
+            await frame();
+            await frame();
+          }
+          window.scrollTo(0, 0);
+          await frame();
+        }"""
+    )

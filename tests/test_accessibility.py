@@ -11,7 +11,7 @@ import json
 import re
 
 import pytest
-from conftest import ROOT, tutorial_names
+from conftest import ROOT, tutorial_names, wait_for_scroll_regions
 
 from tools import accessibility, execute
 
@@ -245,6 +245,7 @@ def test_tutorial_page_walked_with_tab_only(page, server, scheme):
     page.emulate_media(color_scheme=scheme)
     page.goto(f"{server}/tutoriels/{TUTORIAL}/")
     page.wait_for_load_state("networkidle")
+    wait_for_scroll_regions(page)
     stops = tab_walk(page)
     summary = {
         "total": len(stops),

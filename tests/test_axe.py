@@ -17,6 +17,7 @@ from __future__ import annotations
 import time
 
 import pytest
+from conftest import wait_for_scroll_regions
 
 from tools import paths, vendor
 
@@ -89,7 +90,7 @@ def audit_loaded_page(page) -> dict[tuple[str, int], list[dict]]:
     for width in WIDTHS:
         page.set_viewport_size({"width": width, "height": HEIGHT})
         # docs/assets/accessibility.js recalcule les blocs qui défilent après un redimensionnement.
-        page.wait_for_timeout(300)
+        wait_for_scroll_regions(page)
         for scheme in SCHEMES:
             page.evaluate(SET_SCHEME, scheme)
             results[(scheme, width)] = page.evaluate(RUN_AXE, AXE_OPTIONS)

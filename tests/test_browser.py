@@ -46,17 +46,18 @@ def test_navigation_reaches_the_tutorial_with_plot_and_accuracy(page, server):
     )
     width = images.last.evaluate("img => img.complete && img.naturalWidth")
     assert width and width > 100
-    # L'exactitude imprimée par le notebook est visible et vaut celle des mesures.
+    # L'exactitude imprimée par le notebook est dans ses sorties et vaut celle des mesures
+    # (textContent : une cellule loin de l'écran n'est pas encore mise en page, content-visibility).
     record = json.loads((ROOT / "build" / "notebooks" / f"{TUTORIAL}.json").read_text())
     accuracy = record["metrics"]["test_accuracy"]
-    outputs = page.locator(".jp-OutputArea-output pre").all_inner_texts()
+    outputs = page.locator(".jp-OutputArea-output pre").all_text_contents()
     printed = "\n".join(outputs)
     written = {f"{v:.{d}f}" for v in (accuracy, 100 * accuracy) for d in (1, 2, 3, 4)}
     written |= {w.replace(".", ",") for w in written}
     assert any(w in printed for w in written), printed[-2000:]
     banner = page.locator(".atelier-mesures")
     assert banner.is_visible()
-    assert "exactitude" in banner.inner_text().lower()
+    assert "exactitude" in banner.text_content().lower()
 
 
 def test_ipynb_link_downloads_an_executed_notebook(page, server, tmp_path):

@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from conftest import scroll_through, wait_for_scroll_regions
 
 pytestmark = pytest.mark.slow
 pytest.importorskip("playwright.sync_api")
@@ -89,7 +90,7 @@ def open_page(page, url: str, viewport: dict) -> None:
     page.set_viewport_size(viewport)
     page.goto(url)
     page.wait_for_load_state("networkidle")
-    page.wait_for_timeout(300)  # docs/assets/accessibility.js, après le chargement
+    wait_for_scroll_regions(page)  # docs/assets/accessibility.js, après le chargement
 
 
 def test_overflow_probe_catches_planted_wide_content(page):
@@ -117,6 +118,44 @@ def test_nothing_wider_than_a_phone_screen(page, server, kind, tmp_path):
     assert found["pageWidth"] <= found["width"], found
     assert found["wide"] == [], found
     assert found["unnamed"] == [], found
+
+
+
+# Affichage différé (content-visibility, docs/assets/atelier.css) : au chargement, sur un
+# téléphone, les cellules loin sous l'écran ne sont ni mises en page ni dessinées.
+DEFERRED_PROBE = """
+() => {
+  const cells = Array.from(document.querySelectorAll(".jupyter-wrapper .jp-Cell"));
+  // Une cellule différée reste dans la page ; c'est son contenu qui est sauté.
+  const skipped = cells.filter(c => c.firstElementChild
+    && !c.firstElementChild.checkVisibility({contentVisibilityAuto: true}));
+  const marked = document.querySelectorAll("[data-atelier-defilement]");
+  const lastMarked = marked.length ? marked[marked.length - 1].getBoundingClientRect().top : 0;
+  return {
+    cells: cells.length,
+    skipped: skipped.length,
+    style: cells.length ? getComputedStyle(cells[cells.length - 1]).contentVisibility : "",
+    lastMarkedTop: Math.round(lastMarked + window.scrollY),
+    height: window.innerHeight,
+  };
+}
+"""
+
+
+def test_off_screen_cells_are_deferred_but_their_scroll_regions_still_named(page, server):
+    """Le gain de content-visibility (Lighthouse mobile) sans perte : les blocs qui défilent
+    loin sous l'écran sont nommés et focalisables comme les autres (accessibility.js les
+    mesure tous, par tranches), et tout est dessiné à l'impression."""
+    open_page(page, server + PAGE_TYPES["tutoriel"], PHONE)
+    found = page.evaluate(DEFERRED_PROBE)
+    assert found["style"] == "auto", found
+    assert found["cells"] > 20 and found["skipped"] > found["cells"] // 2, found
+    # Un bloc marqué à plusieurs écrans sous le premier : la passe ne s'arrête pas au visible.
+    assert found["lastMarkedTop"] > 5 * found["height"], found
+    # Et aucun bloc qui défile sans nom, sur toute la page (sonde qui force la mise en page).
+    assert overflow(page)["unnamed"] == []
+    page.emulate_media(media="print")
+    assert page.evaluate(DEFERRED_PROBE)["style"] == "visible"
 
 
 # Les entrées du menu à demi visibles sous le titre collant : ni cachées entièrement (sous le
@@ -248,6 +287,7 @@ PRINTED_PAGES = (
 def test_print_hides_screen_only_controls(page, server, tmp_path):
     page.goto(f"{server}/tutoriels/03_premier_reseau_pytorch/")
     page.wait_for_load_state("networkidle")
+    scroll_through(page)  # les boutons de copie de Material, posés à l'approche de l'écran
     on_screen = page.evaluate(PRINT_PROBE, HIDDEN_IN_PRINT)
     assert all(on_screen.values()), on_screen  # à l'écran, tout est là
     page.emulate_media(media="print")
@@ -473,8 +513,10 @@ COPY_PROBE = """
 @pytest.mark.parametrize("url", ["/tutoriels/14_atelier_hyperparametres/", "/mlp/"])
 def test_copy_icon_leaves_the_first_code_line_free_on_a_phone(page, server, url):
     open_page(page, server + url, PHONE)
+    scroll_through(page)  # les boutons de copie de Material, posés à l'approche de l'écran
     found = page.evaluate(COPY_PROBE)
     assert found["checked"] >= 3 and found["covering"] == [], found
     # À l'écran large, l'icône reste sur la première ligne (la sonde voit bien le chevauchement).
     open_page(page, server + url, {"width": 1280, "height": 900})
+    scroll_through(page)
     assert page.evaluate(COPY_PROBE)["covering"] != []

@@ -9,6 +9,7 @@
 (function () {
   "use strict";
   var MARK = "data-atelier-defilement";
+  var DONE = "data-atelier-defilement-pret";
 
   // La largeur d'abord (lue dans la mise en page déjà calculée) ; le style calculé, plus cher,
   // seulement pour les rares éléments plus larges que leur boîte (Lighthouse : la moitié du
@@ -68,19 +69,49 @@
 
   // Toutes les mesures d'abord, toutes les écritures ensuite : un attribut posé entre deux
   // mesures obligerait le navigateur à recalculer les styles de la page à la mesure suivante.
+  // Les mesures se font par tranches de quelques millisecondes, quand le navigateur est au
+  // repos : sur un téléphone, mesurer toute la page d'un coup forçait la mise en page de tous
+  // les blocs, y compris ceux hors de l'écran que le navigateur ne calcule pas encore
+  // (content-visibility, voir atelier.css), et bloquait la page un tiers de seconde. Une passe
+  // finie écrit sur <html> la largeur qu'elle a mesurée (data-atelier-defilement-pret) ; les
+  // tests du site l'attendent avant de parcourir la page au clavier ou de l'auditer.
+  var SLICE_MS = 8;
+  var idle = window.requestIdleCallback || function (callback) {
+    return window.setTimeout(function () {
+      callback({ timeRemaining: function () { return SLICE_MS; } });
+    }, 1);
+  };
+  var pass = 0;
+
   function update() {
+    var current = ++pass;
+    var queue = Array.prototype.slice.call(document.querySelectorAll(CANDIDATES));
     var toMark = [];
     var toUnmark = [];
-    document.querySelectorAll(CANDIDATES).forEach(function (element) {
-      var marked = element.hasAttribute(MARK);
-      if (scrolls(element)) {
-        if (!marked) toMark.push(element);
-      } else if (marked) {
-        toUnmark.push(element);
+    var width = String(window.innerWidth);
+    document.documentElement.removeAttribute(DONE);
+    function step(deadline) {
+      if (current !== pass) return;  // une passe plus récente a pris la suite
+      var stop = performance.now() + Math.min(SLICE_MS, Math.max(deadline.timeRemaining(), 2));
+      do {
+        var element = queue.pop();
+        if (!element) break;
+        var marked = element.hasAttribute(MARK);
+        if (scrolls(element)) {
+          if (!marked) toMark.push(element);
+        } else if (marked) {
+          toUnmark.push(element);
+        }
+      } while (performance.now() < stop);
+      if (queue.length) {
+        idle(step, { timeout: 1000 });
+        return;
       }
-    });
-    toMark.forEach(mark);
-    toUnmark.forEach(unmark);
+      toMark.forEach(mark);
+      toUnmark.forEach(unmark);
+      document.documentElement.setAttribute(DONE, width);
+    }
+    idle(step, { timeout: 1000 });
   }
 
   var pending = null;
@@ -88,12 +119,12 @@
     window.clearTimeout(pending);
     pending = window.setTimeout(update, 150);
   }
-  if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", update);
-  } else {
+  // Une passe une fois la page chargée (figures comprises), une autre après chaque changement
+  // de largeur de la fenêtre.
+  if (document.readyState === "complete") {
     update();
+  } else {
+    window.addEventListener("load", update);
   }
-  // Les figures et les polices chargées après le HTML peuvent changer les largeurs.
-  window.addEventListener("load", schedule);
   window.addEventListener("resize", schedule);
 })();
