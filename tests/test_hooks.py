@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import shutil
+from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
@@ -155,3 +156,51 @@ def test_inline_png_figures_become_sized_lazy_files(monkeypatch):
     # Ce qui n'est pas un PNG reste tel quel.
     other = '<img src="data:image/png;base64,AAAA">'
     assert tutorial_pages.with_figure_files(other, "tutoriels/03_essai/") == other
+
+
+def test_name_spans_leave_code_blocks_with_their_text_intact():
+    from tools.hooks import code
+
+    block = (
+        '<p>Un <span class="n">nom</span> hors du code reste.</p>'
+        '<div class="highlight"><pre><span></span><code><span class="n">model</span>'
+        '<span class="w"> </span><span class="o">=</span> <span class="n">keras</span>'
+        '<span class="o">.</span><span class="n">Sequential</span><span class="p">()</span>'
+        "</code></pre></div>"
+    )
+    light = code.unwrap_names(block)
+    assert light.count('<span class="n">') == 1  # celui de la prose
+    assert '<span class="o">=</span> keras<span class="o">.</span>Sequential' in light
+
+    def text(html):
+        return re.sub(r"<[^>]+>", "", html)
+
+    assert text(light) == text(block)
+
+
+def test_no_stylesheet_of_the_site_colours_name_spans():
+    """Retirer les <span class="n"> ne change rien à l'affichage tant que rien ne les colore
+    autrement que le texte du bloc : Material épinglé leur donne --md-code-hl-name-color, qui
+    vaut --md-code-fg-color ; nos feuilles et celles des notebooks n'en parlent pas."""
+    import material
+
+    from tools import paths
+
+    css = Path(material.__file__).parent / "templates" / "assets" / "stylesheets"
+    (main,) = css.glob("main.*.min.css")
+    material_css = main.read_text(encoding="utf-8")
+    rules = re.findall(r"([^{}]*\.n(?![\w-])[^{}]*)\{([^}]*)\}", material_css)
+    assert rules and all(body == "color:var(--md-code-hl-name-color)" for _, body in rules), rules
+    assert re.findall(r"--md-code-hl-name-color:([^;}]*)", material_css) == [
+        "var(--md-code-fg-color)"
+    ]
+    import mkdocs_jupyter
+
+    ours = list((paths.ROOT / "docs" / "assets").glob("*.css"))
+    jupyter = Path(mkdocs_jupyter.__file__).parent / "templates" / "mkdocs_html" / "assets"
+    notebook = list(jupyter.glob("*.css"))
+    assert len(notebook) >= 2 and len(ours) >= 5
+    for sheet in ours + notebook:
+        text = sheet.read_text(encoding="utf-8")
+        assert not re.search(r"\.n(?![\w-])", text), sheet
+        assert "--md-code-hl-name-color" not in text, sheet
