@@ -120,7 +120,6 @@ def test_nothing_wider_than_a_phone_screen(page, server, kind, tmp_path):
     assert found["unnamed"] == [], found
 
 
-
 # Affichage différé (content-visibility, docs/assets/atelier.css) : au chargement, sur un
 # téléphone, les cellules loin sous l'écran ne sont ni mises en page ni dessinées.
 DEFERRED_PROBE = """
