@@ -78,16 +78,21 @@ def test_lighthouse_is_pinned_by_its_lock_file():
     assert unpinned == []
 
 
-def test_the_median_run_is_kept_with_its_reports(tmp_path, monkeypatch):
-    planted = iter([40, 95, 70])
+def planted_runs(scores):
+    """Un faux Lighthouse qui rend ces scores de performance, un par passage, avec ses rapports."""
+    runs = iter(scores)
 
     def fake_run(url, form, out, chrome):
-        score = next(planted)
+        score = next(runs)
         for suffix in (".report.json", ".report.html"):
             out.with_name(out.name + suffix).write_text(str(score), encoding="utf-8")
         return {"performance": score, "accessibility": 100}
 
-    monkeypatch.setattr(lighthouse, "run_one", fake_run)
+    return fake_run
+
+
+def test_the_median_run_is_kept_with_its_reports(tmp_path, monkeypatch):
+    monkeypatch.setattr(lighthouse, "run_one", planted_runs([40, 95, 70]))
     out = tmp_path / "cours-mlp-mobile"
     scores = lighthouse.median_run("http://127.0.0.1:1/mlp/", "mobile", out, "chromium", 3)
     assert scores == {"performance": 70, "accessibility": 100}
@@ -107,26 +112,15 @@ def test_pinned_material_still_reads_the_lazy_code_block_option():
 
 
 def test_a_second_and_third_run_only_when_the_first_misses_the_budget(tmp_path, monkeypatch):
-    def planted(scores):
-        runs = iter(scores)
-
-        def fake_run(url, form, out, chrome):
-            score = next(runs)
-            for suffix in (".report.json", ".report.html"):
-                out.with_name(out.name + suffix).write_text(str(score), encoding="utf-8")
-            return {"performance": score, "accessibility": 100}
-
-        return fake_run
-
     out = tmp_path / "tutoriel-03-mobile"
-    monkeypatch.setattr(lighthouse, "run_one", planted([97]))
+    monkeypatch.setattr(lighthouse, "run_one", planted_runs([97]))
     assert lighthouse.median_run("u", "mobile", out, "c", 0, 90)["performance"] == 97
     assert (tmp_path / "tutoriel-03-mobile.report.json").read_text(encoding="utf-8") == "97"
     # Un premier passage ralenti : trois passages, la médiane tranche.
-    monkeypatch.setattr(lighthouse, "run_one", planted([84, 96, 95]))
+    monkeypatch.setattr(lighthouse, "run_one", planted_runs([84, 96, 95]))
     assert lighthouse.median_run("u", "mobile", out, "c", 0, 90)["performance"] == 95
-    monkeypatch.setattr(lighthouse, "run_one", planted([84, 86, 95]))
+    monkeypatch.setattr(lighthouse, "run_one", planted_runs([84, 86, 95]))
     assert lighthouse.median_run("u", "mobile", out, "c", 0, 90)["performance"] == 86
     # Sans budget de performance (bureau) : un passage.
-    monkeypatch.setattr(lighthouse, "run_one", planted([70]))
+    monkeypatch.setattr(lighthouse, "run_one", planted_runs([70]))
     assert lighthouse.median_run("u", "bureau", out, "c", 0, None)["performance"] == 70

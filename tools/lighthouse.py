@@ -164,17 +164,18 @@ def median_run(
     ``minimum`` (le budget) ; la médiane des trois tranche. Un budget n'échoue donc pas sur un
     seul passage ralenti par une machine occupée, et une page nettement au-dessus ne coûte
     qu'un passage."""
-    adaptive = runs <= 0
-    planned = 1 if adaptive else runs
-    results = []
-    i = 0
-    while i < planned:
-        path = out.with_name(f"{out.name}-passage{i + 1}")
-        results.append((run_one(url, form, path, chrome), path))
-        i += 1
-        if adaptive and i == 1 and minimum is not None:
-            if results[0][0]["performance"] < minimum:
-                planned = 3
+
+    def one(number: int) -> tuple[dict[str, int], Path]:
+        path = out.with_name(f"{out.name}-passage{number}")
+        return run_one(url, form, path, chrome), path
+
+    results = [one(1)]
+    if runs > 0:
+        more = runs - 1
+    else:
+        missed = minimum is not None and results[0][0]["performance"] < minimum
+        more = 2 if missed else 0
+    results += [one(number) for number in range(2, 2 + more)]
     results.sort(key=lambda item: item[0]["performance"])
     scores, path = results[len(results) // 2]
     for suffix in (".report.json", ".report.html"):
